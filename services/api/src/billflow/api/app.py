@@ -1,0 +1,72 @@
+"""The Litestar application factory: routes, authentication, problem details, OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from billflow.api import problems
+from billflow.api.auth import BearerAuthenticationMiddleware
+from billflow.api.routes.invoices import BillingRunController, InvoiceController
+from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
+from billflow.api.routes.system import health, token
+from billflow.api.services import Services
+
+PUBLIC_PATHS = ["^/health$", "^/v1/auth/token$", "^/docs"]
+
+
+def _services(state: State) -> Services:
+    services: Services = state.services
+    return services
+
+
+def create_app(
+    services_factory: Callable[[], AbstractAsyncContextManager[Services]],
+    *,
+    max_body_bytes: int = 1_048_576,
+    debug: bool = False,
+) -> Litestar:
+    """An app whose use cases come from ``services_factory``, opened for the app's lifetime."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        async with services_factory() as services:
+            app.state.services = services
+            yield
+
+    return Litestar(
+        route_handlers=[
+            token,
+            health,
+            DepartmentController,
+            ProjectController,
+            EmployeeController,
+            InvoiceController,
+            BillingRunController,
+        ],
+        lifespan=[lifespan],
+        dependencies={"services": Provide(_services, sync_to_thread=False)},
+        middleware=[DefineMiddleware(BearerAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
+        exception_handlers=problems.HANDLERS,
+        request_max_body_size=max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Billflow",
+            version="1.0.0",
+            description="Billing automation: record workdays, issue invoices, get them rendered and emailed.",
+            path="/docs",
+            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=debug,
+    )

@@ -1,0 +1,137 @@
+"""The API's composition root: settings -> adapters -> use cases -> the ASGI app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from litestar import Litestar
+
+from billflow.api.app import create_app
+from billflow.api.security import Argon2PasswordHasher, JwtTokenService
+from billflow.api.services import Services
+from billflow.domain.model import Issuer
+from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.invoice_queries import InvoiceQueries
+from billflow.domain.usecases.issue_invoices import IssueInvoices
+from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.workdays import Workdays
+from billflow.platform.aws.clients import s3_client, sqs_client
+from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.outbox_relay import OutboxRelay
+from billflow.platform.postgres.pool import create_pool
+from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
+from billflow.platform.runtime import outbox_routes
+from billflow.platform.settings import (
+    ApiSettings,
+    AuthSettings,
+    AwsSettings,
+    CompanySettings,
+    LogSettings,
+    PostgresSettings,
+    QueueSettings,
+    StorageSettings,
+    load,
+)
+from billflow.platform.system import SystemClock, UuidIdGenerator
+
+log = logging.getLogger("billflow.api")
+
+
+@dataclass(frozen=True)
+class Settings:
+    api: ApiSettings
+    auth: AuthSettings
+    company: CompanySettings
+    postgres: PostgresSettings
+    aws: AwsSettings
+    queues: QueueSettings
+    storage: StorageSettings
+    log: LogSettings
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        return cls(
+            api=load(ApiSettings, environ),
+            auth=load(AuthSettings, environ),
+            company=load(CompanySettings, environ),
+            postgres=load(PostgresSettings, environ),
+            aws=load(AwsSettings, environ),
+            queues=load(QueueSettings, environ),
+            storage=load(StorageSettings, environ),
+            log=load(LogSettings, environ),
+        )
+
+
+@asynccontextmanager
+async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Services]:
+    """Open the pool and clients, wire the use cases, run the outbox relay; close all on exit."""
+    async with AsyncExitStack() as stack:
+        pool = await create_pool(settings.postgres)
+        stack.push_async_callback(pool.close)
+        s3 = await s3_client(stack, settings.aws)
+        sqs = await sqs_client(stack, settings.aws)
+        uow = AsyncpgUnitOfWorkFactory(pool)
+        ids, clock = UuidIdGenerator(), SystemClock()
+        secret = settings.auth.jwt_secret
+        if not secret:
+            log.warning("BILLFLOW_JWT_SECRET is not set: using a random secret for this process")
+            secret = secrets.token_urlsafe(48)
+        accounts = Accounts(
+            uow, ids, Argon2PasswordHasher(), JwtTokenService(secret, settings.auth.token_ttl_seconds)
+        )
+        admin = settings.auth
+        if (
+            admin.admin_email
+            and admin.admin_password
+            and await accounts.ensure_first_admin(admin.admin_email, admin.admin_password)
+        ):
+            log.info("created the first admin user")
+        company = settings.company
+
+        async def database_ready() -> bool:
+            try:
+                async with pool.acquire(timeout=2) as conn:
+                    return bool(await conn.fetchval("SELECT true"))
+            except (OSError, TimeoutError, Exception):
+                return False
+
+        services = Services(
+            accounts=accounts,
+            organisation=Organisation(uow, ids),
+            workdays=Workdays(uow),
+            invoicing=IssueInvoices(
+                uow,
+                ids,
+                clock,
+                Issuer(company.name, company.address, company.tax_id),
+                company.payment_terms_days,
+            ),
+            invoices=InvoiceQueries(uow, S3DocumentStore(s3, settings.storage.bucket), clock),
+            database_ready=database_ready,
+        )
+        if relay:
+            stop = asyncio.Event()
+            task = asyncio.create_task(
+                OutboxRelay(pool, sqs, await outbox_routes(sqs, settings.queues)).run(
+                    settings.postgres.database_url, stop
+                )
+            )
+
+            async def stop_relay() -> None:
+                stop.set()
+                await task
+
+            stack.push_async_callback(stop_relay)
+        yield services
+
+
+def app_from_env() -> Litestar:
+    """The app as configured by the environment (uvicorn's factory, and the Lambda adapter's)."""
+    settings = Settings.from_env(os.environ)
+    return create_app(lambda: build(settings), max_body_bytes=settings.api.max_body_bytes)

@@ -1,0 +1,108 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``), mapped by table."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from billflow.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    InvoiceOverlap,
+    NotFound,
+    NotReady,
+    TransientFailure,
+    Unauthenticated,
+)
+
+log = logging.getLogger(__name__)
+
+MEDIA_TYPE = "application/problem+json"
+
+# Most specific first: the first matching class decides the status.
+STATUS_OF: tuple[tuple[type[DomainError], int, str], ...] = (
+    (InvoiceOverlap, 409, "invoice-overlap"),
+    (NotReady, 409, "not-ready"),
+    (Conflict, 409, "conflict"),
+    (NotFound, 404, "not-found"),
+    (InvalidInput, 422, "invalid-input"),
+    (Unauthenticated, 401, "unauthenticated"),
+    (Forbidden, 403, "forbidden"),
+    (TransientFailure, 503, "unavailable"),
+)
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request body too large",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def problem(status: int, detail: str, kind: str | None = None, **extra: Any) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"https://billflow.dev/problems/{kind}" if kind else "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    headers = {"WWW-Authenticate": 'Bearer realm="billflow"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    for cls, status, kind in STATUS_OF:
+        if isinstance(exc, cls):
+            extra: dict[str, Any] = {}
+            if isinstance(exc, InvalidInput):
+                extra["errors"] = [{"field": exc.field, "message": exc.detail}]
+            if isinstance(exc, InvoiceOverlap):
+                extra.update(existing_invoice_id=exc.existing_invoice_id, existing_number=exc.existing_number)
+            if isinstance(exc, TransientFailure):
+                log.warning("dependency unavailable", extra={"error": repr(exc.__cause__ or exc)})
+            return problem(status, exc.detail, kind, **extra)
+    log.error("unmapped domain error", exc_info=exc)
+    return problem(500, "internal error")
+
+
+def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors.append(
+                {"field": item.get("key"), "message": item.get("message"), "in": item.get("source")}
+            )
+    return problem(422, "the request is not valid", "validation", errors=errors)
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    if isinstance(exc, NotAuthorizedException):
+        return problem(401, exc.detail or "authentication required", "unauthenticated")
+    return problem(exc.status_code, exc.detail or _TITLES.get(exc.status_code, "Error"))
+
+
+def unexpected_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.error("unhandled error", exc_info=exc)
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error")
+
+
+HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

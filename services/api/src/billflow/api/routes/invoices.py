@@ -1,0 +1,118 @@
+"""Invoices and billing runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_202_ACCEPTED
+
+from billflow.api.auth import can_write_billing
+from billflow.api.routes.common import correlation_id, known_id
+from billflow.api.schemas import (
+    BillingRunIn,
+    BillingRunOut,
+    BillingRunProgressOut,
+    DownloadOut,
+    InvoiceIn,
+    InvoiceOut,
+    InvoicePage,
+    StatusCounts,
+)
+from billflow.api.services import Services
+from billflow.domain.errors import InvalidInput
+from billflow.domain.model import InvoiceStatus
+from billflow.domain.usecases.invoice_queries import MAX_PAGE
+from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, StartBillingRunCommand
+
+
+class InvoiceController(Controller):
+    path = "/v1/invoices"
+    tags = ["invoices"]
+
+    @post(
+        guards=[can_write_billing],
+        status_code=HTTP_202_ACCEPTED,
+        summary="Issue an employee's invoice for a period",
+        description="Computes and numbers the invoice at once; rendering and emailing follow "
+        "asynchronously (watch `status`). 409 names the existing invoice when the period overlaps one.",
+    )
+    async def issue(self, data: InvoiceIn, request: Request[Any, Any, Any], services: Services) -> InvoiceOut:
+        try:
+            employee_id = known_id(data.employee_id, "employee")
+        except Exception:
+            raise InvalidInput("no such employee", field="employee_id") from None
+        invoice = await services.invoicing.issue(
+            IssueInvoiceCommand(employee_id, data.period_start, data.period_end, correlation_id(request))
+        )
+        return InvoiceOut.of(invoice)
+
+    @get(summary="List invoices, newest first")
+    async def list_page(
+        self,
+        services: Services,
+        employee_id: str | None = None,
+        status: InvoiceStatus | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 50,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+    ) -> InvoicePage:
+        if employee_id is not None:
+            try:
+                employee_id = known_id(employee_id, "employee")
+            except Exception:
+                return InvoicePage(items=[], next_cursor=None)
+        page = await services.invoices.list(
+            employee_id=employee_id, status=status, limit=limit, cursor=cursor
+        )
+        return InvoicePage(items=[InvoiceOut.of(i) for i in page.items], next_cursor=page.next_cursor)
+
+    @get("/{invoice_id:str}", summary="Get an invoice and its status")
+    async def get_one(self, invoice_id: str, services: Services) -> InvoiceOut:
+        return InvoiceOut.of(await services.invoices.get(known_id(invoice_id, "invoice")))
+
+    @get(
+        "/{invoice_id:str}/pdf",
+        summary="A short-lived download link for the invoice PDF",
+        description="A pre-signed S3 URL valid for 15 minutes; 409 until the PDF is rendered.",
+    )
+    async def pdf(self, invoice_id: str, services: Services) -> DownloadOut:
+        link = await services.invoices.download_link(known_id(invoice_id, "invoice"))
+        return DownloadOut(url=link.url, expires_at=link.expires_at)
+
+
+class BillingRunController(Controller):
+    path = "/v1/billing-runs"
+    tags = ["invoices"]
+
+    @post(
+        guards=[can_write_billing],
+        status_code=HTTP_202_ACCEPTED,
+        summary="Invoice every employee with workdays in a period",
+        description="Employees who already have an invoice overlapping the period are skipped and listed.",
+    )
+    async def start(
+        self, data: BillingRunIn, request: Request[Any, Any, Any], services: Services
+    ) -> BillingRunOut:
+        started = await services.invoicing.start_run(
+            StartBillingRunCommand(data.period_start, data.period_end, correlation_id(request))
+        )
+        run = started.run
+        return BillingRunOut(
+            id=run.id,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            invoice_ids=list(run.invoice_ids),
+            skipped_employee_ids=list(started.skipped_employee_ids),
+        )
+
+    @get("/{run_id:str}", summary="A billing run's progress: invoices per status")
+    async def progress(self, run_id: str, services: Services) -> BillingRunProgressOut:
+        p = await services.invoices.billing_run(known_id(run_id, "billing run"))
+        return BillingRunProgressOut(
+            id=p.run.id,
+            period_start=p.run.period_start,
+            period_end=p.run.period_end,
+            invoice_ids=list(p.run.invoice_ids),
+            counts=StatusCounts(**{s.value: n for s, n in p.counts.items()}),
+        )

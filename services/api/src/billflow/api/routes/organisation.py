@@ -1,0 +1,138 @@
+"""Departments, projects, employees and their workdays."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from email_validator import EmailNotValidError, validate_email
+from litestar import Controller, get, post, put
+from litestar.params import Parameter
+
+from billflow.api.auth import can_write_billing
+from billflow.api.routes.common import known_id
+from billflow.api.schemas import (
+    DepartmentIn,
+    DepartmentList,
+    DepartmentOut,
+    EmployeeIn,
+    EmployeeList,
+    EmployeeOut,
+    ProjectIn,
+    ProjectList,
+    ProjectOut,
+    WorkdayOut,
+    WorkdaysIn,
+    WorkdaysOut,
+)
+from billflow.api.services import Services
+from billflow.domain.errors import InvalidInput
+from billflow.domain.model import Workday
+from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject
+from billflow.domain.usecases.workdays import RecordWorkdaysCommand
+
+
+class DepartmentController(Controller):
+    path = "/v1/departments"
+    tags = ["company"]
+
+    @post(guards=[can_write_billing], summary="Create a department")
+    async def create(self, data: DepartmentIn, services: Services) -> DepartmentOut:
+        return DepartmentOut.of(await services.organisation.create_department(NewDepartment(data.name)))
+
+    @get(summary="List departments")
+    async def list_all(self, services: Services) -> DepartmentList:
+        return DepartmentList([DepartmentOut.of(d) for d in await services.organisation.departments()])
+
+    @get("/{department_id:str}", summary="Get a department")
+    async def get_one(self, department_id: str, services: Services) -> DepartmentOut:
+        found = await services.organisation.department(known_id(department_id, "department"))
+        return DepartmentOut.of(found)
+
+
+class ProjectController(Controller):
+    path = "/v1/projects"
+    tags = ["company"]
+
+    @post(guards=[can_write_billing], summary="Create a project")
+    async def create(self, data: ProjectIn, services: Services) -> ProjectOut:
+        project = await services.organisation.create_project(NewProject(data.name, data.tax_rate))
+        return ProjectOut.of(project)
+
+    @get(summary="List projects")
+    async def list_all(self, services: Services) -> ProjectList:
+        return ProjectList([ProjectOut.of(p) for p in await services.organisation.projects()])
+
+    @get("/{project_id:str}", summary="Get a project")
+    async def get_one(self, project_id: str, services: Services) -> ProjectOut:
+        return ProjectOut.of(await services.organisation.project(known_id(project_id, "project")))
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as e:
+        raise InvalidInput(f"not a valid email address: {e}", field="email") from e
+
+
+def _reference(value: str, field: str) -> str:
+    try:
+        return known_id(value, field)
+    except Exception:
+        raise InvalidInput(f"no such {field.removesuffix('_id')}", field=field) from None
+
+
+class EmployeeController(Controller):
+    path = "/v1/employees"
+    tags = ["company"]
+
+    @post(guards=[can_write_billing], summary="Create an employee")
+    async def create(self, data: EmployeeIn, services: Services) -> EmployeeOut:
+        employee = await services.organisation.create_employee(
+            NewEmployee(
+                full_name=data.full_name,
+                email=_email(data.email),
+                department_id=_reference(data.department_id, "department_id"),
+                project_id=_reference(data.project_id, "project_id"),
+                hourly_rate=data.hourly_rate,
+                currency=data.currency,
+            )
+        )
+        return EmployeeOut.of(employee)
+
+    @get(summary="List employees")
+    async def list_all(self, services: Services) -> EmployeeList:
+        return EmployeeList([EmployeeOut.of(e) for e in await services.organisation.employees()])
+
+    @get("/{employee_id:str}", summary="Get an employee")
+    async def get_one(self, employee_id: str, services: Services) -> EmployeeOut:
+        return EmployeeOut.of(await services.organisation.employee(known_id(employee_id, "employee")))
+
+    @put(
+        "/{employee_id:str}/workdays",
+        guards=[can_write_billing],
+        summary="Record workdays (upsert by date)",
+    )
+    async def record_workdays(self, employee_id: str, data: WorkdaysIn, services: Services) -> WorkdaysOut:
+        stored = await services.workdays.record(
+            RecordWorkdaysCommand(
+                known_id(employee_id, "employee"),
+                [Workday(w.date, w.hours, w.description) for w in data.workdays],
+            )
+        )
+        return WorkdaysOut([WorkdayOut.of(w) for w in stored])
+
+    @get("/{employee_id:str}/workdays", summary="An employee's workdays between two dates")
+    async def workdays(
+        self,
+        employee_id: str,
+        services: Services,
+        from_: Annotated[
+            date | None, Parameter(query="from", description="First day (default: 365 days before `to`)")
+        ] = None,
+        to: Annotated[date | None, Parameter(description="Last day (default: today)")] = None,
+    ) -> WorkdaysOut:
+        end = to or date.today()
+        start = from_ or end - timedelta(days=365)
+        found = await services.workdays.between(known_id(employee_id, "employee"), start, end)
+        return WorkdaysOut([WorkdayOut.of(w) for w in found])

@@ -1,0 +1,28 @@
+"""Login and health."""
+
+from __future__ import annotations
+
+from litestar import Response, get, post
+from litestar.status_codes import HTTP_200_OK
+
+from billflow.api.schemas import TokenRequest, TokenResponse
+from billflow.api.services import Services
+
+
+@post(
+    "/v1/auth/token",
+    status_code=HTTP_200_OK,
+    tags=["auth"],
+    summary="Exchange email and password for an access token",
+    security=[],
+)
+async def token(data: TokenRequest, services: Services) -> TokenResponse:
+    issued = await services.accounts.login(data.email, data.password)
+    return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
+
+
+@get("/health", tags=["system"], summary="200 once the API can reach its database", security=[])
+async def health(services: Services) -> Response[dict[str, str]]:
+    if await services.database_ready():
+        return Response({"status": "ok"})
+    return Response({"status": "database unreachable"}, status_code=503)

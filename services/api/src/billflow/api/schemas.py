@@ -1,0 +1,229 @@
+"""Request and response bodies: msgspec Structs, snake_case, amounts as decimal strings.
+
+Requests forbid unknown fields, so no client can set ``status``, ``number`` or ``total``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from billflow.domain.model import Department, Employee, Invoice, InvoiceStatus, Project, Workday
+from billflow.domain.money import round_money
+
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Email = Annotated[str, Meta(min_length=3, max_length=254)]
+Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
+Id = Annotated[str, Meta(max_length=64, description="Opaque identifier")]
+
+
+class Request(msgspec.Struct, forbid_unknown_fields=True):
+    pass
+
+
+class TokenRequest(Request):
+    email: Annotated[str, Meta(max_length=254)]
+    password: Annotated[str, Meta(max_length=1024)]
+
+
+class TokenResponse(msgspec.Struct):
+    access_token: str
+    expires_in: int
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
+
+
+class DepartmentIn(Request):
+    name: Name
+
+
+class DepartmentOut(msgspec.Struct):
+    id: str
+    name: str
+
+    @classmethod
+    def of(cls, d: Department) -> DepartmentOut:
+        return cls(d.id, d.name)
+
+
+class ProjectIn(Request):
+    name: Name
+    tax_rate: Annotated[Decimal, Meta(ge=0, le=100, description="Percent")] = Decimal(0)
+
+
+class ProjectOut(msgspec.Struct):
+    id: str
+    name: str
+    tax_rate: Decimal
+
+    @classmethod
+    def of(cls, p: Project) -> ProjectOut:
+        return cls(p.id, p.name, p.tax_rate)
+
+
+class EmployeeIn(Request):
+    full_name: Name
+    email: Email
+    department_id: Id
+    project_id: Id
+    hourly_rate: Decimal
+    currency: Currency
+
+
+class EmployeeOut(msgspec.Struct):
+    id: str
+    full_name: str
+    email: str
+    department_id: str
+    project_id: str
+    hourly_rate: Decimal
+    currency: str
+
+    @classmethod
+    def of(cls, e: Employee) -> EmployeeOut:
+        return cls(e.id, e.full_name, e.email, e.department_id, e.project_id, e.hourly_rate, e.currency)
+
+
+class WorkdayIn(Request):
+    date: date
+    hours: Decimal
+    description: Annotated[str, Meta(max_length=500)] | None = None
+
+
+class WorkdaysIn(Request):
+    workdays: Annotated[list[WorkdayIn], Meta(max_length=366)]
+
+
+class WorkdayOut(msgspec.Struct):
+    date: date
+    hours: Decimal
+    description: str | None
+
+    @classmethod
+    def of(cls, w: Workday) -> WorkdayOut:
+        return cls(w.date, w.hours, w.description)
+
+
+class WorkdaysOut(msgspec.Struct):
+    workdays: list[WorkdayOut]
+
+
+class InvoiceIn(Request):
+    employee_id: Id
+    period_start: date
+    period_end: date
+
+
+class BillingRunIn(Request):
+    period_start: date
+    period_end: date
+
+
+class LineOut(msgspec.Struct):
+    date: date
+    hours: Decimal
+    rate: Decimal
+    amount: Decimal
+    description: str | None
+
+
+class PartyOut(msgspec.Struct):
+    name: str
+    address: str | None = None
+    tax_id: str | None = None
+    email: str | None = None
+
+
+class InvoiceOut(msgspec.Struct, omit_defaults=True):
+    id: str
+    number: str
+    status: InvoiceStatus
+    employee_id: str
+    period_start: date
+    period_end: date
+    issue_date: date
+    due_date: date
+    currency: str
+    lines: list[LineOut]
+    subtotal: Decimal
+    tax_rate: Decimal
+    tax: Decimal
+    total: Decimal
+    issuer: PartyOut
+    counterparty: PartyOut
+    billing_run_id: str | None = None
+    failure_reason: str | None = None
+
+    @classmethod
+    def of(cls, i: Invoice) -> InvoiceOut:
+        c = i.currency
+        return cls(
+            id=i.id,
+            number=i.number,
+            status=i.status,
+            employee_id=i.employee_id,
+            period_start=i.period_start,
+            period_end=i.period_end,
+            issue_date=i.issue_date,
+            due_date=i.due_date,
+            currency=c,
+            lines=[
+                LineOut(x.date, x.hours, x.rate, round_money(x.amount, c), x.description) for x in i.lines
+            ],
+            subtotal=round_money(i.subtotal, c),
+            tax_rate=i.tax_rate,
+            tax=round_money(i.tax, c),
+            total=round_money(i.total, c),
+            issuer=PartyOut(i.issuer.name, address=i.issuer.address, tax_id=i.issuer.tax_id),
+            counterparty=PartyOut(i.counterparty.full_name, email=i.counterparty.email),
+            billing_run_id=i.billing_run_id,
+            failure_reason=i.failure_reason,
+        )
+
+
+class InvoicePage(msgspec.Struct):
+    items: list[InvoiceOut]
+    next_cursor: str | None
+
+
+class DownloadOut(msgspec.Struct):
+    url: str
+    expires_at: datetime
+
+
+class BillingRunOut(msgspec.Struct):
+    id: str
+    period_start: date
+    period_end: date
+    invoice_ids: list[str]
+    skipped_employee_ids: list[str] = []
+
+
+class StatusCounts(msgspec.Struct):
+    pending: int
+    rendered: int
+    sent: int
+    failed: int
+
+
+class BillingRunProgressOut(msgspec.Struct):
+    id: str
+    period_start: date
+    period_end: date
+    invoice_ids: list[str]
+    counts: StatusCounts
+
+
+class DepartmentList(msgspec.Struct):
+    items: list[DepartmentOut]
+
+
+class ProjectList(msgspec.Struct):
+    items: list[ProjectOut]
+
+
+class EmployeeList(msgspec.Struct):
+    items: list[EmployeeOut]

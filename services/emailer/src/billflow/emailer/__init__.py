@@ -1,0 +1,1 @@
+"""emailer: sends invoices (and later notifications) by email."""

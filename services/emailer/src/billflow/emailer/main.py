@@ -1,0 +1,104 @@
+"""The emailer's composition root: settings -> adapters -> use cases -> drivers."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
+
+from billflow.domain.usecases.deliver_invoice import DeliverInvoicePdf
+from billflow.domain.usecases.fail_invoice import FailInvoice
+from billflow.emailer.handler import Deps, handle
+from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
+from billflow.emailer.mailer import SmtpMailer
+from billflow.platform.aws.clients import s3_client, sqs_client
+from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.aws.sqs_consumer import SqsConsumer
+from billflow.platform.logging import configure_logging
+from billflow.platform.postgres.pool import create_pool
+from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
+from billflow.platform.runtime import queue_url, stop_on_signals
+from billflow.platform.settings import (
+    AwsSettings,
+    ConsumerSettings,
+    LogSettings,
+    PostgresSettings,
+    QueueSettings,
+    SmtpSettings,
+    StorageSettings,
+    load,
+)
+
+log = logging.getLogger("billflow.emailer")
+
+
+@dataclass(frozen=True)
+class Settings:
+    postgres: PostgresSettings
+    aws: AwsSettings
+    queues: QueueSettings
+    storage: StorageSettings
+    consumer: ConsumerSettings
+    smtp: SmtpSettings
+    log: LogSettings
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        return cls(
+            postgres=load(PostgresSettings, environ),
+            aws=load(AwsSettings, environ),
+            queues=load(QueueSettings, environ),
+            storage=load(StorageSettings, environ),
+            consumer=load(ConsumerSettings, environ),
+            smtp=load(SmtpSettings, environ),
+            log=load(LogSettings, environ),
+        )
+
+
+@dataclass(frozen=True)
+class Service:
+    deps: Deps
+    consumer: SqsConsumer
+
+
+@asynccontextmanager
+async def build(settings: Settings) -> AsyncIterator[Service]:
+    async with AsyncExitStack() as stack:
+        pool = await create_pool(settings.postgres)
+        stack.push_async_callback(pool.close)
+        s3 = await s3_client(stack, settings.aws)
+        sqs = await sqs_client(stack, settings.aws)
+        uow = AsyncpgUnitOfWorkFactory(pool)
+        deps = Deps(
+            deliver=DeliverInvoicePdf(
+                uow,
+                S3DocumentStore(s3, settings.storage.bucket),
+                TemplateInvoiceEmailWriter(),
+                SmtpMailer(settings.smtp),
+            ),
+            fail=FailInvoice(uow),
+            max_receives=settings.queues.max_receives,
+        )
+        consumer = SqsConsumer(
+            sqs,
+            await queue_url(sqs, settings.queues.delivery_queue),
+            partial(handle, deps=deps),
+            concurrency=settings.consumer.concurrency,
+            wait_seconds=settings.consumer.wait_seconds,
+            visibility_seconds=settings.consumer.visibility_seconds,
+            grace_seconds=settings.consumer.grace_seconds,
+        )
+        yield Service(deps=deps, consumer=consumer)
+
+
+async def main() -> None:
+    settings = Settings.from_env(os.environ)
+    configure_logging("emailer", settings.log.level)
+    stop = stop_on_signals()
+    async with build(settings) as service:
+        log.info("emailer started", extra={"queue": settings.queues.delivery_queue})
+        await service.consumer.run(stop)
+    log.info("emailer stopped")

@@ -1,0 +1,1 @@
+"""pdf-worker: renders invoices to PDF and files them in S3."""

@@ -1,0 +1,27 @@
+"""The records Billflow keeps. Plain frozen dataclasses: no persistence, no serialisation."""
+
+from billflow.domain.model.invoice import (
+    BillingRun,
+    Counterparty,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Issuer,
+)
+from billflow.domain.model.organisation import Department, Employee, Project, Workday
+from billflow.domain.model.user import Role, User
+
+__all__ = [
+    "BillingRun",
+    "Counterparty",
+    "Department",
+    "Employee",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "Issuer",
+    "Project",
+    "Role",
+    "User",
+    "Workday",
+]

@@ -1,0 +1,36 @@
+"""Exact money: Decimal amounts beside an ISO 4217 currency, with one rounding policy.
+
+Rounding is written once, here: half-up to the currency's minor unit (cents for EUR and USD,
+whole units for JPY, thousandths for KWD).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from billflow.domain.currencies import MINOR_UNITS
+from billflow.domain.errors import InvalidInput
+
+ZERO = Decimal(0)
+
+
+def validate_currency(code: str) -> str:
+    """Return ``code`` when it is an active ISO 4217 currency code, else raise InvalidInput."""
+    if code not in MINOR_UNITS:
+        raise InvalidInput(f"unknown ISO 4217 currency code: {code!r}", field="currency")
+    return code
+
+
+def quantum(currency: str) -> Decimal:
+    """The smallest amount of ``currency`` (Decimal('0.01') for EUR)."""
+    return Decimal(1).scaleb(-MINOR_UNITS[validate_currency(currency)])
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    """Round ``amount`` half-up to the minor unit of ``currency``."""
+    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+
+
+def percent_of(amount: Decimal, percent: Decimal, currency: str) -> Decimal:
+    """``percent`` % of ``amount``, rounded half-up to the currency's minor unit."""
+    return round_money(amount * percent / Decimal(100), currency)

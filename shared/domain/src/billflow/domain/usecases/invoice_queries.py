@@ -1,0 +1,75 @@
+"""Reading invoices and billing runs, and handing out download links.
+
+Business rules:
+- A download link exists only once the PDF is rendered (NotReady before); it is pre-signed, lives
+  at most 15 minutes and names the file ``<number>.pdf``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from billflow.domain.errors import NotFound, NotReady
+from billflow.domain.model import BillingRun, Invoice, InvoiceStatus
+from billflow.domain.ports import Clock, DocumentStore, Page, UnitOfWorkFactory
+
+DOWNLOAD_LINK_SECONDS = 15 * 60
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadLink:
+    url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BillingRunProgress:
+    run: BillingRun
+    counts: dict[InvoiceStatus, int]
+
+
+class InvoiceQueries:
+    def __init__(self, uow: UnitOfWorkFactory, documents: DocumentStore, clock: Clock) -> None:
+        self._uow = uow
+        self._documents = documents
+        self._clock = clock
+
+    async def get(self, invoice_id: str) -> Invoice:
+        async with self._uow() as uow:
+            invoice = await uow.invoices.get(invoice_id)
+        if invoice is None:
+            raise NotFound("no such invoice")
+        return invoice
+
+    async def list(
+        self,
+        *,
+        employee_id: str | None = None,
+        status: InvoiceStatus | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[Invoice]:
+        async with self._uow() as uow:
+            return await uow.invoices.list(
+                employee_id=employee_id, status=status, limit=min(limit, MAX_PAGE), cursor=cursor
+            )
+
+    async def download_link(self, invoice_id: str) -> DownloadLink:
+        invoice = await self.get(invoice_id)
+        if invoice.pdf_key is None:
+            raise NotReady(f"invoice {invoice.number} has not been rendered yet")
+        expires_at = self._clock.now() + timedelta(seconds=DOWNLOAD_LINK_SECONDS)
+        url = await self._documents.download_url(
+            invoice.pdf_key, f"{invoice.number}.pdf", DOWNLOAD_LINK_SECONDS
+        )
+        return DownloadLink(url=url, expires_at=expires_at)
+
+    async def billing_run(self, run_id: str) -> BillingRunProgress:
+        async with self._uow() as uow:
+            run = await uow.billing_runs.get(run_id)
+            if run is None:
+                raise NotFound("no such billing run")
+            counts = await uow.billing_runs.status_counts(run_id)
+        return BillingRunProgress(run=run, counts={s: counts.get(s, 0) for s in InvoiceStatus})

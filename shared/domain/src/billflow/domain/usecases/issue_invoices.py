@@ -1,0 +1,158 @@
+"""Issuing invoices: one employee's, or everybody's in a billing run.
+
+Business rules:
+- An invoice covers the employee's workdays in the period (see ``billing`` for the arithmetic).
+- One invoice per employee per period: a period overlapping an existing invoice of the employee is
+  refused with InvoiceOverlap naming that invoice. A billing run skips such employees.
+- The number is allocated in the same transaction that creates the invoice, so numbers have no
+  gaps; the employee row is locked meanwhile, so two requests cannot both pass the overlap check.
+- The invoice is a snapshot: rates, names and workdays are copied into it.
+- The RenderInvoice command is recorded in the same transaction (transactional outbox): if the
+  invoice exists, its rendering has been asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from billflow.domain import billing
+from billflow.domain.contracts import RenderInvoice
+from billflow.domain.errors import InvalidInput, InvoiceOverlap, NotFound
+from billflow.domain.model import (
+    BillingRun,
+    Counterparty,
+    Employee,
+    Invoice,
+    InvoiceStatus,
+    Issuer,
+)
+from billflow.domain.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class IssueInvoiceCommand:
+    employee_id: str
+    period_start: date
+    period_end: date
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartBillingRunCommand:
+    period_start: date
+    period_end: date
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class BillingRunStarted:
+    run: BillingRun
+    skipped_employee_ids: tuple[str, ...]
+    """Employees with workdays in the period who already had an overlapping invoice."""
+
+
+class IssueInvoices:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        ids: IdGenerator,
+        clock: Clock,
+        issuer: Issuer,
+        payment_terms_days: int = billing.DEFAULT_PAYMENT_TERMS_DAYS,
+    ) -> None:
+        self._uow = uow
+        self._ids = ids
+        self._clock = clock
+        self._issuer = issuer
+        self._terms = payment_terms_days
+
+    async def issue(self, cmd: IssueInvoiceCommand) -> Invoice:
+        billing.validate_period(cmd.period_start, cmd.period_end)
+        async with self._uow() as uow:
+            employee = await uow.employees.get_for_update(cmd.employee_id)
+            if employee is None:
+                raise NotFound("no such employee")
+            existing = await uow.invoices.find_overlapping(employee.id, cmd.period_start, cmd.period_end)
+            if existing is not None:
+                raise InvoiceOverlap(existing.id, existing.number)
+            invoice = await self._draft(
+                uow, employee, cmd.period_start, cmd.period_end, None, cmd.correlation_id
+            )
+            await uow.commit()
+        return invoice
+
+    async def start_run(self, cmd: StartBillingRunCommand) -> BillingRunStarted:
+        billing.validate_period(cmd.period_start, cmd.period_end)
+        run_id = self._ids.new_id()
+        invoice_ids: list[str] = []
+        skipped: list[str] = []
+        async with self._uow() as uow:
+            employees = await uow.employees.with_workdays_between(cmd.period_start, cmd.period_end)
+            if not employees:
+                raise InvalidInput("no employee has workdays in this period", field="period_start")
+            run = BillingRun(
+                id=run_id, period_start=cmd.period_start, period_end=cmd.period_end, invoice_ids=()
+            )
+            await uow.billing_runs.add(run)
+            for employee in employees:
+                if await uow.invoices.find_overlapping(employee.id, cmd.period_start, cmd.period_end):
+                    skipped.append(employee.id)
+                    continue
+                invoice = await self._draft(
+                    uow, employee, cmd.period_start, cmd.period_end, run_id, cmd.correlation_id
+                )
+                invoice_ids.append(invoice.id)
+            await uow.commit()
+        return BillingRunStarted(
+            run=BillingRun(run_id, cmd.period_start, cmd.period_end, tuple(invoice_ids)),
+            skipped_employee_ids=tuple(skipped),
+        )
+
+    async def _draft(
+        self,
+        uow: UnitOfWork,
+        employee: Employee,
+        start: date,
+        end: date,
+        run_id: str | None,
+        correlation_id: str,
+    ) -> Invoice:
+        project = await uow.projects.get(employee.project_id)
+        if project is None:  # a foreign key makes this impossible; say so loudly if it happens
+            raise NotFound("the employee's project no longer exists")
+        workdays = await uow.workdays.between(employee.id, start, end)
+        totals = billing.compute_totals(employee, project, workdays, start, end)
+        now = self._clock.now()
+        issue_date = now.date()
+        number = billing.format_invoice_number(
+            issue_date.year, await uow.invoices.next_number(issue_date.year)
+        )
+        invoice = Invoice(
+            id=self._ids.new_id(),
+            number=number,
+            status=InvoiceStatus.PENDING,
+            period_start=start,
+            period_end=end,
+            issue_date=issue_date,
+            due_date=billing.due_date(issue_date, self._terms),
+            currency=employee.currency,
+            lines=totals.lines,
+            subtotal=totals.subtotal,
+            tax_rate=project.tax_rate,
+            tax=totals.tax,
+            total=totals.total,
+            issuer=self._issuer,
+            counterparty=Counterparty(employee.id, employee.full_name, employee.email),
+            billing_run_id=run_id,
+        )
+        await uow.invoices.add(invoice)
+        await uow.outbox.add(
+            RenderInvoice(
+                message_id=self._ids.new_id(),
+                occurred_at=now,
+                correlation_id=correlation_id,
+                invoice_id=invoice.id,
+            )
+        )
+        return invoice

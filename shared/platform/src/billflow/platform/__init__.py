@@ -1,0 +1,1 @@
+"""Adapters and runtime shared by Billflow's services. A library: no entry points, imports no service."""

@@ -1,0 +1,55 @@
+"""S3DocumentStore: the domain's DocumentStore on S3 (or anything that speaks its API)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from billflow.domain.errors import NotFound, TransientFailure
+
+if TYPE_CHECKING:
+    from types_aiobotocore_s3 import S3Client
+
+
+class S3DocumentStore:
+    def __init__(self, client: S3Client, bucket: str) -> None:
+        self._client = client
+        self._bucket = bucket
+
+    async def put(self, key: str, body: bytes, content_type: str) -> None:
+        try:
+            await self._client.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=body,
+                ContentType=content_type,
+                ServerSideEncryption="AES256",
+            )
+        except (ClientError, BotoCoreError) as e:
+            raise TransientFailure(f"could not store {key}") from e
+
+    async def get(self, key: str) -> bytes:
+        try:
+            response = await self._client.get_object(Bucket=self._bucket, Key=key)
+            async with response["Body"] as stream:
+                return await stream.read()
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                raise NotFound(f"no document at {key}") from e
+            raise TransientFailure(f"could not read {key}") from e
+        except BotoCoreError as e:
+            raise TransientFailure(f"could not read {key}") from e
+
+    async def download_url(self, key: str, filename: str, expires_in_seconds: int) -> str:
+        url: str = await self._client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self._bucket,
+                "Key": key,
+                "ResponseContentDisposition": f'attachment; filename="{filename}"',
+                "ResponseContentType": "application/pdf",
+            },
+            ExpiresIn=expires_in_seconds,
+        )
+        return url

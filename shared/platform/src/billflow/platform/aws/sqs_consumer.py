@@ -1,0 +1,188 @@
+"""The SQS consumer runtime: long-polls a queue and runs a handler per message, concurrently.
+
+The handler decides each message's fate: ``Ack`` (delete it: its effect is committed) or
+``RetryAfter`` (make it visible again after a delay; SQS moves it to the dead-letter queue once
+its receive count passes the redrive policy's maximum). While a handler runs, the message's
+visibility is extended, so slow work is not handed to a second worker. A handler that raises is a
+bug, but never stops the consumer: the message is retried and the error logged.
+
+On stop, intake ends at once; in-flight messages get ``grace`` seconds to finish, then are
+released (visibility 0) so another worker picks them up without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs import SQSClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    body: bytes
+    receive_count: int
+    attributes: dict[str, str]
+    sqs_message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ack:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RetryAfter:
+    seconds: int
+
+
+Disposition = Ack | RetryAfter
+Handler = Callable[[Received], Awaitable[Disposition]]
+
+
+def backoff_seconds(receive_count: int, *, base: float = 2.0, cap: float = 300.0) -> int:
+    """Exponential back-off with full jitter: the n-th failure waits up to base * 2^(n-1) seconds."""
+    ceiling = min(cap, base * 2 ** max(0, receive_count - 1))
+    return max(1, int(random.uniform(ceiling / 2, ceiling)))  # noqa: S311 - jitter, not secrecy
+
+
+def _received(message: Any) -> Received:
+    attributes = {
+        name: value.get("StringValue", "") for name, value in message.get("MessageAttributes", {}).items()
+    }
+    return Received(
+        body=message["Body"].encode(),
+        receive_count=int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+        attributes=attributes,
+        sqs_message_id=message["MessageId"],
+    )
+
+
+class SqsConsumer:
+    def __init__(
+        self,
+        sqs: SQSClient,
+        queue_url: str,
+        handler: Handler,
+        *,
+        concurrency: int = 4,
+        wait_seconds: int = 20,
+        visibility_seconds: int = 60,
+        grace_seconds: float = 20.0,
+    ) -> None:
+        self._sqs = sqs
+        self._queue_url = queue_url
+        self._handler = handler
+        self._concurrency = concurrency
+        self._wait = wait_seconds
+        self._visibility = visibility_seconds
+        self._grace = grace_seconds
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        failures = 0
+        while not stop.is_set():
+            free = self._concurrency - len(self._in_flight)
+            if free <= 0:
+                await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            try:
+                messages = await self._receive(min(10, free), stop)
+                failures = 0
+            except (ClientError, BotoCoreError, OSError) as e:
+                failures += 1
+                delay = min(30.0, 0.5 * 2**failures)
+                log.warning("cannot receive from the queue", extra={"error": repr(e), "retry_in": delay})
+                await _sleep_unless(stop, delay)
+                continue
+            for message in messages:
+                task = asyncio.create_task(self._process(message))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+        await self._drain()
+
+    async def _receive(self, count: int, stop: asyncio.Event) -> list[Any]:
+        receive = asyncio.ensure_future(
+            self._sqs.receive_message(
+                QueueUrl=self._queue_url,
+                MaxNumberOfMessages=count,
+                WaitTimeSeconds=self._wait,
+                VisibilityTimeout=self._visibility,
+                MessageSystemAttributeNames=["ApproximateReceiveCount"],
+                MessageAttributeNames=["All"],
+            )
+        )
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait([receive, stopped], return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not receive.done():
+            receive.cancel()
+            return []
+        return list(receive.result().get("Messages", []))
+
+    async def _process(self, message: Any) -> None:
+        receipt = message["ReceiptHandle"]
+        heartbeat = asyncio.create_task(self._keep_invisible(receipt))
+        try:
+            received = _received(message)
+            try:
+                disposition = await self._handler(received)
+            except Exception:
+                log.exception(
+                    "handler failed unexpectedly", extra={"sqs_message_id": received.sqs_message_id}
+                )
+                disposition = RetryAfter(backoff_seconds(received.receive_count))
+        except asyncio.CancelledError:
+            heartbeat.cancel()
+            await self._settle(receipt, RetryAfter(0))
+            raise
+        heartbeat.cancel()
+        await self._settle(receipt, disposition)
+
+    async def _settle(self, receipt: str, disposition: Disposition) -> None:
+        try:
+            if isinstance(disposition, Ack):
+                await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=receipt)
+            else:
+                await self._sqs.change_message_visibility(
+                    QueueUrl=self._queue_url, ReceiptHandle=receipt, VisibilityTimeout=disposition.seconds
+                )
+        except (ClientError, BotoCoreError, OSError) as e:
+            # The message becomes visible again when its timeout runs out; the handler is
+            # idempotent, so handling it once more is harmless.
+            log.warning("could not settle a message", extra={"error": repr(e)})
+
+    async def _keep_invisible(self, receipt: str) -> None:
+        while True:
+            await asyncio.sleep(self._visibility / 2)
+            try:
+                await self._sqs.change_message_visibility(
+                    QueueUrl=self._queue_url, ReceiptHandle=receipt, VisibilityTimeout=self._visibility
+                )
+            except (ClientError, BotoCoreError, OSError) as e:
+                log.warning("could not extend visibility", extra={"error": repr(e)})
+
+    async def _drain(self) -> None:
+        if not self._in_flight:
+            return
+        log.info("stopping: finishing in-flight messages", extra={"in_flight": len(self._in_flight)})
+        _, pending = await asyncio.wait(self._in_flight, timeout=self._grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

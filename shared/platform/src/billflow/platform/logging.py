@@ -1,0 +1,26 @@
+"""JSON log lines on stderr, one per event, for every service."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}",
+            style="{",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            static_fields={"service": service},
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # botocore's debug chatter would drown ours (and could print request bodies).
+    for noisy in ("botocore", "aiobotocore", "urllib3", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, root.level))

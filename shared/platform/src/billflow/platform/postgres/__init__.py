@@ -1,0 +1,1 @@
+"""PostgreSQL adapters (asyncpg) for the domain's repositories and unit of work."""

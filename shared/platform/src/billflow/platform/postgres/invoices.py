@@ -1,0 +1,218 @@
+"""asyncpg repositories for invoices (with their lines) and billing runs."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from datetime import date
+
+import asyncpg
+
+from billflow.domain.errors import InvalidInput
+from billflow.domain.model import (
+    BillingRun,
+    Counterparty,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Issuer,
+)
+from billflow.domain.model.invoice import allowed_sources
+from billflow.domain.ports import Page
+
+_COLUMNS = (
+    "id::text, number, status, failure_reason, employee_id::text, employee_name, employee_email,"
+    " billing_run_id::text, period_start, period_end, issue_date, due_date, currency, subtotal,"
+    " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id, pdf_key"
+)
+
+
+def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
+    return Invoice(
+        id=row["id"],
+        number=row["number"],
+        status=InvoiceStatus(row["status"]),
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        issue_date=row["issue_date"],
+        due_date=row["due_date"],
+        currency=row["currency"],
+        lines=tuple(lines),
+        subtotal=row["subtotal"],
+        tax_rate=row["tax_rate"],
+        tax=row["tax"],
+        total=row["total"],
+        issuer=Issuer(row["issuer_name"], row["issuer_address"], row["issuer_tax_id"]),
+        counterparty=Counterparty(row["employee_id"], row["employee_name"], row["employee_email"]),
+        billing_run_id=row["billing_run_id"],
+        failure_reason=row["failure_reason"],
+        pdf_key=row["pdf_key"],
+    )
+
+
+def encode_cursor(number: str) -> str:
+    return base64.urlsafe_b64encode(number.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as e:
+        raise InvalidInput("cursor is not one this API handed out", field="cursor") from e
+
+
+class AsyncpgInvoiceRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def next_number(self, year: int) -> int:
+        value = await self._conn.fetchval(
+            "INSERT INTO invoice_number_sequences (year, last_value) VALUES ($1, 1)"
+            " ON CONFLICT (year) DO UPDATE SET last_value = invoice_number_sequences.last_value + 1"
+            " RETURNING last_value",
+            year,
+        )
+        assert isinstance(value, int)
+        return value
+
+    async def add(self, invoice: Invoice) -> None:
+        await self._conn.execute(
+            "INSERT INTO invoices (id, number, status, employee_id, employee_name, employee_email,"
+            " billing_run_id, period_start, period_end, issue_date, due_date, currency, subtotal,"
+            " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+            " $18, $19)",
+            invoice.id,
+            invoice.number,
+            invoice.status.value,
+            invoice.counterparty.employee_id,
+            invoice.counterparty.full_name,
+            invoice.counterparty.email,
+            invoice.billing_run_id,
+            invoice.period_start,
+            invoice.period_end,
+            invoice.issue_date,
+            invoice.due_date,
+            invoice.currency,
+            invoice.subtotal,
+            invoice.tax_rate,
+            invoice.tax,
+            invoice.total,
+            invoice.issuer.name,
+            invoice.issuer.address,
+            invoice.issuer.tax_id,
+        )
+        await self._conn.executemany(
+            "INSERT INTO invoice_lines (invoice_id, position, day, hours, rate, amount, description)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+                (invoice.id, i, line.date, line.hours, line.rate, line.amount, line.description)
+                for i, line in enumerate(invoice.lines)
+            ],
+        )
+
+    async def _with_lines(self, rows: Sequence[asyncpg.Record]) -> list[Invoice]:
+        if not rows:
+            return []
+        line_rows = await self._conn.fetch(
+            "SELECT invoice_id::text, day, hours, rate, amount, description FROM invoice_lines"
+            " WHERE invoice_id = ANY($1::uuid[]) ORDER BY invoice_id, position",
+            [r["id"] for r in rows],
+        )
+        lines: dict[str, list[InvoiceLine]] = {}
+        for r in line_rows:
+            lines.setdefault(r["invoice_id"], []).append(
+                InvoiceLine(r["day"], r["hours"], r["rate"], r["amount"], r["description"])
+            )
+        return [_invoice(r, lines.get(r["id"], [])) for r in rows]
+
+    async def get(self, invoice_id: str) -> Invoice | None:
+        row = await self._conn.fetchrow(f"SELECT {_COLUMNS} FROM invoices WHERE id = $1", invoice_id)
+        if row is None:
+            return None
+        return (await self._with_lines([row]))[0]
+
+    async def find_overlapping(self, employee_id: str, start: date, end: date) -> Invoice | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM invoices WHERE employee_id = $1"
+            " AND period_start <= $3 AND period_end >= $2 ORDER BY number LIMIT 1",
+            employee_id,
+            start,
+            end,
+        )
+        return _invoice(row, ()) if row else None
+
+    async def list(
+        self,
+        *,
+        employee_id: str | None,
+        status: InvoiceStatus | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[Invoice]:
+        rows = await self._conn.fetch(
+            f"SELECT {_COLUMNS} FROM invoices"
+            " WHERE ($1::uuid IS NULL OR employee_id = $1)"
+            " AND ($2::text IS NULL OR status = $2)"
+            " AND ($3::text IS NULL OR number < $3)"
+            " ORDER BY number DESC LIMIT $4",
+            employee_id,
+            status.value if status else None,
+            decode_cursor(cursor) if cursor else None,
+            limit + 1,
+        )
+        items = await self._with_lines(rows[:limit])
+        next_cursor = encode_cursor(items[-1].number) if len(rows) > limit else None
+        return Page(items=items, next_cursor=next_cursor)
+
+    async def transition(
+        self,
+        invoice_id: str,
+        target: InvoiceStatus,
+        *,
+        pdf_key: str | None = None,
+        failure_reason: str | None = None,
+    ) -> bool:
+        result = await self._conn.execute(
+            "UPDATE invoices SET status = $2, pdf_key = COALESCE($3, pdf_key),"
+            " failure_reason = $4, updated_at = now()"
+            " WHERE id = $1 AND status = ANY($5::text[])",
+            invoice_id,
+            target.value,
+            pdf_key,
+            failure_reason,
+            [s.value for s in allowed_sources(target)],
+        )
+        return result == "UPDATE 1"
+
+
+class AsyncpgBillingRunRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, run: BillingRun) -> None:
+        await self._conn.execute(
+            "INSERT INTO billing_runs (id, period_start, period_end) VALUES ($1, $2, $3)",
+            run.id,
+            run.period_start,
+            run.period_end,
+        )
+
+    async def get(self, run_id: str) -> BillingRun | None:
+        row = await self._conn.fetchrow(
+            "SELECT id::text, period_start, period_end,"
+            " ARRAY(SELECT i.id::text FROM invoices i WHERE i.billing_run_id = r.id ORDER BY i.number)"
+            " AS invoice_ids FROM billing_runs r WHERE id = $1",
+            run_id,
+        )
+        if row is None:
+            return None
+        return BillingRun(row["id"], row["period_start"], row["period_end"], tuple(row["invoice_ids"]))
+
+    async def status_counts(self, run_id: str) -> dict[InvoiceStatus, int]:
+        rows = await self._conn.fetch(
+            "SELECT status, count(*) AS n FROM invoices WHERE billing_run_id = $1 GROUP BY status",
+            run_id,
+        )
+        return {InvoiceStatus(r["status"]): r["n"] for r in rows}

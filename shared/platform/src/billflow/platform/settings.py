@@ -1,0 +1,109 @@
+"""Settings from environment variables, one Struct per concern.
+
+Each field is renamed to the environment variable it reads, so the README's configuration table
+and the code say the same names. Only composition roots call ``load``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+import msgspec
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or malformed."""
+
+
+class PostgresSettings(msgspec.Struct, frozen=True):
+    database_url: str = msgspec.field(name="DATABASE_URL")
+    pool_min_size: int = msgspec.field(default=1, name="BILLFLOW_DB_POOL_MIN")
+    pool_max_size: int = msgspec.field(default=10, name="BILLFLOW_DB_POOL_MAX")
+
+
+class AwsSettings(msgspec.Struct, frozen=True):
+    region: str = msgspec.field(default="eu-west-1", name="AWS_REGION")
+    endpoint_url: str | None = msgspec.field(default=None, name="AWS_ENDPOINT_URL")
+    """Unset means real AWS; set it to reach LocalStack or another compatible endpoint."""
+
+
+class QueueSettings(msgspec.Struct, frozen=True):
+    render_queue: str = msgspec.field(default="billflow-render", name="BILLFLOW_RENDER_QUEUE")
+    delivery_queue: str = msgspec.field(default="billflow-delivery", name="BILLFLOW_DELIVERY_QUEUE")
+    max_receives: int = msgspec.field(default=5, name="BILLFLOW_MAX_RECEIVES")
+    """Receives before a message is given up on; equals the queues' redrive maxReceiveCount."""
+
+
+class StorageSettings(msgspec.Struct, frozen=True):
+    bucket: str = msgspec.field(default="billflow-documents", name="BILLFLOW_BUCKET")
+
+
+class LogSettings(msgspec.Struct, frozen=True):
+    level: str = msgspec.field(default="INFO", name="BILLFLOW_LOG_LEVEL")
+
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def load(cls: type[S], environ: Mapping[str, str]) -> S:
+    """Build ``cls`` from ``environ``; empty values count as unset."""
+    present = {k: v for k, v in environ.items() if v != ""}
+    try:
+        return msgspec.convert(present, cls, strict=False)
+    except msgspec.ValidationError as e:
+        raise SettingsError(f"{cls.__name__}: {e}") from e
+
+
+class ConsumerSettings(msgspec.Struct, frozen=True):
+    concurrency: int = msgspec.field(default=4, name="BILLFLOW_WORKER_CONCURRENCY")
+    wait_seconds: int = msgspec.field(default=20, name="BILLFLOW_RECEIVE_WAIT_SECONDS")
+    visibility_seconds: int = msgspec.field(default=60, name="BILLFLOW_VISIBILITY_TIMEOUT")
+    grace_seconds: float = msgspec.field(default=20.0, name="BILLFLOW_SHUTDOWN_GRACE_SECONDS")
+
+
+class RendererSettings(msgspec.Struct, frozen=True):
+    chromium_path: str | None = msgspec.field(default=None, name="BILLFLOW_CHROMIUM_PATH")
+    timeout_seconds: float = msgspec.field(default=30.0, name="BILLFLOW_RENDER_TIMEOUT_SECONDS")
+
+
+class SmtpSettings(msgspec.Struct, frozen=True):
+    host: str = msgspec.field(default="127.0.0.1", name="SMTP_HOST")
+    port: int = msgspec.field(default=1025, name="SMTP_PORT")
+    username: str | None = msgspec.field(default=None, name="SMTP_USERNAME")
+    password: str | None = msgspec.field(default=None, name="SMTP_PASSWORD")
+    starttls: bool = msgspec.field(default=False, name="SMTP_STARTTLS")
+    """True for SES and most real servers; the local mail catcher speaks plain SMTP."""
+    timeout_seconds: float = msgspec.field(default=30.0, name="SMTP_TIMEOUT_SECONDS")
+    sender: str = msgspec.field(default="Billflow <billing@billflow.localhost>", name="BILLFLOW_MAIL_FROM")
+
+    def __repr__(self) -> str:  # never print the password
+        return f"SmtpSettings(host={self.host!r}, port={self.port}, username={self.username!r})"
+
+
+class ApiSettings(msgspec.Struct, frozen=True):
+    host: str = msgspec.field(default="127.0.0.1", name="BILLFLOW_API_HOST")
+    port: int = msgspec.field(default=8000, name="BILLFLOW_API_PORT")
+    max_body_bytes: int = msgspec.field(default=1_048_576, name="BILLFLOW_MAX_BODY_BYTES")
+
+
+class AuthSettings(msgspec.Struct, frozen=True):
+    admin_email: str | None = msgspec.field(default=None, name="BILLFLOW_ADMIN_EMAIL")
+    admin_password: str | None = msgspec.field(default=None, name="BILLFLOW_ADMIN_PASSWORD")
+    jwt_secret: str | None = msgspec.field(default=None, name="BILLFLOW_JWT_SECRET")
+    """Unset: a random secret per process (tokens die with it; set it when running several)."""
+    token_ttl_seconds: int = msgspec.field(default=3600, name="BILLFLOW_TOKEN_TTL_SECONDS")
+
+    def __repr__(self) -> str:  # never print secrets
+        return f"AuthSettings(admin_email={self.admin_email!r}, token_ttl_seconds={self.token_ttl_seconds})"
+
+
+class CompanySettings(msgspec.Struct, frozen=True):
+    """The issuing company, printed on every invoice."""
+
+    name: str = msgspec.field(default="Billflow Demo Ltd", name="BILLFLOW_COMPANY_NAME")
+    address: str = msgspec.field(
+        default="1 Example Street\n1000 Brussels, Belgium", name="BILLFLOW_COMPANY_ADDRESS"
+    )
+    tax_id: str = msgspec.field(default="BE0123456789", name="BILLFLOW_COMPANY_TAX_ID")
+    payment_terms_days: int = msgspec.field(default=30, name="BILLFLOW_PAYMENT_TERMS_DAYS")

@@ -1,0 +1,1 @@
+"""Billflow on one machine, for `make run`, `make demo` and the tests. Never deployed."""

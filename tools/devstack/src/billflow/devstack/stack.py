@@ -1,0 +1,109 @@
+"""``make run``: decide which local servers to start, write their environment, hand over to honcho.
+
+Anything already configured wins: with ``DATABASE_URL``, ``AWS_ENDPOINT_URL`` or ``SMTP_HOST`` set,
+that server is used and ours is not started.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from billflow.devstack import infra
+
+PG_PORT = 15432
+LOCALSTACK_PORT = 4566
+SMTP_PORT = 1025
+
+
+def var_dir() -> Path:
+    return infra.repo_root() / "var"
+
+
+def _jwt_secret(var: Path) -> str:
+    # Stable across restarts of `make run`, so tokens survive an API restart; never committed.
+    path = var / "jwt-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def local_environment(environ: Mapping[str, str], var: Path) -> tuple[dict[str, str], list[str]]:
+    """The variables our own servers need, skipping any the user set; and which servers to start."""
+    env: dict[str, str] = {}
+    servers: list[str] = []
+    if not environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:{PG_PORT}/postgres"
+        servers.append("postgres")
+    if not environ.get("AWS_ENDPOINT_URL"):
+        env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{LOCALSTACK_PORT}"
+        env["AWS_ACCESS_KEY_ID"] = "test"  # LocalStack accepts any credentials
+        env["AWS_SECRET_ACCESS_KEY"] = "test"
+        servers.append("localstack")
+    if not environ.get("SMTP_HOST"):
+        env["SMTP_HOST"] = "127.0.0.1"
+        env["SMTP_PORT"] = str(SMTP_PORT)
+        servers.append("mail")
+    defaults = {
+        "AWS_REGION": "eu-west-1",
+        "BILLFLOW_ADMIN_EMAIL": "admin@billflow.localhost",
+        "BILLFLOW_ADMIN_PASSWORD": "billflow-admin",
+        "BILLFLOW_JWT_SECRET": _jwt_secret(var),
+        "BILLFLOW_LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update({k: v for k, v in defaults.items() if not environ.get(k)})
+    return env, servers
+
+
+def up(extra_args: list[str]) -> None:
+    var = var_dir()
+    var.mkdir(exist_ok=True)
+    env, servers = local_environment(os.environ, var)
+    env_file = var / "run.env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()))
+    env_file.chmod(0o600)
+    (var / "prepared").unlink(missing_ok=True)
+    merged = {**os.environ, **env}
+    port = merged.get("BILLFLOW_API_PORT", "8000")
+    print(
+        "Billflow is starting. Once the services log that they started:\n"
+        f"  API           http://127.0.0.1:{port}\n"
+        f"  API docs      http://127.0.0.1:{port}/docs\n"
+        f"  Caught mail   {var / 'mail' / 'new'} (one file per email)\n"
+        f"  Log in with   {merged.get('BILLFLOW_ADMIN_EMAIL')} / (BILLFLOW_ADMIN_PASSWORD)\n"
+        "  Ctrl-C stops everything.\n",
+        flush=True,
+    )
+    honcho = shutil.which("honcho", path=str(Path(sys.executable).parent)) or "honcho"
+    processes = [*servers, "api", "pdf_worker", "emailer"]
+    procfile = infra.repo_root() / "Procfile"
+    os.execv(
+        honcho,
+        [
+            honcho,
+            "-f",
+            str(procfile),
+            "-d",
+            str(infra.repo_root()),
+            "-e",
+            str(env_file),
+            "start",
+            *extra_args,
+            *processes,
+        ],
+    )
+
+
+def wait_prepared(var: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not (var / "prepared").exists():
+        if time.monotonic() > deadline:
+            sys.exit("the API's set-up step did not finish in time")
+        time.sleep(0.2)
