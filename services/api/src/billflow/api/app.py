@@ -68,5 +68,6 @@ def create_app(
             ),
             security=[{"bearer": []}],
         ),
+        logging_config=None,  # the process's JSON logging stays in charge
         debug=debug,
     )

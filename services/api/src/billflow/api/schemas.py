@@ -51,7 +51,7 @@ class DepartmentOut(msgspec.Struct):
 
 class ProjectIn(Request):
     name: Name
-    tax_rate: Annotated[Decimal, Meta(ge=0, le=100, description="Percent")] = Decimal(0)
+    tax_rate: Annotated[Decimal, Meta(description="Percent, 0 to 100")] = Decimal(0)
 
 
 class ProjectOut(msgspec.Struct):
@@ -130,7 +130,7 @@ class LineOut(msgspec.Struct):
     description: str | None
 
 
-class PartyOut(msgspec.Struct):
+class PartyOut(msgspec.Struct, omit_defaults=True):
     name: str
     address: str | None = None
     tax_id: str | None = None

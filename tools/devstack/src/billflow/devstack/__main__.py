@@ -29,16 +29,7 @@ def prepare() -> None:
     parsed = urlparse(url)
     if parsed.hostname:
         infra.wait_for_port(parsed.hostname, parsed.port or 5432, timeout=60)
-    for attempt in range(50):
-        try:
-            applied = apply_migrations(url)
-            break
-        except Exception:  # the server accepts TCP before it accepts logins
-            if attempt == 49:
-                raise
-            import time
-
-            time.sleep(0.2)
+    applied = infra.retry(lambda: apply_migrations(url), attempts=50, delay=0.2)
     print(f"migrations applied: {applied or 'none pending'}", flush=True)
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     if endpoint:

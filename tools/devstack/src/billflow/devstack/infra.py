@@ -14,7 +14,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 PG_SYSTEM_USER = "pgserver"  # PostgreSQL refuses to run as root; pgserver uses this user too
 
@@ -87,10 +91,6 @@ def exec_postgres(data_dir: Path, port: int, *, durable: bool = True) -> None:
     ``durable=False`` turns fsync off: for throwaway test databases only.
     """
     init_postgres(data_dir)
-    user = _pg_user()
-    if user:
-        os.setgid(user.pw_gid)
-        os.setuid(user.pw_uid)
     argv = [
         _pg_bin("postgres"),
         "-D",
@@ -106,6 +106,10 @@ def exec_postgres(data_dir: Path, port: int, *, durable: bool = True) -> None:
     ]
     if not durable:
         argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+    user = _pg_user()
+    if user:  # last: after this, root's files (this Python's standard library) may be unreadable
+        os.setgid(user.pw_gid)
+        os.setuid(user.pw_uid)
     os.execv(argv[0], argv)
 
 
@@ -132,7 +136,8 @@ def exec_localstack(port: int, data_dir: Path) -> None:
 
 def exec_mail_catcher(port: int, maildir: Path) -> None:
     """A real SMTP server (aiosmtpd) that files every message it accepts in a Maildir."""
-    maildir.mkdir(parents=True, exist_ok=True)
+    for sub in ("tmp", "new", "cur"):  # a Maildir; aiosmtpd creates them only for a new folder
+        (maildir / sub).mkdir(parents=True, exist_ok=True)
     os.execv(
         sys.executable,
         [
@@ -147,6 +152,19 @@ def exec_mail_catcher(port: int, maildir: Path) -> None:
             str(maildir),
         ],
     )
+
+
+def retry(fn: Callable[[], T], *, attempts: int, delay: float) -> T:
+    """Call ``fn`` until it returns, at most ``attempts`` times (a server that accepts TCP before
+    it accepts logins, a LocalStack still starting)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except Exception:
+            if attempt == attempts:
+                raise
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def wait_for_port(host: str, port: int, timeout: float) -> None:

@@ -25,8 +25,13 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
     storage = load(StorageSettings, environ)
     consumer = load(ConsumerSettings, environ)
     config = Config(signature_version="s3v4")
-    s3 = boto3.client("s3", region_name=aws.region, endpoint_url=aws.endpoint_url, config=config)
-    sqs = boto3.client("sqs", region_name=aws.region, endpoint_url=aws.endpoint_url, config=config)
+    session = boto3.Session(
+        aws_access_key_id=environ.get("AWS_ACCESS_KEY_ID"),
+        aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY"),
+        region_name=aws.region,
+    )
+    s3 = session.client("s3", endpoint_url=aws.endpoint_url, config=config)
+    sqs = session.client("sqs", endpoint_url=aws.endpoint_url, config=config)
 
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     if storage.bucket not in existing:

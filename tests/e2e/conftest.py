@@ -1,0 +1,57 @@
+"""The whole system running: real PostgreSQL, LocalStack, SMTP server, and the three services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from billflow.devstack.infra import free_port
+from tests.support.smtp import CapturingSmtpServer
+from tests.support.system import RunningSystem
+
+ADMIN_EMAIL = "admin@e2e.billflow.test"
+ADMIN_PASSWORD = "e2e-admin-password"
+
+
+@pytest.fixture(scope="session")
+def system(
+    postgres_url: str, aws_env: dict[str, str], smtp_server: CapturingSmtpServer, work_dir: Path
+) -> Iterator[RunningSystem]:
+    env = {
+        **aws_env,
+        "DATABASE_URL": postgres_url,
+        "SMTP_HOST": smtp_server.host,
+        "SMTP_PORT": str(smtp_server.port),
+        "BILLFLOW_API_PORT": str(free_port()),
+        "BILLFLOW_ADMIN_EMAIL": ADMIN_EMAIL,
+        "BILLFLOW_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "BILLFLOW_JWT_SECRET": "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
+        "BILLFLOW_RECEIVE_WAIT_SECONDS": "2",
+        "BILLFLOW_LOG_LEVEL": "INFO",
+    }
+    logs = work_dir / "services"
+    logs.mkdir(exist_ok=True)
+    running = RunningSystem(env, logs)
+    try:
+        running.start_all()
+        yield running
+    finally:
+        running.stop_all()
+        artifacts = Path("test-artifacts/logs")
+        artifacts.mkdir(parents=True, exist_ok=True)
+        for log in logs.glob("*.log"):
+            (artifacts / log.name).write_bytes(log.read_bytes())
+
+
+@pytest.fixture(scope="session")
+async def api(system: RunningSystem) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=system.api_url, timeout=30) as client:
+        response = await client.post(
+            "/v1/auth/token", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        )
+        response.raise_for_status()
+        client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+        yield client
