@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from billflow.api.security import Argon2PasswordHasher, JwtTokenService
 from billflow.devstack.infra import free_port
+from billflow.domain.errors import Conflict
+from billflow.domain.model import Role
+from billflow.domain.usecases.accounts import Accounts
+from billflow.platform.postgres.pool import create_pool
+from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
+from billflow.platform.settings import PostgresSettings
+from billflow.platform.system import UuidIdGenerator
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 
@@ -17,8 +26,30 @@ ADMIN_PASSWORD = "e2e-admin-password"
 
 
 @pytest.fixture(scope="session")
+async def e2e_admin(postgres_url: str) -> None:
+    """The admin the e2e tests log in as. The database is shared with other tiers, so the API's
+    first-admin bootstrap (only into an empty system) cannot be relied on here."""
+    pool = await create_pool(PostgresSettings(database_url=postgres_url))
+    try:
+        accounts = Accounts(
+            AsyncpgUnitOfWorkFactory(pool),
+            UuidIdGenerator(),
+            Argon2PasswordHasher(),
+            JwtTokenService("x" * 32),
+        )
+        with contextlib.suppress(Conflict):
+            await accounts.create_user(ADMIN_EMAIL, ADMIN_PASSWORD, Role.ADMIN)
+    finally:
+        await pool.close()
+
+
+@pytest.fixture(scope="session")
 def system(
-    postgres_url: str, aws_env: dict[str, str], smtp_server: CapturingSmtpServer, work_dir: Path
+    postgres_url: str,
+    aws_env: dict[str, str],
+    smtp_server: CapturingSmtpServer,
+    work_dir: Path,
+    e2e_admin: None,
 ) -> Iterator[RunningSystem]:
     env = {
         **aws_env,

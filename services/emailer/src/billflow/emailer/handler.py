@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 _decoder = msgspec.json.Decoder(EmailerMessage)
 
 
+def decode(body: bytes) -> EmailerMessage:
+    """Every message version this worker accepts; raises msgspec errors for anything else."""
+    return _decoder.decode(body)
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     deliver: DeliverInvoicePdf
@@ -27,7 +32,7 @@ class Deps:
 
 async def handle(received: Received, deps: Deps) -> Disposition:
     try:
-        message = _decoder.decode(received.body)
+        message = decode(received.body)
     except (msgspec.DecodeError, msgspec.ValidationError) as e:
         log.error("malformed message", extra={"error": str(e), "sqs_message_id": received.sqs_message_id})
         return RetryAfter(0)

@@ -40,7 +40,10 @@ class SmtpMailer:
 
     async def send(self, email: OutgoingEmail) -> None:
         s = self._settings
-        message = build_message(email, s.sender)
+        try:
+            message = build_message(email, s.sender)
+        except ValueError as e:  # e.g. CR/LF in a header value: never sent, never retried
+            raise PermanentFailure("the email has an unsafe header value") from e
         try:
             await aiosmtplib.send(
                 message,

@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 _decoder = msgspec.json.Decoder(PdfWorkerMessage)
 
 
+def decode(body: bytes) -> PdfWorkerMessage:
+    """Every message version this worker accepts; raises msgspec errors for anything else."""
+    return _decoder.decode(body)
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     render: RenderInvoicePdf
@@ -27,7 +32,7 @@ class Deps:
 
 async def handle(received: Received, deps: Deps) -> Disposition:
     try:
-        message = _decoder.decode(received.body)
+        message = decode(received.body)
     except (msgspec.DecodeError, msgspec.ValidationError) as e:
         # Poison: never crash, never delete silently. Released at once, it reaches the
         # dead-letter queue after max receives, where a person can look at it.

@@ -7,7 +7,8 @@ visibility is extended, so slow work is not handed to a second worker. A handler
 bug, but never stops the consumer: the message is retried and the error logged.
 
 On stop, intake ends at once; in-flight messages get ``grace`` seconds to finish, then are
-released (visibility 0) so another worker picks them up without waiting.
+released (visibility 0) so another worker picks them up without waiting. A long poll under way
+is allowed to end (at most ``wait_seconds``) and what it returns is released the same way.
 """
 
 from __future__ import annotations
@@ -91,10 +92,14 @@ class SqsConsumer:
 
     async def run(self, stop: asyncio.Event) -> None:
         failures = 0
+        self._abandoned: asyncio.Task[None] | None = None
         while not stop.is_set():
             free = self._concurrency - len(self._in_flight)
             if free <= 0:
-                await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(
+                    [*self._in_flight, asyncio.ensure_future(stop.wait())],
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
                 continue
             try:
                 messages = await self._receive(min(10, free), stop)
@@ -109,7 +114,7 @@ class SqsConsumer:
                 task = asyncio.create_task(self._process(message))
                 self._in_flight.add(task)
                 task.add_done_callback(self._in_flight.discard)
-        await self._drain()
+        await asyncio.gather(self._drain(), self._abandoned or asyncio.sleep(0))
 
     async def _receive(self, count: int, stop: asyncio.Event) -> list[Any]:
         receive = asyncio.ensure_future(
@@ -125,10 +130,21 @@ class SqsConsumer:
         stopped = asyncio.ensure_future(stop.wait())
         await asyncio.wait([receive, stopped], return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
-        if not receive.done():
-            receive.cancel()
+        if stop.is_set():
+            # Never cancel a long poll: the server would go on polling for the dead request and
+            # hide whatever it found for a whole visibility timeout. Let it end, hand back what
+            # it brought at once.
+            self._abandoned = asyncio.create_task(self._release_when_done(receive))
             return []
         return list(receive.result().get("Messages", []))
+
+    async def _release_when_done(self, receive: asyncio.Future[Any]) -> None:
+        try:
+            messages = (await receive).get("Messages", [])
+        except (ClientError, BotoCoreError, OSError):
+            return
+        for message in messages:
+            await self._settle(message["ReceiptHandle"], RetryAfter(0))
 
     async def _process(self, message: Any) -> None:
         receipt = message["ReceiptHandle"]

@@ -1,0 +1,111 @@
+"""The SMTP mailer against a real SMTP server, and the invoice email it carries."""
+
+from __future__ import annotations
+
+import socket
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from billflow.domain.errors import PermanentFailure, TransientFailure
+from billflow.domain.model import Counterparty, Invoice, InvoiceLine, InvoiceStatus, Issuer
+from billflow.domain.ports import Attachment, OutgoingEmail
+from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
+from billflow.emailer.mailer import SmtpMailer
+from billflow.platform.settings import SmtpSettings
+from tests.support.smtp import CapturingSmtpServer
+
+pytestmark = pytest.mark.integration
+
+
+def invoice(name: str = "Grace Hopper") -> Invoice:
+    return Invoice(
+        id="i1",
+        number="INV-2026-000007",
+        status=InvoiceStatus.RENDERED,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        issue_date=date(2026, 11, 22),
+        due_date=date(2026, 12, 22),
+        currency="USD",
+        lines=(InvoiceLine(date(2026, 10, 1), Decimal("8"), Decimal("150"), Decimal("1200.00")),),
+        subtotal=Decimal("1200.00"),
+        tax_rate=Decimal("0"),
+        tax=Decimal("0.00"),
+        total=Decimal("1200.00"),
+        issuer=Issuer("Acme Inc", "1 Main St", "US-1"),
+        counterparty=Counterparty("e1", name, "grace@example.com"),
+        pdf_key="invoices/2026/INV-2026-000007.pdf",
+    )
+
+
+def mailer(server: CapturingSmtpServer, port: int | None = None) -> SmtpMailer:
+    return SmtpMailer(
+        SmtpSettings(
+            host=server.host,
+            port=port or server.port,
+            timeout_seconds=5,
+            sender="Acme <billing@acme.example>",
+        )
+    )
+
+
+async def test_the_invoice_email_reaches_the_server_with_both_bodies_and_the_pdf(
+    smtp_server: CapturingSmtpServer,
+) -> None:
+    email = TemplateInvoiceEmailWriter().write(invoice(), b"%PDF-1.7 fake")
+    await mailer(smtp_server).send(email)
+
+    smtp_server.wait_for(lambda ms: any("grace@example.com" in m.rcpt_tos for m in ms))
+    [received] = smtp_server.to("grace@example.com")
+    msg = received.message
+    assert msg["Subject"] == "Invoice INV-2026-000007 from Acme Inc"
+    assert msg["From"] == "Acme <billing@acme.example>"
+    plain = msg.get_body(preferencelist=("plain",))
+    html = msg.get_body(preferencelist=("html",))
+    assert plain is not None
+    assert html is not None
+    assert "USD 1,200.00" in plain.get_content()
+    assert "INV-2026-000007" in html.get_content()
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_filename() == "INV-2026-000007.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content() == b"%PDF-1.7 fake"
+
+
+def test_line_breaks_in_a_name_cannot_add_a_header() -> None:
+    email = TemplateInvoiceEmailWriter().write(invoice(name="Eve\r\nBcc: victim@example.com"), b"%PDF")
+    assert "\r" not in email.subject
+    assert "\n" not in email.subject
+    html = email.html
+    assert "Eve" in html
+
+
+async def test_an_unsafe_header_is_refused_for_good_and_never_sent(smtp_server: CapturingSmtpServer) -> None:
+    before = len(smtp_server.messages)
+    email = OutgoingEmail(
+        to="grace@example.com",
+        subject="hi\r\nBcc: victim@example.com",
+        text="t",
+        html="h",
+        attachments=(Attachment("a.pdf", "application/pdf", b"%PDF"),),
+    )
+    with pytest.raises(PermanentFailure):
+        await mailer(smtp_server).send(email)
+    assert len(smtp_server.messages) == before
+
+
+async def test_an_unreachable_server_is_a_transient_failure(smtp_server: CapturingSmtpServer) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    email = TemplateInvoiceEmailWriter().write(invoice(), b"%PDF")
+    with pytest.raises(TransientFailure):
+        await mailer(smtp_server, port=closed_port).send(email)
+
+
+def test_markup_in_a_name_is_escaped_in_the_html_body() -> None:
+    email = TemplateInvoiceEmailWriter().write(invoice(name='<img src="http://evil.example/x">'), b"%PDF")
+    assert "<img" not in email.html
+    assert "&lt;img" in email.html

@@ -1,0 +1,85 @@
+"""pdf-worker's handler decides each message's fate without ever raising."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from billflow.domain.errors import TransientFailure
+from billflow.domain.model import Department, Employee, Invoice, InvoiceStatus, Issuer, Project, Workday
+from billflow.domain.usecases.fail_invoice import FailInvoice
+from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
+from billflow.domain.usecases.render_invoice import RenderInvoicePdf
+from billflow.pdf_worker.handler import Deps, handle
+from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter
+from tests.support.fakes import (
+    FakeUnitOfWorkFactory,
+    FixedClock,
+    MemoryDocuments,
+    RecordingRenderer,
+    SequentialIds,
+)
+
+pytestmark = pytest.mark.unit
+
+
+class BrokenRenderer:
+    async def render(self, invoice: Invoice) -> bytes:
+        raise TransientFailure("chromium crashed")
+
+
+async def setup(renderer: object) -> tuple[FakeUnitOfWorkFactory, Deps, str]:
+    uow = FakeUnitOfWorkFactory()
+    uow.store.departments["d"] = Department("d", "D")
+    uow.store.projects["p"] = Project("p", "P", Decimal(0))
+    uow.store.employees["e"] = Employee("e", "E", "e@example.com", "d", "p", Decimal(10), "EUR")
+    uow.store.workdays["e"] = {date(2026, 1, 5): Workday(date(2026, 1, 5), Decimal(8))}
+    invoice = await IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C")).issue(
+        IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr")
+    )
+    render = RenderInvoicePdf(uow, renderer, MemoryDocuments(), SequentialIds(), FixedClock())  # type: ignore[arg-type]
+    return uow, Deps(render=render, fail=FailInvoice(uow), max_receives=3), invoice.id
+
+
+def message(invoice_id: str, receive_count: int = 1) -> Received:
+    body = (
+        '{"type":"invoice.render.v1","message_id":"m","occurred_at":"2026-11-22T09:30:00Z",'
+        f'"correlation_id":"corr","invoice_id":"{invoice_id}"}}'
+    ).encode()
+    return Received(body=body, receive_count=receive_count, attributes={}, sqs_message_id="sqs-1")
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"{", b'{"type":"invoice.render.v1"}', b'{"type":"unknown.v1"}', b"\xff\xfe"]
+)
+async def test_malformed_messages_are_released_for_the_dead_letter_queue(body: bytes) -> None:
+    _, deps, _ = await setup(RecordingRenderer())
+    disposition = await handle(Received(body, 1, {}, "sqs"), deps)
+    assert disposition == RetryAfter(0)
+
+
+async def test_a_render_is_acked_and_a_redelivery_too() -> None:
+    uow, deps, invoice_id = await setup(RecordingRenderer())
+    assert await handle(message(invoice_id), deps) == Ack()
+    assert await handle(message(invoice_id), deps) == Ack()
+    assert uow.store.invoices[invoice_id].status is InvoiceStatus.RENDERED
+
+
+async def test_a_transient_failure_is_retried_then_the_invoice_fails_with_the_reason() -> None:
+    uow, deps, invoice_id = await setup(BrokenRenderer())
+    first = await handle(message(invoice_id, receive_count=1), deps)
+    assert isinstance(first, RetryAfter)
+    assert first.seconds >= 1
+    assert uow.store.invoices[invoice_id].status is InvoiceStatus.PENDING
+    last = await handle(message(invoice_id, receive_count=3), deps)
+    assert last == RetryAfter(0)
+    failed = uow.store.invoices[invoice_id]
+    assert failed.status is InvoiceStatus.FAILED
+    assert "chromium crashed" in (failed.failure_reason or "")
+
+
+async def test_an_unknown_invoice_is_given_up_on_at_once() -> None:
+    _, deps, _ = await setup(RecordingRenderer())
+    assert await handle(message("7d1f3c2a-0000-4000-8000-000000000000"), deps) == Ack()

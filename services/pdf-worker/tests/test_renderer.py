@@ -1,0 +1,126 @@
+"""The Chromium renderer for real: the PDF it makes, and what it refuses to do."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack
+from datetime import date
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from pypdf import PdfReader
+
+from billflow.domain.model import Counterparty, Invoice, InvoiceLine, InvoiceStatus, Issuer
+from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
+
+pytestmark = pytest.mark.integration
+
+
+def invoice(name: str = "Ada Lovelace", description: str = "Design review") -> Invoice:
+    return Invoice(
+        id="6052bd8e-a7d0-4f1c-956b-5b8ed3e9bf51",
+        number="INV-2026-000042",
+        status=InvoiceStatus.PENDING,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        issue_date=date(2026, 11, 22),
+        due_date=date(2026, 12, 22),
+        currency="EUR",
+        lines=(
+            InvoiceLine(
+                date(2026, 10, 1), Decimal("8.00"), Decimal("1250.00"), Decimal("10000.00"), description
+            ),
+            InvoiceLine(date(2026, 10, 2), Decimal("7.50"), Decimal("1250.00"), Decimal("9375.00")),
+        ),
+        subtotal=Decimal("19375.00"),
+        tax_rate=Decimal("21"),
+        tax=Decimal("4068.75"),
+        total=Decimal("23443.75"),
+        issuer=Issuer("Acme Consulting BV", "Kerkstraat 1\n1000 Brussel", "BE0999999999"),
+        counterparty=Counterparty("e1", name, "ada@example.com"),
+    )
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture(scope="module")
+async def renderer() -> AsyncIterator[PlaywrightPdfRenderer]:
+    async with AsyncExitStack() as stack:
+        r = PlaywrightPdfRenderer(find_chromium(None), timeout_seconds=30)
+        await r.start(stack)
+        yield r
+
+
+class _Spy(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:
+        _Spy.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"x")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def spy_server() -> Iterator[str]:
+    _Spy.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Spy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+async def test_the_pdf_is_a4_and_shows_number_parties_lines_and_totals(
+    renderer: PlaywrightPdfRenderer,
+) -> None:
+    pdf = await renderer.render(invoice())
+    assert pdf.startswith(b"%PDF-")
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    width_mm, height_mm = (float(v) * 25.4 / 72 for v in (page.mediabox.width, page.mediabox.height))
+    assert (round(width_mm), round(height_mm)) == (210, 297)
+    text = text_of(pdf)
+    for expected in (
+        "INV-2026-000042",
+        "Acme Consulting BV",
+        "BE0999999999",
+        "Ada Lovelace",
+        "Design review",
+        "€10,000.00",
+        "€4,068.75",
+        "€23,443.75",
+        "22 December 2026",
+    ):
+        assert expected in text
+
+
+async def test_markup_in_names_prints_as_text_and_fetches_nothing(
+    renderer: PlaywrightPdfRenderer, spy_server: str
+) -> None:
+    hostile = f'<img src="{spy_server}/img.png"><script>document.write("pwned")</script>'
+    styled = f'<link rel="stylesheet" href="{spy_server}/x.css"><iframe src="{spy_server}/frame"></iframe>'
+    pdf = await renderer.render(invoice(name=hostile, description=styled))
+    await asyncio.sleep(0.5)
+    assert _Spy.hits == []
+    text = text_of(pdf)
+    assert "<script>" in text
+    assert "pwned" not in text.replace('document.write("pwned")', "")
+    assert "<iframe" in text
+
+
+async def test_a_dead_browser_is_relaunched(renderer: PlaywrightPdfRenderer) -> None:
+    assert renderer.ready
+    await renderer._browser.close()  # type: ignore[union-attr]  # simulate a crash
+    assert not renderer.ready
+    pdf = await renderer.render(invoice())
+    assert renderer.ready
+    assert "INV-2026-000042" in text_of(pdf)

@@ -1,0 +1,203 @@
+"""Use cases against in-memory fakes of their ports."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from billflow.domain.contracts import DeliverInvoice, RenderInvoice
+from billflow.domain.errors import InvalidInput, InvoiceOverlap, NotFound, NotReady, Unauthenticated
+from billflow.domain.model import Department, Employee, InvoiceStatus, Issuer, Project, Role, Workday
+from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.deliver_invoice import DeliverInvoiceCommand, DeliverInvoicePdf
+from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
+from billflow.domain.usecases.invoice_queries import InvoiceQueries
+from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices, StartBillingRunCommand
+from billflow.domain.usecases.organisation import NewEmployee, Organisation
+from billflow.domain.usecases.render_invoice import Outcome, RenderInvoiceCommand, RenderInvoicePdf
+from tests.support.fakes import (
+    FakeUnitOfWorkFactory,
+    FixedClock,
+    MemoryDocuments,
+    PlainHasher,
+    PlainTokens,
+    PlainWriter,
+    RecordingMailer,
+    RecordingRenderer,
+    SequentialIds,
+)
+
+pytestmark = pytest.mark.unit
+
+OCT = (date(2026, 10, 1), date(2026, 10, 31))
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWorkFactory:
+    f = FakeUnitOfWorkFactory()
+    f.store.departments["d1"] = Department("d1", "Engineering")
+    f.store.projects["p1"] = Project("p1", "Apollo", Decimal("10"))
+    for n in ("e1", "e2"):
+        f.store.employees[n] = Employee(
+            n, f"Person {n}", f"{n}@example.com", "d1", "p1", Decimal("50"), "EUR"
+        )
+        f.store.workdays[n] = {date(2026, 10, 1): Workday(date(2026, 10, 1), Decimal("8"))}
+    return f
+
+
+@pytest.fixture
+def issuing(uow: FakeUnitOfWorkFactory) -> IssueInvoices:
+    return IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1"))
+
+
+async def test_issuing_numbers_the_invoice_and_asks_for_its_rendering_in_the_same_commit(
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+) -> None:
+    first = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c1"))
+    second = await issuing.issue(IssueInvoiceCommand("e2", *OCT, correlation_id="c2"))
+    assert (first.number, second.number) == ("INV-2026-000001", "INV-2026-000002")
+    assert first.status is InvoiceStatus.PENDING
+    assert first.total == Decimal("440.00")
+    assert first.due_date == date(2026, 12, 22)
+    assert [(type(m), m.invoice_id, m.correlation_id) for m in uow.store.outbox] == [  # type: ignore[attr-defined]
+        (RenderInvoice, first.id, "c1"),
+        (RenderInvoice, second.id, "c2"),
+    ]
+
+
+async def test_a_second_invoice_overlapping_the_period_is_refused_and_names_the_first(
+    issuing: IssueInvoices,
+) -> None:
+    first = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    with pytest.raises(InvoiceOverlap) as e:
+        await issuing.issue(IssueInvoiceCommand("e1", date(2026, 10, 15), date(2026, 11, 15), "c"))
+    assert (e.value.existing_invoice_id, e.value.existing_number) == (first.id, first.number)
+
+
+async def test_an_unknown_employee_is_not_found(issuing: IssueInvoices) -> None:
+    with pytest.raises(NotFound):
+        await issuing.issue(IssueInvoiceCommand("nobody", *OCT, correlation_id="c"))
+
+
+async def test_an_issued_invoice_does_not_change_when_rates_or_workdays_do(
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+) -> None:
+    invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    uow.store.workdays["e1"][date(2026, 10, 2)] = Workday(date(2026, 10, 2), Decimal("8"))
+    uow.store.employees["e1"] = Employee("e1", "Renamed", "new@example.com", "d1", "p1", Decimal("99"), "EUR")
+    stored = await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).get(invoice.id)
+    assert stored == invoice
+
+
+async def test_a_billing_run_invoices_each_employee_once_and_skips_those_already_invoiced(
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+) -> None:
+    await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    started = await issuing.start_run(StartBillingRunCommand(*OCT, correlation_id="run"))
+    assert started.skipped_employee_ids == ("e1",)
+    assert len(started.run.invoice_ids) == 1
+    assert uow.store.invoices[started.run.invoice_ids[0]].employee_id == "e2"
+
+
+async def test_a_billing_run_with_nobody_to_bill_is_refused(issuing: IssueInvoices) -> None:
+    with pytest.raises(InvalidInput):
+        await issuing.start_run(StartBillingRunCommand(date(2030, 1, 1), date(2030, 1, 31), "c"))
+
+
+async def test_rendering_twice_renders_once_and_asks_for_one_delivery(
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+) -> None:
+    invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    renderer, documents = RecordingRenderer(), MemoryDocuments()
+    render = RenderInvoicePdf(uow, renderer, documents, SequentialIds(), FixedClock())
+
+    assert await render.execute(RenderInvoiceCommand(invoice.id, "c")) is Outcome.DONE
+    assert await render.execute(RenderInvoiceCommand(invoice.id, "c")) is Outcome.ALREADY_DONE
+
+    assert renderer.rendered == [invoice.id]
+    assert list(documents.objects) == ["invoices/2026/INV-2026-000001.pdf"]
+    deliveries = [m for m in uow.store.outbox if isinstance(m, DeliverInvoice)]
+    assert [(d.invoice_id, d.pdf_key) for d in deliveries] == [
+        (invoice.id, "invoices/2026/INV-2026-000001.pdf")
+    ]
+    assert uow.store.invoices[invoice.id].status is InvoiceStatus.RENDERED
+
+
+async def test_delivery_mails_a_rendered_invoice_once_and_leaves_other_statuses_alone(
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+) -> None:
+    invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    documents, mailer = MemoryDocuments(), RecordingMailer()
+    deliver = DeliverInvoicePdf(uow, documents, PlainWriter(), mailer)
+    command = DeliverInvoiceCommand(invoice.id, "invoices/2026/INV-2026-000001.pdf")
+
+    assert await deliver.execute(command) is Outcome.ALREADY_DONE  # still pending: nothing to send
+    await RenderInvoicePdf(uow, RecordingRenderer(), documents, SequentialIds(), FixedClock()).execute(
+        RenderInvoiceCommand(invoice.id, "c")
+    )
+    assert await deliver.execute(command) is Outcome.DONE
+    assert await deliver.execute(command) is Outcome.ALREADY_DONE
+
+    assert [m.to for m in mailer.sent] == ["e1@example.com"]
+    assert uow.store.invoices[invoice.id].status is InvoiceStatus.SENT
+
+
+async def test_a_sent_invoice_cannot_fail_and_a_pending_one_fails_with_its_reason(
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+) -> None:
+    a = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    fail = FailInvoice(uow)
+    assert await fail.execute(FailInvoiceCommand(a.id, "x" * 900)) is True
+    assert uow.store.invoices[a.id].failure_reason == "x" * 500
+    assert await fail.execute(FailInvoiceCommand(a.id, "again")) is False
+
+
+async def test_no_download_link_before_the_pdf_exists(
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+) -> None:
+    invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    with pytest.raises(NotReady):
+        await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).download_link(invoice.id)
+
+
+async def test_a_wrong_password_and_an_unknown_email_fail_alike_and_both_check_a_hash(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    hasher = PlainHasher()
+    accounts = Accounts(uow, SequentialIds(), hasher, PlainTokens())
+    await accounts.create_user("Boss@Example.com", "correct horse", Role.ADMIN)
+
+    token = await accounts.login("boss@example.com", "correct horse")
+    assert (await accounts.authenticate(token.access_token)).role is Role.ADMIN
+    with pytest.raises(Unauthenticated):
+        await accounts.login("boss@example.com", "wrong")
+    with pytest.raises(Unauthenticated):
+        await accounts.login("nobody@example.com", "wrong")
+    assert len(hasher.verified) == 3
+
+
+async def test_the_first_admin_is_created_only_when_there_is_no_user(uow: FakeUnitOfWorkFactory) -> None:
+    accounts = Accounts(uow, SequentialIds(), PlainHasher(), PlainTokens())
+    assert await accounts.ensure_first_admin("admin@example.com", "long enough") is not None
+    assert await accounts.ensure_first_admin("other@example.com", "long enough") is None
+
+
+async def test_employees_need_a_known_department_and_project_and_a_real_currency(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    org = Organisation(uow, SequentialIds())
+    ok = NewEmployee("Grace", "grace@example.com", "d1", "p1", Decimal("10"), "USD")
+    assert (await org.create_employee(ok)).currency == "USD"
+    for bad, field in [
+        (NewEmployee("Grace", "g@example.com", "dx", "p1", Decimal("10"), "USD"), "department_id"),
+        (NewEmployee("Grace", "g@example.com", "d1", "px", Decimal("10"), "USD"), "project_id"),
+        (NewEmployee("Grace", "g@example.com", "d1", "p1", Decimal("-1"), "USD"), "hourly_rate"),
+        (NewEmployee("Grace", "g@example.com", "d1", "p1", Decimal("10"), "ABC"), "currency"),
+        (NewEmployee("  ", "g@example.com", "d1", "p1", Decimal("10"), "USD"), "full_name"),
+        (NewEmployee("Line\nbreak", "g@example.com", "d1", "p1", Decimal("10"), "USD"), "full_name"),
+    ]:
+        with pytest.raises(InvalidInput) as e:
+            await org.create_employee(bad)
+        assert e.value.field == field

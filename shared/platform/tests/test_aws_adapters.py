@@ -1,0 +1,191 @@
+"""S3 store, outbox relay and SQS consumer against LocalStack (and PostgreSQL for the relay)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from contextlib import AsyncExitStack
+
+import asyncpg
+import httpx
+import pytest
+
+from billflow.domain.contracts import RenderInvoice, type_tag
+from billflow.domain.errors import NotFound
+from billflow.platform.aws.clients import s3_client, sqs_client
+from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter, SqsConsumer
+from billflow.platform.outbox_relay import OutboxRelay
+from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
+from billflow.platform.settings import AwsSettings, load
+from billflow.platform.system import SystemClock
+
+pytestmark = pytest.mark.integration
+
+
+async def new_queue(sqs: object, max_receives: int = 2) -> tuple[str, str]:
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    dlq = await sqs.create_queue(QueueName=f"{name}-dlq")  # type: ignore[attr-defined]
+    arn = (await sqs.get_queue_attributes(QueueUrl=dlq["QueueUrl"], AttributeNames=["QueueArn"]))[  # type: ignore[attr-defined]
+        "Attributes"
+    ]["QueueArn"]
+    queue = await sqs.create_queue(  # type: ignore[attr-defined]
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": "30",
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": max_receives}),
+        },
+    )
+    return queue["QueueUrl"], dlq["QueueUrl"]
+
+
+async def test_documents_are_stored_read_back_and_served_by_a_signed_link(
+    aws_env: dict[str, str], stack: AsyncExitStack
+) -> None:
+    s3 = await s3_client(stack, load(AwsSettings, aws_env))
+    store = S3DocumentStore(s3, aws_env["BILLFLOW_BUCKET"])
+    key = f"invoices/test/{uuid.uuid4().hex}.pdf"
+    await store.put(key, b"%PDF-1.7 test", "application/pdf")
+    await store.put(key, b"%PDF-1.7 test", "application/pdf")  # idempotent
+    assert await store.get(key) == b"%PDF-1.7 test"
+    with pytest.raises(NotFound):
+        await store.get(f"{key}.missing")
+
+    url = await store.download_url(key, "INV-2026-000001.pdf", 900)
+    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in url  # SigV4, never the legacy scheme
+    assert "X-Amz-Expires=900" in url
+    async with httpx.AsyncClient() as client:
+        response = await client.get(url)
+    assert response.content == b"%PDF-1.7 test"
+    assert response.headers["content-disposition"] == 'attachment; filename="INV-2026-000001.pdf"'
+
+
+async def test_the_relay_publishes_committed_messages_once_with_their_correlation_id(
+    aws_env: dict[str, str], pool: asyncpg.Pool, stack: AsyncExitStack
+) -> None:
+    sqs = await sqs_client(stack, load(AwsSettings, aws_env))
+    queue_url, _ = await new_queue(sqs)
+    relay = OutboxRelay(pool, sqs, {type_tag(RenderInvoice): queue_url})
+    await relay.drain()  # whatever earlier tests left
+    messages = [
+        RenderInvoice(
+            message_id=str(uuid.uuid4()),
+            occurred_at=SystemClock().now(),
+            correlation_id=f"c{i}",
+            invoice_id=f"i{i}",
+        )
+        for i in range(13)
+    ]
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    async with uow() as u:
+        for m in messages:
+            await u.outbox.add(m)
+        await u.commit()
+
+    assert await relay.drain() >= 13
+    assert await relay.drain() == 0
+
+    received: list[dict[str, object]] = []
+    while len(received) < 13:
+        got = await sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageAttributeNames=["All"]
+        )
+        if not got.get("Messages"):
+            break
+        received += got["Messages"]  # type: ignore[arg-type]
+    bodies = sorted(json.loads(str(m["Body"]))["invoice_id"] for m in received)
+    assert bodies == sorted(m.invoice_id for m in messages)
+    attributes = {m["MessageAttributes"]["correlation_id"]["StringValue"] for m in received}  # type: ignore[index]
+    assert attributes == {m.correlation_id for m in messages}
+
+
+async def test_the_relay_keeps_messages_it_could_not_publish(
+    aws_env: dict[str, str], pool: asyncpg.Pool, stack: AsyncExitStack
+) -> None:
+    sqs = await sqs_client(stack, load(AwsSettings, aws_env))
+    queue_url, _ = await new_queue(sqs)
+    await OutboxRelay(pool, sqs, {type_tag(RenderInvoice): queue_url}).drain()
+    message = RenderInvoice(
+        message_id=str(uuid.uuid4()), occurred_at=SystemClock().now(), correlation_id="c", invoice_id="i"
+    )
+    async with AsyncpgUnitOfWorkFactory(pool)() as u:
+        await u.outbox.add(message)
+        await u.commit()
+
+    broken = OutboxRelay(pool, sqs, {type_tag(RenderInvoice): f"{queue_url}-does-not-exist"})
+    assert await broken.relay_once() == 0
+    published_at = await pool.fetchval(
+        "SELECT published_at FROM outbox WHERE message_id = $1", message.message_id
+    )
+    assert published_at is None
+
+    assert await OutboxRelay(pool, sqs, {type_tag(RenderInvoice): queue_url}).drain() == 1
+
+
+async def test_the_consumer_deletes_acked_messages_retries_others_and_dead_letters_poison(
+    aws_env: dict[str, str], stack: AsyncExitStack
+) -> None:
+    sqs = await sqs_client(stack, load(AwsSettings, aws_env))
+    queue_url, dlq_url = await new_queue(sqs, max_receives=2)
+    seen: dict[str, list[int]] = {}
+
+    async def handler(received: Received) -> Ack | RetryAfter:
+        body = received.body.decode()
+        seen.setdefault(body, []).append(received.receive_count)
+        if body == "explode":
+            raise RuntimeError("a bug in a handler")
+        if body == "flaky" and received.receive_count == 1:
+            return RetryAfter(0)
+        if body == "poison":
+            return RetryAfter(0)
+        return Ack()
+
+    for body in ("ok", "flaky", "poison", "explode"):
+        await sqs.send_message(QueueUrl=queue_url, MessageBody=body)
+    stop = asyncio.Event()
+    consumer = SqsConsumer(sqs, queue_url, handler, concurrency=4, wait_seconds=1, visibility_seconds=30)
+    task = asyncio.create_task(consumer.run(stop))
+
+    async def dead_lettered() -> set[str]:
+        got = await sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        return {str(m["Body"]) for m in got.get("Messages", [])}
+
+    in_dlq: set[str] = set()
+    async with asyncio.timeout(60):
+        while not {"poison"} <= in_dlq or seen.get("flaky", []) != [1, 2]:
+            in_dlq |= await dead_lettered()
+    stop.set()
+    await asyncio.wait_for(task, timeout=30)
+
+    assert seen["ok"] == [1]
+    assert seen["flaky"] == [1, 2]
+    assert "poison" in in_dlq
+    assert "ok" not in in_dlq
+    assert len(seen["explode"]) >= 1  # the consumer survived a raising handler and kept going
+
+
+async def test_stopping_the_consumer_releases_what_it_holds(
+    aws_env: dict[str, str], stack: AsyncExitStack
+) -> None:
+    sqs = await sqs_client(stack, load(AwsSettings, aws_env))
+    # Headroom: the long poll under way at stop may receive (and release) it once more.
+    queue_url, _ = await new_queue(sqs, max_receives=5)
+    started = asyncio.Event()
+
+    async def slow(received: Received) -> Ack:
+        started.set()
+        await asyncio.sleep(3600)
+        return Ack()
+
+    await sqs.send_message(QueueUrl=queue_url, MessageBody="long job")
+    stop = asyncio.Event()
+    consumer = SqsConsumer(sqs, queue_url, slow, wait_seconds=1, visibility_seconds=30, grace_seconds=0.5)
+    task = asyncio.create_task(consumer.run(stop))
+    await asyncio.wait_for(started.wait(), timeout=30)
+    stop.set()
+    await asyncio.wait_for(task, timeout=10)
+
+    # Released with visibility 0: another worker gets it at once, not after 30 s.
+    got = await sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=2)
+    assert [m["Body"] for m in got.get("Messages", [])] == ["long job"]

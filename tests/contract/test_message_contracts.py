@@ -1,0 +1,81 @@
+"""Every message version ever published decodes in every consumer that accepts its type.
+
+Golden files are never edited once published: a changed contract is a new version (a new file),
+and the consumer keeps accepting the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from billflow.domain.contracts import (
+    AnyMessage,
+    EmailerMessage,
+    Message,
+    PdfWorkerMessage,
+    message_type,
+    type_tag,
+)
+from billflow.emailer.handler import decode as emailer_decode
+from billflow.pdf_worker.handler import decode as pdf_worker_decode
+
+pytestmark = pytest.mark.contract
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _members(alias: object) -> set[type[Message]]:
+    return set(typing.get_args(alias)) or {alias}  # type: ignore[arg-type]
+
+
+CONSUMERS: dict[str, tuple[Callable[[bytes], Message], set[type[Message]]]] = {
+    "pdf-worker": (pdf_worker_decode, _members(PdfWorkerMessage)),
+    "emailer": (emailer_decode, _members(EmailerMessage)),
+}
+GOLDEN_FILES = sorted(GOLDEN.glob("*.json"))
+
+
+def test_every_message_type_has_a_golden_example() -> None:
+    tags = {type_tag(cls) for cls in _members(AnyMessage)}
+    assert tags <= {f.stem for f in GOLDEN_FILES}
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_a_golden_message_decodes_in_every_consumer_of_its_type(path: Path) -> None:
+    body = path.read_bytes()
+    tag = json.loads(body)["type"]
+    assert tag == path.stem
+    consumers = [name for name, (_, accepted) in CONSUMERS.items() if tag in {type_tag(c) for c in accepted}]
+    assert consumers, f"no consumer accepts {tag}"
+    for name in consumers:
+        decode, _ = CONSUMERS[name]
+        message = decode(body)
+        assert message_type(message) == tag, name
+        # What the producer encodes today carries exactly the golden file's fields.
+        assert set(msgspec.json.decode(msgspec.json.encode(message))) == set(json.loads(body))
+
+
+@pytest.mark.parametrize("name", sorted(CONSUMERS))
+def test_consumers_refuse_what_they_do_not_accept(name: str) -> None:
+    decode, accepted = CONSUMERS[name]
+    foreign = [
+        f for f in GOLDEN_FILES if json.loads(f.read_bytes())["type"] not in {type_tag(c) for c in accepted}
+    ]
+    for path in foreign:
+        with pytest.raises(msgspec.ValidationError):
+            decode(path.read_bytes())
+    for junk in (b"", b"not json", b"{}", b'{"type": "invoice.render.v999"}', b"[]"):
+        with pytest.raises((msgspec.ValidationError, msgspec.DecodeError)):
+            decode(junk)
+
+
+def test_a_new_optional_field_from_a_newer_producer_is_ignored() -> None:
+    body = json.loads((GOLDEN / "invoice.render.v1.json").read_bytes())
+    body["priority"] = "high"
+    assert message_type(pdf_worker_decode(json.dumps(body).encode())) == "invoice.render.v1"

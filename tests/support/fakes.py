@@ -1,0 +1,287 @@
+"""In-memory fakes of the domain's ports, for unit tests of use cases.
+
+They keep the contracts the adapters keep (gapless numbering, guarded transitions, outbox written
+only on commit), so a use case tested against them behaves the same against PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import Self
+
+from billflow.domain.contracts import Message
+from billflow.domain.model import (
+    BillingRun,
+    Department,
+    Employee,
+    Invoice,
+    InvoiceStatus,
+    Project,
+    User,
+    Workday,
+)
+from billflow.domain.model.invoice import allowed_sources
+from billflow.domain.ports import OutgoingEmail, Page
+
+
+@dataclass
+class Store:
+    departments: dict[str, Department] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    employees: dict[str, Employee] = field(default_factory=dict)
+    workdays: dict[str, dict[date, Workday]] = field(default_factory=dict)
+    invoices: dict[str, Invoice] = field(default_factory=dict)
+    sequences: dict[int, int] = field(default_factory=dict)
+    runs: dict[str, BillingRun] = field(default_factory=dict)
+    users: dict[str, tuple[User, str]] = field(default_factory=dict)
+    outbox: list[Message] = field(default_factory=list)
+    commits: int = 0
+
+
+class _Repo:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+
+class FakeDepartments(_Repo):
+    async def add(self, d: Department) -> None:
+        self.s.departments[d.id] = d
+
+    async def get(self, i: str) -> Department | None:
+        return self.s.departments.get(i)
+
+    async def list(self) -> Sequence[Department]:
+        return list(self.s.departments.values())
+
+
+class FakeProjects(_Repo):
+    async def add(self, p: Project) -> None:
+        self.s.projects[p.id] = p
+
+    async def get(self, i: str) -> Project | None:
+        return self.s.projects.get(i)
+
+    async def list(self) -> Sequence[Project]:
+        return list(self.s.projects.values())
+
+
+class FakeEmployees(_Repo):
+    async def add(self, e: Employee) -> None:
+        self.s.employees[e.id] = e
+
+    async def get(self, i: str) -> Employee | None:
+        return self.s.employees.get(i)
+
+    async def get_for_update(self, i: str) -> Employee | None:
+        return self.s.employees.get(i)
+
+    async def list(self) -> Sequence[Employee]:
+        return list(self.s.employees.values())
+
+    async def with_workdays_between(self, start: date, end: date) -> Sequence[Employee]:
+        ids = sorted(i for i, days in self.s.workdays.items() if any(start <= d <= end for d in days))
+        return [self.s.employees[i] for i in ids]
+
+
+class FakeWorkdays(_Repo):
+    async def upsert(self, employee_id: str, workdays: Sequence[Workday]) -> None:
+        self.s.workdays.setdefault(employee_id, {}).update({w.date: w for w in workdays})
+
+    async def between(self, employee_id: str, start: date, end: date) -> list[Workday]:
+        days = self.s.workdays.get(employee_id, {})
+        return sorted((w for d, w in days.items() if start <= d <= end), key=lambda w: w.date)
+
+
+class FakeInvoices(_Repo):
+    async def next_number(self, year: int) -> int:
+        self.s.sequences[year] = self.s.sequences.get(year, 0) + 1
+        return self.s.sequences[year]
+
+    async def add(self, invoice: Invoice) -> None:
+        self.s.invoices[invoice.id] = invoice
+
+    async def get(self, i: str) -> Invoice | None:
+        return self.s.invoices.get(i)
+
+    async def find_overlapping(self, employee_id: str, start: date, end: date) -> Invoice | None:
+        for inv in self.s.invoices.values():
+            if inv.employee_id == employee_id and inv.period_start <= end and inv.period_end >= start:
+                return inv
+        return None
+
+    async def list(
+        self, *, employee_id: str | None, status: InvoiceStatus | None, limit: int, cursor: str | None
+    ) -> Page[Invoice]:
+        items = [
+            i
+            for i in sorted(self.s.invoices.values(), key=lambda i: i.number, reverse=True)
+            if (employee_id is None or i.employee_id == employee_id)
+            and (status is None or i.status == status)
+        ]
+        return Page(items=items[:limit], next_cursor=None)
+
+    async def transition(
+        self,
+        invoice_id: str,
+        target: InvoiceStatus,
+        *,
+        pdf_key: str | None = None,
+        failure_reason: str | None = None,
+    ) -> bool:
+        inv = self.s.invoices.get(invoice_id)
+        if inv is None or inv.status not in allowed_sources(target):
+            return False
+        self.s.invoices[invoice_id] = replace(
+            inv, status=target, pdf_key=pdf_key or inv.pdf_key, failure_reason=failure_reason
+        )
+        return True
+
+
+class FakeRuns(_Repo):
+    async def add(self, run: BillingRun) -> None:
+        self.s.runs[run.id] = run
+
+    async def get(self, i: str) -> BillingRun | None:
+        return self.s.runs.get(i)
+
+    async def status_counts(self, run_id: str) -> dict[InvoiceStatus, int]:
+        counts: dict[InvoiceStatus, int] = {}
+        for inv in self.s.invoices.values():
+            if inv.billing_run_id == run_id:
+                counts[inv.status] = counts.get(inv.status, 0) + 1
+        return counts
+
+
+class FakeUsers(_Repo):
+    async def add(self, user: User, password_hash: str) -> None:
+        self.s.users[user.id] = (user, password_hash)
+
+    async def get(self, i: str) -> User | None:
+        found = self.s.users.get(i)
+        return found[0] if found else None
+
+    async def by_email(self, email: str) -> tuple[User, str] | None:
+        return next((u for u in self.s.users.values() if u[0].email == email.lower()), None)
+
+    async def count(self) -> int:
+        return len(self.s.users)
+
+
+class FakeOutbox:
+    def __init__(self) -> None:
+        self.pending: list[Message] = []
+
+    async def add(self, message: Message) -> None:
+        self.pending.append(message)
+
+
+class FakeUnitOfWork:
+    """Changes apply to the store at once (a fake, not a database), but the outbox only on commit."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.departments = FakeDepartments(store)
+        self.projects = FakeProjects(store)
+        self.employees = FakeEmployees(store)
+        self.workdays = FakeWorkdays(store)
+        self.invoices = FakeInvoices(store)
+        self.billing_runs = FakeRuns(store)
+        self.users = FakeUsers(store)
+        self.outbox = FakeOutbox()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.store.outbox.extend(self.outbox.pending)
+        self.outbox.pending.clear()
+        self.store.commits += 1
+
+
+class FakeUnitOfWorkFactory:
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store or Store()
+
+    def __call__(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)
+
+
+class FixedClock:
+    def __init__(self, now: datetime = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+
+class SequentialIds:
+    def __init__(self) -> None:
+        self._n = itertools.count(1)
+
+    def new_id(self) -> str:
+        return f"00000000-0000-4000-8000-{next(self._n):012d}"
+
+
+class RecordingRenderer:
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    async def render(self, invoice: Invoice) -> bytes:
+        self.rendered.append(invoice.id)
+        return b"%PDF-1.7 " + invoice.number.encode()
+
+
+class MemoryDocuments:
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    async def put(self, key: str, body: bytes, content_type: str) -> None:
+        self.objects[key] = body
+
+    async def get(self, key: str) -> bytes:
+        return self.objects[key]
+
+    async def download_url(self, key: str, filename: str, expires_in_seconds: int) -> str:
+        return f"memory://{key}?filename={filename}&expires={expires_in_seconds}"
+
+
+class RecordingMailer:
+    def __init__(self) -> None:
+        self.sent: list[OutgoingEmail] = []
+
+    async def send(self, email: OutgoingEmail) -> None:
+        self.sent.append(email)
+
+
+class PlainWriter:
+    def write(self, invoice: Invoice, pdf: bytes) -> OutgoingEmail:
+        return OutgoingEmail(to=invoice.counterparty.email, subject=invoice.number, text="t", html="h")
+
+
+class PlainHasher:
+    def __init__(self) -> None:
+        self.verified: list[str] = []
+
+    def hash(self, password: str) -> str:
+        return f"hashed:{password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verified.append(password_hash)
+        return password_hash == f"hashed:{password}"
+
+
+class PlainTokens:
+    def issue(self, user: User) -> tuple[str, int]:
+        return f"token:{user.id}", 60
+
+    def verify(self, token: str) -> str:
+        return token.removeprefix("token:")
