@@ -9,13 +9,14 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 PKG_FILES := $(wildcard shared/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 
-.PHONY: help setup system-packages run demo test check format bench clean
+.PHONY: help setup system-packages run demo test check format bench clean redrive
 
 help:
 	@echo "make run     set up and start Billflow on this machine (Ctrl-C stops it)"
 	@echo "make demo    with 'make run' going: seed a company, bill it, show the invoices"
 	@echo "make test    set up, check, and run every test"
 	@echo "make check   lint, format check, types, import contracts"
+	@echo "make redrive QUEUE=billflow-render   move a queue's dead letters back (with make run going)"
 	@echo "make format  format the code"
 
 setup: system-packages $(VENV)/.installed $(LS_VENV)/.installed
@@ -39,6 +40,10 @@ run: setup
 
 demo: $(VENV)/.installed
 	$(BIN)/python scripts/demo.py
+
+redrive: $(VENV)/.installed
+	@test -n "$(QUEUE)" || (echo "usage: make redrive QUEUE=billflow-render" && exit 2)
+	@set -a; [ -f var/run.env ] && . var/run.env; set +a; $(BIN)/python -m billflow.api redrive $(QUEUE)
 
 check: $(VENV)/.installed
 	$(BIN)/ruff check .

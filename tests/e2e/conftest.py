@@ -65,7 +65,14 @@ def system(
     }
     logs = work_dir / "services"
     logs.mkdir(exist_ok=True)
-    running = RunningSystem(env, logs)
+    running = RunningSystem(
+        env,
+        logs,
+        per_service={
+            "pdf-worker": {"BILLFLOW_HEALTH_PORT": str(free_port())},
+            "emailer": {"BILLFLOW_HEALTH_PORT": str(free_port())},
+        },
+    )
     try:
         running.start_all()
         yield running

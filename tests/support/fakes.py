@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from billflow.domain.contracts import Message
 from billflow.domain.model import (
@@ -25,7 +25,7 @@ from billflow.domain.model import (
     Workday,
 )
 from billflow.domain.model.invoice import allowed_sources
-from billflow.domain.ports import OutgoingEmail, Page
+from billflow.domain.ports import DeliveryClaim, OutgoingEmail, Page
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Store:
     runs: dict[str, BillingRun] = field(default_factory=dict)
     users: dict[str, tuple[User, str]] = field(default_factory=dict)
     outbox: list[Message] = field(default_factory=list)
+    deliveries: dict[str, dict[str, Any]] = field(default_factory=dict)
     commits: int = 0
 
 
@@ -124,6 +125,13 @@ class FakeInvoices(_Repo):
         ]
         return Page(items=items[:limit], next_cursor=None)
 
+    async def reopen(self, invoice_id: str) -> bool:
+        inv = self.s.invoices.get(invoice_id)
+        if inv is None or inv.status is not InvoiceStatus.FAILED:
+            return False
+        self.s.invoices[invoice_id] = replace(inv, status=InvoiceStatus.PENDING, failure_reason=None)
+        return True
+
     async def transition(
         self,
         invoice_id: str,
@@ -171,6 +179,35 @@ class FakeUsers(_Repo):
         return len(self.s.users)
 
 
+class FakeDeliveries(_Repo):
+    """Leases never expire here unless a test says so (``expire``)."""
+
+    async def claim(self, invoice_id: str, message_id: str, lease_seconds: float) -> DeliveryClaim | None:
+        current = self.s.deliveries.get(invoice_id)
+        if current is None:
+            self.s.deliveries[invoice_id] = {"state": "claimed", "attempts": 1, "message_id": message_id}
+            return DeliveryClaim(message_id, 1, takeover=False)
+        if current["state"] == "released" or (current["state"] == "claimed" and current.get("expired")):
+            takeover = current["state"] == "claimed"
+            current.update(state="claimed", attempts=current["attempts"] + 1, expired=False)
+            return DeliveryClaim(current["message_id"], current["attempts"], takeover=takeover)
+        return None
+
+    async def state(self, invoice_id: str) -> str | None:
+        current = self.s.deliveries.get(invoice_id)
+        return current["state"] if current else None
+
+    async def accepted(self, invoice_id: str) -> None:
+        self.s.deliveries[invoice_id]["state"] = "accepted"
+
+    async def release(self, invoice_id: str) -> None:
+        if self.s.deliveries[invoice_id]["state"] == "claimed":
+            self.s.deliveries[invoice_id]["state"] = "released"
+
+    def expire(self, invoice_id: str) -> None:
+        self.s.deliveries[invoice_id]["expired"] = True
+
+
 class FakeOutbox:
     def __init__(self) -> None:
         self.pending: list[Message] = []
@@ -192,6 +229,7 @@ class FakeUnitOfWork:
         self.billing_runs = FakeRuns(store)
         self.users = FakeUsers(store)
         self.outbox = FakeOutbox()
+        self.deliveries = FakeDeliveries(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -255,10 +293,13 @@ class MemoryDocuments:
 
 
 class RecordingMailer:
-    def __init__(self) -> None:
+    def __init__(self, fail_with: Exception | None = None) -> None:
         self.sent: list[OutgoingEmail] = []
+        self.fail_with = fail_with
 
     async def send(self, email: OutgoingEmail) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
         self.sent.append(email)
 
 

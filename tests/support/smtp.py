@@ -27,6 +27,14 @@ class _Handler:
     def __init__(self, sink: CapturingSmtpServer) -> None:
         self._sink = sink
 
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self._sink.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
@@ -39,8 +47,15 @@ class CapturingSmtpServer:
         self.host = "127.0.0.1"
         self.port = free_port()
         self._messages: list[Received] = []
+        self.refused: set[str] = set()
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+
+    def refuse(self, address: str) -> None:
+        self.refused.add(address)
+
+    def accept(self, address: str) -> None:
+        self.refused.discard(address)
 
     def start(self) -> None:
         self._controller = Controller(_Handler(self), hostname=self.host, port=self.port)

@@ -21,16 +21,24 @@ SERVICES = {
 
 
 class RunningSystem:
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log_dir: Path, per_service: dict[str, dict[str, str]] | None = None
+    ) -> None:
         self.env = {**os.environ, **env}
+        self.per_service = per_service or {}
         self.log_dir = log_dir
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.api_url = f"http://127.0.0.1:{env['BILLFLOW_API_PORT']}"
 
-    def start(self, name: str) -> None:
-        log = (self.log_dir / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", SERVICES[name]], env=self.env, stdout=log, stderr=subprocess.STDOUT
+    def start(self, name: str, instance: str | None = None) -> None:
+        """Start service ``name``; a second ``instance`` name runs another process of it."""
+        key = instance or name
+        log = (self.log_dir / f"{key}.log").open("ab")
+        self.processes[key] = subprocess.Popen(
+            [sys.executable, "-m", SERVICES[name]],
+            env={**self.env, **self.per_service.get(key, {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def start_all(self, timeout: float = 60) -> None:
@@ -67,6 +75,9 @@ class RunningSystem:
     def stop_all(self) -> None:
         for name in list(self.processes):
             self.stop(name)
+
+    def kill(self, name: str) -> None:
+        self.stop(name, signal.SIGKILL)
 
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"

@@ -14,6 +14,7 @@ from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueIn
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.handler import Deps, handle
 from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter
+from billflow.platform.metrics import Metrics
 from tests.support.fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
@@ -40,7 +41,11 @@ async def setup(renderer: object) -> tuple[FakeUnitOfWorkFactory, Deps, str]:
         IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr")
     )
     render = RenderInvoicePdf(uow, renderer, MemoryDocuments(), SequentialIds(), FixedClock())  # type: ignore[arg-type]
-    return uow, Deps(render=render, fail=FailInvoice(uow), max_receives=3), invoice.id
+    return (
+        uow,
+        Deps(render=render, fail=FailInvoice(uow), max_receives=3, metrics=Metrics("test")),
+        invoice.id,
+    )
 
 
 def message(invoice_id: str, receive_count: int = 1) -> Received:

@@ -189,3 +189,25 @@ async def test_stopping_the_consumer_releases_what_it_holds(
     # Released with visibility 0: another worker gets it at once, not after 30 s.
     got = await sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=2)
     assert [m["Body"] for m in got.get("Messages", [])] == ["long job"]
+
+
+async def test_a_dead_letter_queue_is_redriven_back_to_its_source(
+    aws_env: dict[str, str], stack: AsyncExitStack
+) -> None:
+    from billflow.platform.aws.redrive import dead_letter_queue_url, redrive
+
+    sqs = await sqs_client(stack, load(AwsSettings, aws_env))
+    queue_url, dlq_url = await new_queue(sqs)
+    for i in range(12):
+        await sqs.send_message(QueueUrl=dlq_url, MessageBody=f"dead {i}")
+
+    assert await dead_letter_queue_url(sqs, queue_url) == dlq_url
+    assert await redrive(sqs, dlq_url, queue_url) == 12
+
+    bodies: set[str] = set()
+    for _ in range(5):
+        got = await sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        bodies |= {str(m["Body"]) for m in got.get("Messages", [])}
+    assert bodies == {f"dead {i}" for i in range(12)}
+    left = await sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"])
+    assert left["Attributes"]["ApproximateNumberOfMessages"] == "0"

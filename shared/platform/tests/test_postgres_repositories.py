@@ -231,3 +231,46 @@ async def test_outbox_messages_are_stored_and_announced_only_on_commit(
         assert msgspec.json.decode(rows[0]["body"], type=RenderInvoice) == committed
     finally:
         await listener.close()
+
+
+async def test_of_ten_concurrent_senders_exactly_one_gets_the_claim(pool: asyncpg.Pool) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    employee = await make_employee(uow)
+    invoice = make_invoice(employee, number(), date(2026, 10, 1), date(2026, 10, 31))
+    async with uow() as u:
+        await u.invoices.add(invoice)
+        await u.commit()
+
+    async def claim() -> bool:
+        async with uow() as u:
+            got = await u.deliveries.claim(invoice.id, "<m@x>", 60)
+            await u.commit()
+        return got is not None
+
+    assert sum(await asyncio.gather(*(claim() for _ in range(10)))) == 1
+    async with uow() as u:
+        await u.deliveries.release(invoice.id)
+        again = await u.deliveries.claim(invoice.id, "<other@x>", 60)
+        await u.commit()
+    assert again is not None
+    assert (again.message_id, again.attempts, again.takeover) == ("<m@x>", 2, False)
+
+
+async def test_an_expired_claim_is_taken_over_and_an_accepted_one_never(pool: asyncpg.Pool) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    employee = await make_employee(uow)
+    invoice = make_invoice(employee, number(), date(2026, 10, 1), date(2026, 10, 31))
+    async with uow() as u:
+        await u.invoices.add(invoice)
+        assert await u.deliveries.claim(invoice.id, "<m@x>", 0.05) is not None
+        await u.commit()
+    await asyncio.sleep(0.1)
+    async with uow() as u:
+        taken = await u.deliveries.claim(invoice.id, "<m@x>", 60)
+        assert taken is not None
+        assert taken.takeover is True
+        await u.deliveries.accepted(invoice.id)
+        await u.commit()
+    async with uow() as u:
+        assert await u.deliveries.claim(invoice.id, "<m@x>", 60) is None
+        assert await u.deliveries.state(invoice.id) == "accepted"

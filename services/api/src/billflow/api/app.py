@@ -15,12 +15,13 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
+from billflow.api.routes.common import adopt_correlation_id, echo_correlation_id
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
-from billflow.api.routes.system import health, token
+from billflow.api.routes.system import health, metrics, token
 from billflow.api.services import Services
 
-PUBLIC_PATHS = ["^/health$", "^/v1/auth/token$", "^/docs"]
+PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/v1/auth/token$", "^/docs"]
 
 
 def _services(state: State) -> Services:
@@ -46,6 +47,7 @@ def create_app(
         route_handlers=[
             token,
             health,
+            metrics,
             DepartmentController,
             ProjectController,
             EmployeeController,
@@ -56,6 +58,8 @@ def create_app(
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         middleware=[DefineMiddleware(BearerAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
         exception_handlers=problems.HANDLERS,
+        before_request=adopt_correlation_id,
+        after_request=echo_correlation_id,
         request_max_body_size=max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Billflow",

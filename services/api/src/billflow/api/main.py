@@ -20,9 +20,11 @@ from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoices import IssueInvoices
 from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.retry_invoice import RetryInvoice
 from billflow.domain.usecases.workdays import Workdays
 from billflow.platform.aws.clients import s3_client, sqs_client
 from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.metrics import Metrics
 from billflow.platform.outbox_relay import OutboxRelay
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
@@ -78,6 +80,7 @@ async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Serv
         sqs = await sqs_client(stack, settings.aws)
         uow = AsyncpgUnitOfWorkFactory(pool)
         ids, clock = UuidIdGenerator(), SystemClock()
+        metrics = Metrics("api", emf=settings.log.metrics == "emf")
         secret = settings.auth.jwt_secret
         if not secret:
             log.warning("BILLFLOW_JWT_SECRET is not set: using a random secret for this process")
@@ -113,12 +116,15 @@ async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Serv
                 company.payment_terms_days,
             ),
             invoices=InvoiceQueries(uow, S3DocumentStore(s3, settings.storage.bucket), clock),
+            retry=RetryInvoice(uow, ids, clock),
             database_ready=database_ready,
+            metrics=metrics,
+            prometheus=settings.log.metrics == "prometheus",
         )
         if relay:
             stop = asyncio.Event()
             task = asyncio.create_task(
-                OutboxRelay(pool, sqs, await outbox_routes(sqs, settings.queues)).run(
+                OutboxRelay(pool, sqs, await outbox_routes(sqs, settings.queues), metrics=metrics).run(
                     settings.postgres.database_url, stop
                 )
             )

@@ -23,7 +23,9 @@ def build_message(email: OutgoingEmail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = email.to
     message["Subject"] = email.subject
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
+    message["Message-ID"] = email.message_id or make_msgid(
+        domain=sender.rpartition("@")[2].strip(">") or None
+    )
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     for attachment in email.attachments:

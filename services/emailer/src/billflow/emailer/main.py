@@ -15,12 +15,21 @@ from billflow.emailer.handler import Deps, handle
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
 from billflow.emailer.mailer import SmtpMailer
 from billflow.platform.aws.clients import s3_client, sqs_client
+from billflow.platform.aws.redrive import dead_letter_queue_url
 from billflow.platform.aws.s3 import S3DocumentStore
 from billflow.platform.aws.sqs_consumer import SqsConsumer
+from billflow.platform.health import serve_health
 from billflow.platform.logging import configure_logging
+from billflow.platform.metrics import Metrics
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
-from billflow.platform.runtime import queue_url, stop_on_signals
+from billflow.platform.runtime import (
+    database_reachable,
+    queue_reachable,
+    queue_url,
+    sample_queue_depths,
+    stop_on_signals,
+)
 from billflow.platform.settings import (
     AwsSettings,
     ConsumerSettings,
@@ -72,25 +81,44 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
         s3 = await s3_client(stack, settings.aws)
         sqs = await sqs_client(stack, settings.aws)
         uow = AsyncpgUnitOfWorkFactory(pool)
+        metrics = Metrics("emailer", emf=settings.log.metrics == "emf")
         deps = Deps(
             deliver=DeliverInvoicePdf(
                 uow,
                 S3DocumentStore(s3, settings.storage.bucket),
                 TemplateInvoiceEmailWriter(),
                 SmtpMailer(settings.smtp),
+                lease_seconds=settings.smtp.delivery_lease_seconds,
             ),
             fail=FailInvoice(uow),
             max_receives=settings.queues.max_receives,
+            metrics=metrics,
+            queue=settings.queues.delivery_queue,
         )
+        delivery_url = await queue_url(sqs, settings.queues.delivery_queue)
         consumer = SqsConsumer(
             sqs,
-            await queue_url(sqs, settings.queues.delivery_queue),
+            delivery_url,
             partial(handle, deps=deps),
             concurrency=settings.consumer.concurrency,
             wait_seconds=settings.consumer.wait_seconds,
             visibility_seconds=settings.consumer.visibility_seconds,
             grace_seconds=settings.consumer.grace_seconds,
         )
+        if settings.log.health_port:
+            depth_of = {
+                settings.queues.delivery_queue: delivery_url,
+                f"{settings.queues.delivery_queue}-dlq": await dead_letter_queue_url(sqs, delivery_url),
+            }
+            await serve_health(
+                stack,
+                settings.log.health_port,
+                {
+                    "database": lambda: database_reachable(pool),
+                    "queue": lambda: queue_reachable(sqs, delivery_url),
+                },
+                before_metrics=lambda: sample_queue_depths(sqs, depth_of, metrics),
+            )
         yield Service(deps=deps, consumer=consumer)
 
 

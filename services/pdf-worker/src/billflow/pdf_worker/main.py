@@ -15,13 +15,23 @@ from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.handler import Deps, handle
 from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
 from billflow.platform.aws.clients import s3_client, sqs_client
+from billflow.platform.aws.redrive import dead_letter_queue_url
 from billflow.platform.aws.s3 import S3DocumentStore
 from billflow.platform.aws.sqs_consumer import SqsConsumer
+from billflow.platform.health import serve_health
 from billflow.platform.logging import configure_logging
+from billflow.platform.metrics import Metrics
 from billflow.platform.outbox_relay import OutboxRelay
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
-from billflow.platform.runtime import outbox_routes, queue_url, stop_on_signals
+from billflow.platform.runtime import (
+    database_reachable,
+    outbox_routes,
+    queue_reachable,
+    queue_url,
+    sample_queue_depths,
+    stop_on_signals,
+)
 from billflow.platform.settings import (
     AwsSettings,
     ConsumerSettings,
@@ -81,22 +91,41 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
         await renderer.start(stack)
         uow = AsyncpgUnitOfWorkFactory(pool)
         ids, clock = UuidIdGenerator(), SystemClock()
+        metrics = Metrics("pdf-worker", emf=settings.log.metrics == "emf")
         deps = Deps(
             render=RenderInvoicePdf(uow, renderer, S3DocumentStore(s3, settings.storage.bucket), ids, clock),
             fail=FailInvoice(uow),
             max_receives=settings.queues.max_receives,
+            metrics=metrics,
+            queue=settings.queues.render_queue,
         )
         routes = await outbox_routes(sqs, settings.queues)
+        render_url = await queue_url(sqs, settings.queues.render_queue)
         consumer = SqsConsumer(
             sqs,
-            await queue_url(sqs, settings.queues.render_queue),
+            render_url,
             partial(handle, deps=deps),
             concurrency=settings.consumer.concurrency,
             wait_seconds=settings.consumer.wait_seconds,
             visibility_seconds=settings.consumer.visibility_seconds,
             grace_seconds=settings.consumer.grace_seconds,
         )
-        relay = OutboxRelay(pool, sqs, routes)
+        relay = OutboxRelay(pool, sqs, routes, metrics=metrics)
+        if settings.log.health_port:
+            depth_of = {
+                settings.queues.render_queue: render_url,
+                f"{settings.queues.render_queue}-dlq": await dead_letter_queue_url(sqs, render_url),
+            }
+            await serve_health(
+                stack,
+                settings.log.health_port,
+                {
+                    "browser": lambda: _true(renderer.ready),
+                    "database": lambda: database_reachable(pool),
+                    "queue": lambda: queue_reachable(sqs, render_url),
+                },
+                before_metrics=lambda: sample_queue_depths(sqs, depth_of, metrics),
+            )
         yield Service(deps=deps, consumer=consumer, relay=relay, renderer=renderer)
 
 
@@ -111,3 +140,7 @@ async def main() -> None:
             service.relay.run(settings.postgres.database_url, stop),
         )
     log.info("pdf-worker stopped")
+
+
+async def _true(value: bool) -> bool:
+    return value

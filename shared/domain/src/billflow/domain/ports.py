@@ -100,6 +100,10 @@ class InvoiceRepository(Protocol):
         cursor: str | None,
     ) -> Page[Invoice]: ...
 
+    async def reopen(self, invoice_id: str) -> bool:
+        """``failed -> pending`` for an explicit retry, clearing the reason. False when not failed."""
+        ...
+
     async def transition(
         self,
         invoice_id: str,
@@ -111,6 +115,39 @@ class InvoiceRepository(Protocol):
         """Guarded status change: moves the invoice to ``target`` only from a status allowed to
         reach it (``UPDATE ... WHERE status IN (...)``). Returns False, changing nothing, when the
         invoice is not in such a status (a redelivered message, a concurrent worker)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryClaim:
+    """The right to send one invoice's email now."""
+
+    message_id: str
+    attempts: int
+    takeover: bool
+    """True when an earlier sender claimed it and vanished before saying how it went: the server
+    may already have accepted that attempt (the one window exactly-once cannot close)."""
+
+
+class EmailDeliveryLog(Protocol):
+    """Per-invoice record of email delivery, written in its own short transactions."""
+
+    async def claim(self, invoice_id: str, message_id: str, lease_seconds: float) -> DeliveryClaim | None:
+        """Claim the invoice's email for ``lease_seconds``: granted on the first attempt, after a
+        released attempt, or over an expired claim (a takeover). None when the email was already
+        accepted or another sender holds a live claim (see ``state``)."""
+        ...
+
+    async def state(self, invoice_id: str) -> str | None:
+        """``claimed``, ``released``, ``accepted`` or None."""
+        ...
+
+    async def accepted(self, invoice_id: str) -> None:
+        """Record that the mail server accepted the email."""
+        ...
+
+    async def release(self, invoice_id: str) -> None:
+        """Give the claim up after an attempt the server refused or never received."""
         ...
 
 
@@ -160,6 +197,8 @@ class UnitOfWork(Protocol):
     def users(self) -> UserRepository: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def deliveries(self) -> EmailDeliveryLog: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -215,6 +254,8 @@ class OutgoingEmail:
     text: str
     html: str
     attachments: tuple[Attachment, ...] = field(default=())
+    message_id: str | None = None
+    """A stable RFC 5322 Message-ID (``<...@...>``), so every attempt is the same message."""
 
 
 class Mailer(Protocol):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 from botocore.exceptions import BotoCoreError, ClientError
 
+from billflow.platform.metrics import Metrics
 from billflow.platform.postgres.outbox import OUTBOX_CHANNEL
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class OutboxRelay:
         routes: Mapping[str, str],
         *,
         sweep_seconds: float = 5.0,
+        metrics: Metrics | None = None,
     ) -> None:
         """``routes`` maps a message type (``invoice.render.v1``) to its queue URL."""
         self._pool = pool
@@ -43,6 +45,7 @@ class OutboxRelay:
         self._routes = dict(routes)
         self._sweep = sweep_seconds
         self._wake = asyncio.Event()
+        self._metrics = metrics
 
     def wake(self) -> None:
         self._wake.set()
@@ -69,6 +72,8 @@ class OutboxRelay:
                 await conn.execute(
                     "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", published
                 )
+        if published and self._metrics is not None:
+            await self._metrics.outbox_published(len(published))
         return len(published)
 
     async def _send(self, queue_url: str, rows: list[asyncpg.Record]) -> list[int]:

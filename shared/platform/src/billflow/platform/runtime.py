@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import asyncpg
 from botocore.exceptions import ClientError
 
 from billflow.domain.contracts import DeliverInvoice, RenderInvoice, type_tag
+from billflow.platform.metrics import Metrics
 from billflow.platform.settings import QueueSettings, SettingsError
 
 if TYPE_CHECKING:
@@ -38,3 +41,29 @@ async def outbox_routes(sqs: SQSClient, queues: QueueSettings) -> dict[str, str]
         type_tag(RenderInvoice): await queue_url(sqs, queues.render_queue),
         type_tag(DeliverInvoice): await queue_url(sqs, queues.delivery_queue),
     }
+
+
+async def sample_queue_depths(sqs: SQSClient, queue_urls: Mapping[str, str], metrics: Metrics) -> None:
+    """Record visible and in-flight message counts of each queue (a DLQ included) as gauges."""
+    for name, url in queue_urls.items():
+        attributes = (
+            await sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )
+        )["Attributes"]
+        metrics.queue_depth(
+            name,
+            int(attributes.get("ApproximateNumberOfMessages", 0)),
+            int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0)),
+        )
+
+
+async def queue_reachable(sqs: SQSClient, url: str) -> bool:
+    await sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    return True
+
+
+async def database_reachable(pool: asyncpg.Pool) -> bool:
+    async with pool.acquire(timeout=2) as conn:
+        return bool(await conn.fetchval("SELECT true"))

@@ -41,6 +41,10 @@ class StorageSettings(msgspec.Struct, frozen=True):
 
 class LogSettings(msgspec.Struct, frozen=True):
     level: str = msgspec.field(default="INFO", name="BILLFLOW_LOG_LEVEL")
+    metrics: str = msgspec.field(default="prometheus", name="BILLFLOW_METRICS")
+    """``prometheus`` (scraped from /metrics) or ``emf`` (also CloudWatch EMF lines on stdout)."""
+    health_port: int | None = msgspec.field(default=None, name="BILLFLOW_HEALTH_PORT")
+    """Workers: serve /livez, /readyz and /metrics on this port (unset: no health server)."""
 
 
 S = TypeVar("S", bound=msgspec.Struct)
@@ -76,6 +80,8 @@ class SmtpSettings(msgspec.Struct, frozen=True):
     """True for SES and most real servers; the local mail catcher speaks plain SMTP."""
     timeout_seconds: float = msgspec.field(default=30.0, name="SMTP_TIMEOUT_SECONDS")
     sender: str = msgspec.field(default="Billflow <billing@billflow.localhost>", name="BILLFLOW_MAIL_FROM")
+    delivery_lease_seconds: float = msgspec.field(default=90.0, name="BILLFLOW_DELIVERY_LEASE_SECONDS")
+    """How long a sender's claim on an invoice email lasts; a send is cut off before it ends."""
 
     def __repr__(self) -> str:  # never print the password
         return f"SmtpSettings(host={self.host!r}, port={self.port}, username={self.username!r})"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Request
+from litestar import Request, Response
 
 from billflow.domain.errors import NotFound
+from billflow.platform.observability import correlation_id as current_correlation_id
 
 CORRELATION_HEADER = "x-correlation-id"
 
@@ -20,9 +21,20 @@ def known_id(value: str, what: str) -> str:
         raise NotFound(f"no such {what}") from None
 
 
-def correlation_id(request: Request[Any, Any, Any]) -> str:
-    """The caller's correlation id when it is a sane token, else a new one."""
+async def adopt_correlation_id(request: Request[Any, Any, Any]) -> None:
+    """Before every request: the caller's correlation id when it is a sane token, else a new one,
+    on every log line of this request and on every message it causes."""
     given = request.headers.get(CORRELATION_HEADER, "")
-    if 0 < len(given) <= 64 and given.replace("-", "").replace("_", "").isalnum():
-        return given
-    return str(uuid.uuid4())
+    sane = 0 < len(given) <= 64 and given.replace("-", "").replace("_", "").isalnum()
+    current_correlation_id.set(given if sane else str(uuid.uuid4()))
+
+
+async def echo_correlation_id(response: Response[Any]) -> Response[Any]:
+    value = current_correlation_id.get()
+    if value:
+        response.headers[CORRELATION_HEADER] = value
+    return response
+
+
+def correlation_id(_: Request[Any, Any, Any]) -> str:
+    return current_correlation_id.get() or str(uuid.uuid4())

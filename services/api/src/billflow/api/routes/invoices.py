@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -25,6 +26,9 @@ from billflow.domain.errors import InvalidInput
 from billflow.domain.model import InvoiceStatus
 from billflow.domain.usecases.invoice_queries import MAX_PAGE
 from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, StartBillingRunCommand
+from billflow.domain.usecases.retry_invoice import RetryInvoiceCommand
+
+log = logging.getLogger(__name__)
 
 
 class InvoiceController(Controller):
@@ -46,6 +50,8 @@ class InvoiceController(Controller):
         invoice = await services.invoicing.issue(
             IssueInvoiceCommand(employee_id, data.period_start, data.period_end, correlation_id(request))
         )
+        log.info("invoice issued", extra={"invoice_id": invoice.id, "number": invoice.number})
+        await services.metrics.invoice("issued")
         return InvoiceOut.of(invoice)
 
     @get(summary="List invoices, newest first")
@@ -70,6 +76,22 @@ class InvoiceController(Controller):
     @get("/{invoice_id:str}", summary="Get an invoice and its status")
     async def get_one(self, invoice_id: str, services: Services) -> InvoiceOut:
         return InvoiceOut.of(await services.invoices.get(known_id(invoice_id, "invoice")))
+
+    @post(
+        "/{invoice_id:str}/retry",
+        guards=[can_write_billing],
+        status_code=HTTP_202_ACCEPTED,
+        summary="Send a failed invoice through rendering and delivery again",
+        description="Only a `failed` invoice can be retried (409 otherwise); an email the mail "
+        "server already accepted is never sent twice.",
+    )
+    async def retry(self, invoice_id: str, request: Request[Any, Any, Any], services: Services) -> InvoiceOut:
+        invoice = await services.retry.execute(
+            RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request))
+        )
+        log.info("invoice retried", extra={"invoice_id": invoice.id, "number": invoice.number})
+        await services.metrics.invoice("retried")
+        return InvoiceOut.of(invoice)
 
     @get(
         "/{invoice_id:str}/pdf",
@@ -98,6 +120,8 @@ class BillingRunController(Controller):
             StartBillingRunCommand(data.period_start, data.period_end, correlation_id(request))
         )
         run = started.run
+        log.info("billing run started", extra={"billing_run_id": run.id, "invoices": len(run.invoice_ids)})
+        await services.metrics.invoice("issued", len(run.invoice_ids))
         return BillingRunOut(
             id=run.id,
             period_start=run.period_start,

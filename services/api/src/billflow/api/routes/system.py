@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from litestar import Response, get, post
+from litestar.exceptions import NotFoundException
 from litestar.status_codes import HTTP_200_OK
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from billflow.api.schemas import TokenRequest, TokenResponse
 from billflow.api.services import Services
@@ -19,6 +21,13 @@ from billflow.api.services import Services
 async def token(data: TokenRequest, services: Services) -> TokenResponse:
     issued = await services.accounts.login(data.email, data.password)
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
+
+
+@get("/metrics", tags=["system"], summary="Prometheus metrics", security=[], include_in_schema=False)
+async def metrics(services: Services) -> Response[bytes]:
+    if not services.prometheus:
+        raise NotFoundException("metrics are exported as CloudWatch EMF here")
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 @get("/health", tags=["system"], summary="200 once the API can reach its database", security=[])

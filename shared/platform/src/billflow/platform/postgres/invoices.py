@@ -166,6 +166,14 @@ class AsyncpgInvoiceRepository:
         next_cursor = encode_cursor(items[-1].number) if len(rows) > limit else None
         return Page(items=items, next_cursor=next_cursor)
 
+    async def reopen(self, invoice_id: str) -> bool:
+        result = await self._conn.execute(
+            "UPDATE invoices SET status = 'pending', failure_reason = NULL, retries = retries + 1,"
+            " updated_at = now() WHERE id = $1 AND status = 'failed'",
+            invoice_id,
+        )
+        return result == "UPDATE 1"
+
     async def transition(
         self,
         invoice_id: str,

@@ -9,6 +9,7 @@ from typing import Self
 import asyncpg
 
 from billflow.domain.errors import TransientFailure
+from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
 from billflow.platform.postgres.organisation import (
     AsyncpgDepartmentRepository,
@@ -41,6 +42,7 @@ class AsyncpgUnitOfWork:
     billing_runs: AsyncpgBillingRunRepository
     users: AsyncpgUserRepository
     outbox: PostgresOutbox
+    deliveries: AsyncpgEmailDeliveryLog
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -69,6 +71,7 @@ class AsyncpgUnitOfWork:
         self.billing_runs = AsyncpgBillingRunRepository(c)
         self.users = AsyncpgUserRepository(c)
         self.outbox = PostgresOutbox(c)
+        self.deliveries = AsyncpgEmailDeliveryLog(c)
         return self
 
     async def commit(self) -> None:

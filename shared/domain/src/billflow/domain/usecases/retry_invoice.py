@@ -1,0 +1,53 @@
+"""Retrying a failed invoice (an accountant's decision, once the cause is fixed).
+
+Business rules:
+- Only a ``failed`` invoice can be retried; it goes back to ``pending`` with its reason cleared,
+  its number, lines and totals unchanged.
+- The RenderInvoice command is recorded in the same transaction. Rendering again overwrites the
+  same PDF object; an email already accepted for the invoice is never sent a second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from billflow.domain.contracts import RenderInvoice
+from billflow.domain.errors import Conflict, NotFound
+from billflow.domain.model import Invoice, InvoiceStatus
+from billflow.domain.ports import Clock, IdGenerator, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class RetryInvoiceCommand:
+    invoice_id: str
+    correlation_id: str
+
+
+class RetryInvoice:
+    def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
+        self._uow = uow
+        self._ids = ids
+        self._clock = clock
+
+    async def execute(self, cmd: RetryInvoiceCommand) -> Invoice:
+        async with self._uow() as uow:
+            invoice = await uow.invoices.get(cmd.invoice_id)
+            if invoice is None:
+                raise NotFound("no such invoice")
+            if not await uow.invoices.reopen(invoice.id):
+                raise Conflict(
+                    f"invoice {invoice.number} is {invoice.status}, only a failed invoice can be retried"
+                )
+            await uow.outbox.add(
+                RenderInvoice(
+                    message_id=self._ids.new_id(),
+                    occurred_at=self._clock.now(),
+                    correlation_id=cmd.correlation_id,
+                    invoice_id=invoice.id,
+                )
+            )
+            reopened = await uow.invoices.get(invoice.id)
+            await uow.commit()
+        assert reopened is not None
+        assert reopened.status is InvoiceStatus.PENDING
+        return reopened
