@@ -86,7 +86,7 @@ _NEGATIVE: dict[Kind, re.Pattern[str]] = {
     Kind.TAX: _rx(r"(?:vat|tva|btw|tax|gst|ust)\s*-?(?:no\.?|number|nr\.?|nummer|id|reg\w*|#|\(%\))",
                   r"gstin", r"tva\s+intra\w*", r"ustid", r"steuer-?\s*nr\.?", r"inclusi\w+\s+(?:of\s+)?\w*",
                   r"incl\.?\s+\w+", r"inkl\.?\s+\w+", r"tva\s+acquitt\w*", r"taxes?\s+\(?%", r"tax\(%\)",
-                  r"service\s+tax\s*#", r"excl\w*\s+(?:btw|vat|tax)", r"prijzen\s+zijn"),
+                  r"service\s+tax\s*#", r"ohne\s+mwst\.?", r"excl\w*\s+(?:btw|vat|tax)", r"prijzen\s+zijn"),
     Kind.DATE: _rx(r"due\s+date", r"date\s+due", r"due(?:\s+on)?", r"date\s+limite", r"vervaldatum",
                    r"fälligkeit\w*", r"zahlungsziel", r"order\s*date", r"orderdatum", r"bestelldatum",
                    r"date\s+de\s+commande", r"check[-\s]?(?:in|out)", r"delivery\s+date", r"lieferdatum",

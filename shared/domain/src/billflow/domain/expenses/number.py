@@ -27,7 +27,7 @@ def read_number(doc: Document) -> Field[str]:
             labels.append(Label(Kind.NUMBER, 0.6, 0, 1))
         for label in labels:
             value = _after(line.text[label.end :])
-            if value is None and not line.text[label.end :].strip(" :#.-"):
+            if value is None and not line.text[label.end :].split("  ")[0].strip(" :#.-"):
                 for j, start, stop in doc.below(index, label, rows=1):
                     value = _after(doc.lines[j].text[start:stop])
             if value is not None:
