@@ -28,13 +28,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from billflow.domain.expenses import DocumentText, ExtractedFields, extract_fields, read_fields
 from billflow.domain.expenses.vendor import normalise
 from billflow.extractor import ReadingLimits, TesseractDocumentReader, TesseractOcr
-from billflow.extractor.pdf import render
+from billflow.extractor.pdf import render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = ("total", "date", "number", "vendor", "currency")
@@ -79,7 +78,9 @@ def correct(name: str, fields: ExtractedFields, expected: dict[str, object]) -> 
     number = expected.get("invoice_number")
     issuer = expected.get("issuer")
     return {
-        "total": None if amount is None else fields.total.value == Decimal(str(amount)).quantize(Decimal("0.01")),
+        "total": None
+        if amount is None
+        else fields.total.value == Decimal(str(amount)).quantize(Decimal("0.01")),
         "date": None if day is None else fields.invoice_date.value == date.fromisoformat(str(day)),
         "number": None if number is None else _same_number(fields.invoice_number.value, str(number)),
         "vendor": None if issuer is None else same_vendor(fields.vendor.value, str(issuer)),
@@ -135,11 +136,7 @@ def _shown(fields: ExtractedFields, key: str) -> object:
 
 
 def pdf_pages(content: bytes, dpi: int = 200) -> list[Image.Image]:
-    document = pdfium.PdfDocument(content)
-    try:
-        return [render(document[i], ReadingLimits(dpi=dpi)).convert("L") for i in range(len(document))]
-    finally:
-        document.close()
+    return render_pages(content, ReadingLimits(dpi=dpi))
 
 
 def text_page(text: str, dpi: int = 200) -> Image.Image:

@@ -25,9 +25,8 @@ def open_image(content: bytes, limits: ReadingLimits) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(content))
             if image.width * image.height > limits.max_pixels:
-                raise DocumentTooLarge(
-                    f"image of {image.width}x{image.height} pixels is over the {limits.max_pixels} pixel limit"
-                )
+                size = f"{image.width}x{image.height}"
+                raise DocumentTooLarge(f"image of {size} pixels is over the {limits.max_pixels} pixel limit")
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise DocumentTooLarge("image has too many pixels to read safely") from e
@@ -38,16 +37,42 @@ def open_image(content: bytes, limits: ReadingLimits) -> Image.Image:
 
 
 def prepare_for_ocr(image: Image.Image, *, max_pixels: int, median: bool = False) -> Image.Image:
-    """Grayscale, small pages upscaled (never beyond ``max_pixels``), optionally a median filter.
+    """Grayscale, straightened, small pages upscaled (never beyond ``max_pixels``), optionally
+    a median filter.
 
-    Measured on the corpus (docs/extraction.md): grayscale and upscaling help photos and small
-    scans; the median filter helps speckled scans and costs nothing measurable on clean ones.
+    Measured on the corpus (docs/extraction.md): straightening matters most, because labels and
+    values are paired by rows and a 2 degree tilt moves a row's far end by several lines.
     """
     gray = image.convert("L")
+    angle = skew_angle(gray)
+    if abs(angle) >= 0.2:
+        gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     if gray.width < MIN_OCR_WIDTH:
         factor = min(MIN_OCR_WIDTH / gray.width, (max_pixels / (gray.width * gray.height)) ** 0.5)
         if factor > 1.05:
-            gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.Resampling.LANCZOS)
+            gray = gray.resize(
+                (round(gray.width * factor), round(gray.height * factor)), Image.Resampling.LANCZOS
+            )
     if median:
         gray = gray.filter(ImageFilter.MedianFilter(3))
     return gray
+
+
+def skew_angle(gray: Image.Image, *, limit: float = 5.0) -> float:
+    """The rotation (degrees) that lines the text up with the rows, by projection profile.
+
+    Text lines straight across the page make the row-by-row darkness vary most; each candidate
+    angle is tried on a small copy (about 800 px wide), coarse steps first, then finer ones.
+    """
+    scale = min(1.0, 800 / gray.width)
+    small = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))))
+    small = small.point(lambda v: 255 if v < 160 else 0)  # ink as bright
+
+    def sharpness(angle: float) -> float:
+        turned = small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
+        rows = turned.resize((1, small.height), Image.Resampling.BOX).tobytes()
+        mean = sum(rows) / len(rows)
+        return sum((r - mean) ** 2 for r in rows)
+
+    best = max((a / 2 for a in range(int(-2 * limit), int(2 * limit) + 1)), key=sharpness)
+    return max((best + a / 10 for a in range(-4, 5)), key=sharpness)

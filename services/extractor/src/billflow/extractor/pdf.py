@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -11,6 +12,9 @@ from PIL import Image
 from billflow.domain.errors import UnreadableDocument
 from billflow.domain.expenses import Word
 from billflow.extractor.limits import ReadingLimits
+
+_PDFIUM = threading.Lock()
+"""PDFium keeps process-wide state and is not thread-safe: every use in this process takes this."""
 
 MIN_TEXT_CHARS = 20
 """A page with fewer characters in its text layer is treated as a scan and OCR'd."""
@@ -32,8 +36,18 @@ class PdfContent:
 def read_pdf(content: bytes, limits: ReadingLimits, *, force_render: bool = False) -> PdfContent:
     """The first ``limits.max_pages`` pages: their text runs with boxes, or a rendering to OCR.
 
-    Synchronous and not thread-safe (PDFium is not): callers serialise calls.
+    Synchronous; safe to call from several threads (they take turns on PDFium).
     """
+    with _PDFIUM:
+        return _read(content, limits, force_render)
+
+
+def render_pages(content: bytes, limits: ReadingLimits) -> list[Image.Image]:
+    """Every page (up to ``limits.max_pages``) rendered at ``limits.dpi``."""
+    return [page.image for page in read_pdf(content, limits, force_render=True).pages if page.image]
+
+
+def _read(content: bytes, limits: ReadingLimits, force_render: bool) -> PdfContent:
     try:
         document = pdfium.PdfDocument(content)
     except pdfium.PdfiumError as e:
@@ -61,7 +75,9 @@ def render(page: pdfium.PdfPage, limits: ReadingLimits) -> Image.Image:
     scale = limits.dpi / 72
     if width * height * scale * scale > limits.max_pixels:
         scale = (limits.max_pixels / (width * height)) ** 0.5
-    return page.render(scale=scale, grayscale=True).to_pil()
+    image = page.render(scale=scale, grayscale=True).to_pil()
+    assert isinstance(image, Image.Image)
+    return image
 
 
 def _text_runs(page: pdfium.PdfPage, index: int) -> list[Word]:

@@ -21,15 +21,16 @@ class TesseractDocumentReader:
 
     A PDF page with a text layer is read from it (exact, and a hundred times faster than OCR);
     a page without one is rendered at ``limits.dpi`` and OCR'd, as are PNG and JPEG uploads. Only
-    the first ``limits.max_pages`` pages are read (``truncated`` says so). PDFium is not
-    thread-safe, so PDF work is serialised by a lock per reader; OCR runs in a subprocess.
+    the first ``limits.max_pages`` pages are read (``truncated`` says so). PDF work runs in a
+    thread (one at a time: PDFium is not thread-safe); OCR runs in a subprocess.
     """
 
-    def __init__(self, ocr: TesseractOcr, limits: ReadingLimits | None = None, *, ocr_only: bool = False) -> None:
+    def __init__(
+        self, ocr: TesseractOcr, limits: ReadingLimits | None = None, *, ocr_only: bool = False
+    ) -> None:
         self._ocr = ocr
         self._limits = limits or ReadingLimits()
         self._ocr_only = ocr_only
-        self._pdfium = asyncio.Lock()
 
     async def read(self, content: bytes, media_type: str) -> DocumentText:
         if len(content) > self._limits.max_bytes:
@@ -43,8 +44,7 @@ class TesseractDocumentReader:
         return _document(words, pages=1, source="ocr")
 
     async def _read_pdf(self, content: bytes) -> DocumentText:
-        async with self._pdfium:
-            pdf = await asyncio.to_thread(read_pdf, content, self._limits, force_render=self._ocr_only)
+        pdf = await asyncio.to_thread(read_pdf, content, self._limits, force_render=self._ocr_only)
         words: list[Word] = []
         sources = set()
         for index, page in enumerate(pdf.pages):
@@ -55,7 +55,10 @@ class TesseractDocumentReader:
                 words.extend(await self._ocr_page(page.image, index))
                 sources.add("ocr")
         return _document(
-            words, pages=len(pdf.pages), source="+".join(sorted(sources)), truncated=pdf.page_count > len(pdf.pages)
+            words,
+            pages=len(pdf.pages),
+            source="+".join(sorted(sources)),
+            truncated=pdf.page_count > len(pdf.pages),
         )
 
     async def _ocr_page(self, image: Image.Image, index: int) -> list[Word]:

@@ -31,7 +31,7 @@ _UNSUPPORTED = {"UnsupportedDocumentException"}
 class TextractClient(Protocol):
     """The one call this adapter makes, as aioboto3's ``textract`` client offers it."""
 
-    async def analyze_expense(self, *, Document: Mapping[str, Any]) -> Mapping[str, Any]: ...  # noqa: N803
+    async def analyze_expense(self, *, Document: Mapping[str, Any]) -> Mapping[str, Any]: ...
 
 
 class TextractDocumentReader:
@@ -119,7 +119,9 @@ def _currency(found: tuple[str, float, Mapping[str, Any]] | None, amount: Field[
     code = declared.get("Code")
     if code:
         try:
-            return Field(validate_currency(str(code).upper()), round(declared.get("Confidence", 50.0) / 100, 2))
+            return Field(
+                validate_currency(str(code).upper()), round(declared.get("Confidence", 50.0) / 100, 2)
+            )
         except InvalidInput:
             pass  # an unknown code: fall back to the symbol printed with the total
     printed = find_amounts(found[0])

@@ -21,11 +21,11 @@ SYMBOLS: dict[str, str] = {
 }  # fmt: skip
 _SYMBOL = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _MARK = rf"(?:{_SYMBOL}|\b[A-Z]{{3}}\b)"
-_SEPS = "[,.'’\u00a0\u202f ]"
+_SEPS = "[,.'\u2019\u00a0\u202f ]"
 _NUMBER = rf"\d{{1,3}}(?P<sep>{_SEPS})\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?"
 _AMOUNT = re.compile(
-    rf"(?:(?P<pre>{_MARK})\s?)?(?P<sign>[-−]\s?)?(?P<num>{_NUMBER})(?![\d%])(?![.,]\d)(?!\s%)"
-    rf"(?:\s?(?P<post>{_MARK})(?!\s?[-−]?\d))?"
+    rf"(?:(?P<pre>{_MARK})\s?)?(?P<sign>[-\u2212]\s?)?(?P<num>{_NUMBER})(?![\d%])(?![.,]\d)(?!\s%)"
+    rf"(?:\s?(?P<post>{_MARK})(?!\s?[-\u2212]?\d))?"
 )
 _DECIMALS = re.compile(r"[.,](\d{1,2})$")
 
@@ -47,25 +47,33 @@ class Amount:
 
 def parse_number(text: str) -> Decimal | None:
     """The value of one printed number (``1.234,56`` -> ``1234.56``), or None."""
-    match = re.fullmatch(rf"[-−]?\s?(?:{_NUMBER})", text.strip())
+    match = re.fullmatch(rf"[-\u2212]?\s?(?:{_NUMBER})", text.strip())
     if match is None:
         return None
-    return _to_decimal(match.group().lstrip("-− "), negative=match.group().lstrip().startswith(("-", "−")))
+    printed = match.group().lstrip()
+    return _to_decimal(printed.lstrip("-\u2212 "), negative=printed.startswith(("-", "\u2212")))
 
 
 def find_amounts(text: str) -> list[Amount]:
     """Every amount in ``text``, left to right, with the currency printed beside it."""
     found: list[Amount] = []
     for m in _AMOUNT.finditer(text):
-        start = m.start("num") if m.group("pre") is None else m.start()
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._,/"):
+        before, after = _code(m.group("pre")), _code(m.group("post"))
+        number = m.start("sign") if m.group("sign") else m.start("num")
+        if (
+            m.group("pre") is None
+            and number > 0
+            and (text[number - 1].isalnum() or text[number - 1] in "._,/")
+        ):
             continue
         end = m.end("num")
         if end < len(text) and text[end].isalpha() and m.group("post") is None:
             continue
-        currency = _code(m.group("pre")) or _code(m.group("post"))
         value = _to_decimal(m.group("num"), negative=m.group("sign") is not None)
-        found.append(Amount(value, m.start(), m.end(), currency, _DECIMALS.search(m.group("num")) is not None))
+        start, stop = (m.start() if before else number), (m.end() if after else end)
+        found.append(
+            Amount(value, start, stop, before or after, _DECIMALS.search(m.group("num")) is not None)
+        )
     return found
 
 

@@ -3,7 +3,7 @@
 Evidence is weighed: a symbol or code printed against an amount counts more than one elsewhere
 in the text, and most on the line the total was read from. Bare three-letter codes count only
 for currencies that commonly appear on invoices, so words like ``ALL`` or ``TOP`` are not read as
-Albanian lek or Tongan paʻanga.
+Albanian lek or Tongan pa'anga.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from billflow.domain.expenses.amounts import SYMBOLS, Amount
 from billflow.domain.expenses.model import Field
 
-_COMMON_CODES = (
-    "EUR USD GBP INR PLN CHF JPY CNY CAD AUD NZD SEK NOK DKK CZK HUF RON BGN TRY ZAR BRL MXN SGD HKD "
-    "AED SAR ILS KRW THB IDR MYR PHP RUB UAH"
-).split()
-_CODE = re.compile(r"(?<![A-Za-z])(" + "|".join(_COMMON_CODES) + r")(?![A-Za-z])")
+_COMMON_CODES = " ".join(
+    (
+        "EUR USD GBP INR PLN CHF JPY CNY CAD AUD NZD SEK NOK DKK CZK HUF RON BGN TRY ZAR BRL MXN SGD HKD",
+        "AED SAR ILS KRW THB IDR MYR PHP RUB UAH",
+    )
+)
+_CODE = re.compile(r"(?<![A-Za-z])(" + _COMMON_CODES.replace(" ", "|") + r")(?![A-Za-z])")
 _LOOSE_SYMBOLS = re.compile(r"€|£|₹|zł|¥|\bRs\.?(?=\s?\d)")
 _WORDS = {
     "euro": "EUR", "euros": "EUR", "dollars": "USD", "us dollars": "USD", "rupees": "INR",

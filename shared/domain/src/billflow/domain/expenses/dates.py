@@ -89,7 +89,13 @@ def find_dates(text: str, order: Order | None = None, *, hint: Order = "DMY") ->
             add(m, m["y"], min(a, b) if a > 12 or b > 12 else a, max(a, b), True)
         else:
             chosen = order or hint
-            add(m, m["y"], b if chosen == "DMY" else a, a if chosen == "DMY" else b, a == b or order is not None)
+            add(
+                m,
+                m["y"],
+                b if chosen == "DMY" else a,
+                a if chosen == "DMY" else b,
+                a == b or order is not None,
+            )
     return sorted(found, key=lambda f: f.start)
 
 

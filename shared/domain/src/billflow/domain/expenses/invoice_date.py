@@ -38,4 +38,3 @@ def read_date(doc: Document) -> Field[date]:
         for found in doc.dates[index]:
             return Field(found.value, 0.4 if found.certain else 0.3)
     return Field()
-

@@ -29,7 +29,8 @@ _A = "(?:à|a)"
 _POSITIVE: dict[Kind, list[tuple[float, re.Pattern[str]]]] = {
     Kind.TOTAL: [
         (1.0, _rx(r"grand\s*total", r"total\s+amount(?:\s+due)?", r"amount\s+due", r"balance\s+due",
-                  r"total\s+due", r"total\s+t\.?t\.?c\.?", r"montant\s+t\.?t\.?c\.?", rf"total\s+{_A}\s+payer",
+                  r"total\s+due", r"total\s+t\.?t\.?c\.?", r"montant\s+t\.?t\.?c\.?",
+                  rf"total\s+{_A}\s+payer",
                   rf"(?:somme|montant|net)\s+{_A}\s+payer", r"total\s+to\s+pay", r"amount\s+payable",
                   r"total\s+payable", r"invoice\s+total", r"total\s+for\s+this\s+invoice",
                   r"factuur\s*totaal", r"(?:totaal\s+)?te\s+betalen", r"gesamtbetrag", r"rechnungsbetrag",
@@ -42,7 +43,8 @@ _POSITIVE: dict[Kind, list[tuple[float, re.Pattern[str]]]] = {
         (1.0, _rx(r"sub\s*-?\s*total", r"subtotaal", r"sous-?\s*total", r"total\s+h\.?t\.?",
                   r"montant\s+h\.?t\.?", r"total\s+hors\s+tax\w*", r"exclusief\s+btw",
                   r"excl\.?\s+(?:btw|vat|tax)", r"zwischensumme", r"netto(?:betrag)?", r"net\s+total",
-                  r"total\s+net", r"total\s+excl\w*", r"wartość\s+netto", r"amount\s+untaxed")),
+                  r"total\s+net", r"total\s+excl\w*\.?(?:\s+(?:vat|tax|btw|tva|mwst))?",
+                  r"wartość\s+netto", r"amount\s+untaxed")),
     ],
     Kind.TAX: [
         (1.0, _rx(r"vat", r"tva", r"btw", r"mwst\.?", r"ust\.?", r"c?s?i?gst", r"hst", r"iva", r"tax(?:es)?",
@@ -66,9 +68,11 @@ _POSITIVE: dict[Kind, list[tuple[float, re.Pattern[str]]]] = {
     ],
     Kind.SELLER: [
         (1.0, _rx(r"ordered\s+through", r"sold\s+through", r"sprzedawca", r"verkäufer", r"vendeur",
-                  r"verkoper", r"seller", r"vendor", r"supplier", r"issued\s+by", r"payment\s+received\s+by")),
+                  r"verkoper", r"seller", r"vendor", r"supplier", r"issued\s+by",
+                  r"payment\s+received\s+by")),
         (0.7, _rx(r"sold\s+by", r"lieferant", r"fournisseur", r"leverancier", r"service\s+provider",
-                  r"titulaire\s+du\s+compte", r"account\s+holder", r"beneficiary", r"payee", r"kontoinhaber")),
+                  r"titulaire\s+du\s+compte", r"account\s+holder", r"beneficiary", r"payee",
+                  r"kontoinhaber")),
     ],
     Kind.BUYER: [
         (1.0, _rx(r"bill(?:ed)?\s*to", r"ship(?:ped)?\s*to", r"billing\s+address", r"shipping\s+address",
@@ -80,18 +84,21 @@ _POSITIVE: dict[Kind, list[tuple[float, re.Pattern[str]]]] = {
 }  # fmt: skip
 
 _NEGATIVE: dict[Kind, re.Pattern[str]] = {
-    Kind.TOTAL: _rx(r"sub\s*-?\s*total", r"subtotaal", r"sous-?\s*total", r"total\s+h\.?t\.?", r"total\s+hors",
+    Kind.TOTAL: _rx(r"sub\s*-?\s*total", r"subtotaal", r"sous-?\s*total", r"total\s+h\.?t\.?",
+                    r"total\s+hors",
                     r"total\s+(?:excl\w*|net|tax|vat|tva|btw|mwst|discount|qty|quantity|items|savings|weight)",
                     r"zwischensumme", r"exclusief"),
     Kind.TAX: _rx(r"(?:vat|tva|btw|tax|gst|ust)\s*-?(?:no\.?|number|nr\.?|nummer|id|reg\w*|#|\(%\))",
                   r"gstin", r"tva\s+intra\w*", r"ustid", r"steuer-?\s*nr\.?", r"inclusi\w+\s+(?:of\s+)?\w*",
                   r"incl\.?\s+\w+", r"inkl\.?\s+\w+", r"tva\s+acquitt\w*", r"taxes?\s+\(?%", r"tax\(%\)",
-                  r"service\s+tax\s*#", r"ohne\s+mwst\.?", r"excl\w*\s+(?:btw|vat|tax)", r"prijzen\s+zijn"),
+                  r"service\s+tax\s*#", r"ohne\s+mwst\.?", r"excl\w*\.?\s+(?:btw|vat|tax)",
+                  r"prijzen\s+zijn"),
     Kind.DATE: _rx(r"due\s+date", r"date\s+due", r"due(?:\s+on)?", r"date\s+limite", r"vervaldatum",
                    r"fälligkeit\w*", r"zahlungsziel", r"order\s*date", r"orderdatum", r"bestelldatum",
                    r"date\s+de\s+commande", r"check[-\s]?(?:in|out)", r"delivery\s+date", r"lieferdatum",
                    r"leverdatum", r"période", r"period", r"prélèvement\w*", r"expir\w*", r"date\s+limite"),
-    Kind.NUMBER: _rx(r"invoice\s+(?:date|summary|total|address|period|to)", r"factuur\s*(?:datum|adres|totaal)",
+    Kind.NUMBER: _rx(r"invoice\s+(?:date|summary|total|address|period|to)",
+                     r"factuur\s*(?:datum|adres|totaal)",
                      r"rechnungs?(?:datum|betrag|adresse)", r"date\s+de\s+facture", r"this\s+invoice",
                      r"invoice\s+(?:is|for|from)", r"kopie\s+factuur", r"rechnung\s+seite"),
     Kind.SELLER: _rx(r"sold\s+to"),
@@ -123,9 +130,7 @@ def find_labels(text: str, kind: Kind) -> list[Label]:
 
 def any_label_after(text: str, position: int) -> int:
     """Where the next label of any kind starts after ``position`` (or the end of the text)."""
-    starts = [
-        label.start for kind in Kind for label in find_labels(text, kind) if label.start >= position
-    ]
+    starts = [label.start for kind in Kind for label in find_labels(text, kind) if label.start >= position]
     return min(starts, default=len(text))
 
 

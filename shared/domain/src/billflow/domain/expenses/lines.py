@@ -72,16 +72,17 @@ def lines_from_words(words: Sequence[Word]) -> list[Line]:
             height = median(w.bottom - w.top for w in row) or 1.0
             tokens: list[tuple[str, float]] = [(t, x0) for t, x0, _ in parts]
             ends = [x1 for _, _, x1 in parts]
-            lines.append(
-                _build(
-                    tokens,
-                    len(lines),
-                    page,
-                    gap=lambda a, b, h=height: b - a > 1.5 * h,
-                    ends=ends,
-                )
-            )
+            lines.append(_build(tokens, len(lines), page, gap=_column_gap(height), ends=ends))
     return lines
+
+
+def _column_gap(height: float) -> Callable[[float, float], bool]:
+    """Words further apart than one and a half line heights sit in different columns."""
+
+    def apart(end: float, start: float) -> bool:
+        return start - end > 1.5 * height
+
+    return apart
 
 
 def _rows(words: list[Word]) -> Iterable[list[Word]]:
@@ -89,8 +90,7 @@ def _rows(words: list[Word]) -> Iterable[list[Word]]:
     for word in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
         centre = (word.top + word.bottom) / 2
         if rows and rows[-1][0] <= centre <= rows[-1][1]:
-            top, bottom, members = rows[-1]
-            members.append(word)
+            rows[-1][2].append(word)
             continue
         rows.append((word.top, word.bottom, [word]))
     return (members for _, _, members in rows)

@@ -14,7 +14,9 @@ from billflow.domain.expenses.dates import find_dates
 from billflow.domain.expenses.labels import Kind, Label, find_labels
 from billflow.domain.expenses.model import Field
 
-_LEAD = re.compile(r"^[\s:#.\-–=]*(?:(?:n°|nº|no\.?|nr\.?|number|num\.?|#)(?![\w])\s*[:.]?[\s#]*)?", re.I)
+_LEAD = re.compile(
+    r"^[\s:#.\-\u2013=]*(?:(?:n°|nº|no\.?|nr\.?|number|num\.?|#)(?![\w])\s*[:.]?[\s#]*)?", re.IGNORECASE
+)
 _PREFIX = re.compile(r"^[A-Z]{1,3}$")
 _SHAPE = re.compile(r"^[\w][\w/\-.]*\w$|^\d$")
 

@@ -43,7 +43,9 @@ def read_money(doc: Document) -> Money:
         if amount.currency:
             marked.add(amount.value)
     checked = {
-        v for v in score if any(s + t == v for s in subtotals for t in taxes) or any(z == v for *_, z in triplets)
+        v
+        for v in score
+        if any(s + t == v for s in subtotals for t in taxes) or any(z == v for *_, z in triplets)
     }
     if not score:
         return _fallback(doc, taxes)
@@ -76,7 +78,9 @@ def _tax(
 
 
 def _fallback(doc: Document, taxes: list[Decimal]) -> Money:
-    marked = [(a.value, i) for i, found in enumerate(doc.amounts) for a in found if a.currency and a.value > 0]
+    marked = [
+        (a.value, i) for i, found in enumerate(doc.amounts) for a in found if a.currency and a.value > 0
+    ]
     if not marked:
         return Money(Field(), Field(), None)
     value, index = max(marked)

@@ -26,14 +26,18 @@ _COMPANY = re.compile(
     rf"(?P<name>(?:[\w&'.-]+\s+){{0,4}}?[\w&'.-]*[A-Za-z]\w*),?\s+(?P<form>{LEGAL})(?![\w])", re.UNICODE
 )
 _LEGAL_WORDS = re.compile(rf"(?<![\w])(?:{LEGAL})(?![\w])", re.IGNORECASE)
-_DOMAIN = re.compile(r"(?:@|www\.|https?://|\b)(?:[\w-]+\.)*?([\w-]{2,})\.(?:com|net|org|de|fr|nl|pl|in|co|uk|eu|io|be)\b")
+_DOMAIN = re.compile(
+    r"(?:@|www\.|https?://|\b)(?:[\w-]+\.)*?([\w-]{2,})\.(?:com|net|org|de|fr|nl|pl|in|co|uk|eu|io|be)\b"
+)
 _GENERIC = {"gmail", "yahoo", "hotmail", "outlook", "example", "fake", "google", "icloud", "gmx", "free"}
 _STOP = re.compile(
     r"\s(?:paid|through|on|for|at|via|customer|care|the|cash|date|tel|phone|gstin|vat|nip|adres|address|"
     r"siège|au|capital|registered|office|invoice)\b.*$|[:|(].*$|,\s.*$",
     re.IGNORECASE,
 )
-_TITLES = re.compile(r"^(?:invoice|factuur|facture|rechnung|faktura|receipt|payment receipt|kopie factuur)\W*$", re.I)
+_TITLES = re.compile(
+    r"^(?:invoice|factuur|facture|rechnung|faktura|receipt|payment receipt|kopie factuur)\W*$", re.I
+)
 
 
 def read_vendor(doc: Document) -> Field[str]:
@@ -43,7 +47,7 @@ def read_vendor(doc: Document) -> Field[str]:
     texts = [line.text for line in doc.lines]
 
     def add(name: str, weight: float, index: int, preferred: bool = False) -> None:
-        name = name.strip(" ,:;-–|").lstrip(".")
+        name = name.strip(" ,:;-\u2013|").lstrip(".")
         key = normalise(name)
         if len(key) < 2 or not any(c.isalpha() for c in key):
             return
