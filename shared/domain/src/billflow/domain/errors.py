@@ -58,3 +58,15 @@ class TransientFailure(DomainError):
 
 class PermanentFailure(DomainError):
     """A failure that retrying will not fix (bad address, missing document): give up with a reason."""
+
+
+class UnreadableDocument(PermanentFailure):
+    """An uploaded document that cannot be read: damaged, empty, or refused by a reader's limits."""
+
+
+class UnsupportedDocument(UnreadableDocument):
+    """The content is not one of the accepted kinds (PNG, JPEG, PDF), whatever its name says."""
+
+
+class DocumentTooLarge(UnreadableDocument):
+    """Too many bytes, pixels or pages to read safely (decompression bombs end here)."""

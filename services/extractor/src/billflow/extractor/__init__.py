@@ -1,0 +1,21 @@
+"""Billflow's document reader: the adapters of the ``DocumentReader`` port.
+
+``TesseractDocumentReader`` reads PDFs from their text layer (pypdfium2) and everything else with
+Tesseract; ``TextractDocumentReader`` asks AWS Textract AnalyzeExpense. The queue consumer and the
+composition root that choose between them are wired by the service's ``main`` (to come).
+"""
+
+from billflow.extractor.limits import ReadingLimits
+from billflow.extractor.reader import TesseractDocumentReader
+from billflow.extractor.sniff import sniff_media_type
+from billflow.extractor.tesseract import TesseractOcr
+from billflow.extractor.textract import TextractDocumentReader, parse_analyze_expense
+
+__all__ = [
+    "ReadingLimits",
+    "TesseractDocumentReader",
+    "TesseractOcr",
+    "TextractDocumentReader",
+    "parse_analyze_expense",
+    "sniff_media_type",
+]

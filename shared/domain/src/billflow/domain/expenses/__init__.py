@@ -1,0 +1,10 @@
+"""Expenses: invoices and receipts the company receives, and reading their fields.
+
+The document-reading core is pure: readers (adapters in services/extractor) turn a file into a
+:class:`DocumentText`; :func:`read_fields` turns that into :class:`ExtractedFields`.
+"""
+
+from billflow.domain.expenses.extraction import extract_fields, read_fields
+from billflow.domain.expenses.model import FIELD_NAMES, DocumentText, ExtractedFields, Field, Word
+
+__all__ = ["FIELD_NAMES", "DocumentText", "ExtractedFields", "Field", "Word", "extract_fields", "read_fields"]
