@@ -25,11 +25,8 @@ ADMIN_EMAIL = "admin@e2e.billflow.test"
 ADMIN_PASSWORD = "e2e-admin-password"
 
 
-@pytest.fixture(scope="session")
-async def e2e_admin(postgres_url: str) -> None:
-    """The admin the e2e tests log in as. The database is shared with other tiers, so the API's
-    first-admin bootstrap (only into an empty system) cannot be relied on here."""
-    pool = await create_pool(PostgresSettings(database_url=postgres_url))
+async def seed_admin(database_url: str) -> None:
+    pool = await create_pool(PostgresSettings(database_url=database_url))
     try:
         accounts = Accounts(
             AsyncpgUnitOfWorkFactory(pool),
@@ -41,6 +38,13 @@ async def e2e_admin(postgres_url: str) -> None:
             await accounts.create_user(ADMIN_EMAIL, ADMIN_PASSWORD, Role.ADMIN)
     finally:
         await pool.close()
+
+
+@pytest.fixture(scope="session")
+async def e2e_admin(postgres_url: str) -> None:
+    """The admin the e2e tests log in as. The database is shared with other tiers, so the API's
+    first-admin bootstrap (only into an empty system) cannot be relied on here."""
+    await seed_admin(postgres_url)
 
 
 @pytest.fixture(scope="session")

@@ -211,3 +211,31 @@ async def test_a_dead_letter_queue_is_redriven_back_to_its_source(
     assert bodies == {f"dead {i}" for i in range(12)}
     left = await sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"])
     assert left["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+async def test_a_relay_publishes_only_the_message_types_it_has_routes_for(
+    aws_env: dict[str, str], pool: asyncpg.Pool, stack: AsyncExitStack
+) -> None:
+    from billflow.domain.contracts import DeliverInvoice
+
+    sqs = await sqs_client(stack, load(AwsSettings, aws_env))
+    queue_url, _ = await new_queue(sqs)
+    render_only = OutboxRelay(pool, sqs, {type_tag(RenderInvoice): queue_url})
+    await render_only.drain()
+    delivery = DeliverInvoice(
+        message_id=str(uuid.uuid4()),
+        occurred_at=SystemClock().now(),
+        correlation_id="c",
+        invoice_id="i",
+        pdf_key="k",
+    )
+    async with AsyncpgUnitOfWorkFactory(pool)() as u:
+        await u.outbox.add(delivery)
+        await u.commit()
+
+    assert await render_only.drain() == 0
+    assert (
+        await pool.fetchval("SELECT published_at FROM outbox WHERE message_id = $1", delivery.message_id)
+        is None
+    )
+    assert await OutboxRelay(pool, sqs, {type_tag(DeliverInvoice): queue_url}).drain() >= 1

@@ -15,6 +15,7 @@ from litestar import Litestar
 from billflow.api.app import create_app
 from billflow.api.security import Argon2PasswordHasher, JwtTokenService
 from billflow.api.services import Services
+from billflow.domain.contracts import RenderInvoice
 from billflow.domain.model import Issuer
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
@@ -124,9 +125,9 @@ async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Serv
         if relay:
             stop = asyncio.Event()
             task = asyncio.create_task(
-                OutboxRelay(pool, sqs, await outbox_routes(sqs, settings.queues), metrics=metrics).run(
-                    settings.postgres.database_url, stop
-                )
+                OutboxRelay(
+                    pool, sqs, await outbox_routes(sqs, settings.queues, [RenderInvoice]), metrics=metrics
+                ).run(settings.postgres.database_url, stop)
             )
 
             async def stop_relay() -> None:

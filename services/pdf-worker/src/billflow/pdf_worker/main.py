@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 
+from billflow.domain.contracts import DeliverInvoice
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.handler import Deps, handle
@@ -99,7 +100,7 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
             metrics=metrics,
             queue=settings.queues.render_queue,
         )
-        routes = await outbox_routes(sqs, settings.queues)
+        routes = await outbox_routes(sqs, settings.queues, [DeliverInvoice])
         render_url = await queue_url(sqs, settings.queues.render_queue)
         consumer = SqsConsumer(
             sqs,

@@ -2,7 +2,9 @@
 
 Woken by PostgreSQL NOTIFY on commit (so a message leaves within milliseconds) and by a periodic
 sweep (so a missed notification, a crash or an SQS outage only delays, never loses, a message).
-Rows are claimed with ``FOR UPDATE SKIP LOCKED``, so several relays can run side by side. A crash
+Rows are claimed with ``FOR UPDATE SKIP LOCKED``, so several relays can run side by side. Each
+relay publishes only the message types it has routes for (the ones its service produces), so its
+IAM role needs ``sqs:SendMessage`` on its own destination queues and nothing else. A crash
 after SQS accepted a batch but before the rows were marked sends that batch again: consumers are
 idempotent, so at-least-once is enough.
 """
@@ -55,16 +57,14 @@ class OutboxRelay:
         async with self._pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(
                 "SELECT id, message_type, correlation_id, body FROM outbox"
-                " WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                " WHERE published_at IS NULL AND message_type = ANY($2::text[])"
+                " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                 SQS_BATCH,
+                list(self._routes),
             )
             by_queue: dict[str, list[asyncpg.Record]] = defaultdict(list)
             for row in rows:
-                queue_url = self._routes.get(row["message_type"])
-                if queue_url is None:
-                    log.error("no queue for message type", extra={"message_type": row["message_type"]})
-                    continue
-                by_queue[queue_url].append(row)
+                by_queue[self._routes[row["message_type"]]].append(row)
             published: list[int] = []
             for queue_url, batch in by_queue.items():
                 published += await self._send(queue_url, batch)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import asyncpg
 from botocore.exceptions import ClientError
 
-from billflow.domain.contracts import DeliverInvoice, RenderInvoice, type_tag
+from billflow.domain.contracts import DeliverInvoice, Message, RenderInvoice, type_tag
 from billflow.platform.metrics import Metrics
 from billflow.platform.settings import QueueSettings, SettingsError
 
@@ -35,12 +35,12 @@ async def queue_url(sqs: SQSClient, name: str) -> str:
     return response["QueueUrl"]
 
 
-async def outbox_routes(sqs: SQSClient, queues: QueueSettings) -> dict[str, str]:
-    """Which queue each message type is published to, for the outbox relay."""
-    return {
-        type_tag(RenderInvoice): await queue_url(sqs, queues.render_queue),
-        type_tag(DeliverInvoice): await queue_url(sqs, queues.delivery_queue),
-    }
+async def outbox_routes(
+    sqs: SQSClient, queues: QueueSettings, produced: Iterable[type[Message]]
+) -> dict[str, str]:
+    """The queue of each message type a service produces, for its outbox relay."""
+    destination = {RenderInvoice: queues.render_queue, DeliverInvoice: queues.delivery_queue}
+    return {type_tag(cls): await queue_url(sqs, destination[cls]) for cls in produced}
 
 
 async def sample_queue_depths(sqs: SQSClient, queue_urls: Mapping[str, str], metrics: Metrics) -> None:
