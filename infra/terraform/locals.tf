@@ -2,7 +2,7 @@ locals {
   name       = "billflow-${var.environment}"
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  azs        = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+  azs        = sort(data.aws_availability_zones.selected.names)
 
   bucket_name = coalesce(var.bucket_name, "billflow-${var.environment}-documents-${local.account_id}")
 

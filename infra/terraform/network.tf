@@ -11,7 +11,7 @@ resource "aws_vpc" "main" {
 }
 
 resource "aws_subnet" "private" {
-  count = var.az_count
+  count = length(local.azs)
 
   vpc_id                  = aws_vpc.main.id
   availability_zone       = local.azs[count.index]
@@ -27,7 +27,7 @@ resource "aws_route_table" "private" {
 }
 
 resource "aws_route_table_association" "private" {
-  count = var.az_count
+  count = length(local.azs)
 
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private.id

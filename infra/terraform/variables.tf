@@ -251,14 +251,14 @@ variable "vpc_cidr" {
   default     = "10.40.0.0/16"
 }
 
-variable "az_count" {
-  description = "Availability zones (and private subnets) to use; RDS needs at least 2."
-  type        = number
-  default     = 2
+variable "availability_zones" {
+  description = "Zone letters in var.region for the private subnets (one subnet each). RDS needs 2; the SES SMTP endpoint is not offered in every zone, so check it in a new region."
+  type        = list(string)
+  default     = ["a", "b"]
 
   validation {
-    condition     = var.az_count >= 2 && var.az_count <= 3
-    error_message = "az_count: 2 or 3."
+    condition     = length(var.availability_zones) >= 2 && length(var.availability_zones) <= 3
+    error_message = "availability_zones: 2 or 3 zone letters."
   }
 }
 
