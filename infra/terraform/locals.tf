@@ -4,7 +4,10 @@ locals {
   partition  = data.aws_partition.current.partition
   azs        = sort(data.aws_availability_zones.selected.names)
 
-  bucket_name = coalesce(var.bucket_name, "billflow-${var.environment}-documents-${local.account_id}")
+  # The code's default bucket name (StorageSettings) with the environment and account inserted:
+  # bucket names are global, so the plain default is surely taken.
+  default_bucket_name = "billflow-${var.environment}-documents-${local.account_id}"
+  bucket_name         = coalesce(var.bucket_name, local.default_bucket_name)
 
   # Queue names: the code's defaults (QueueSettings in shared/platform settings.py) with the
   # environment in front, passed to the functions by name (BILLFLOW_RENDER_QUEUE...). The contract
