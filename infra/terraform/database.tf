@@ -51,6 +51,16 @@ resource "aws_iam_role_policy_attachment" "rds_monitoring" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 }
 
+# The log groups RDS exports to, created here so they get our retention and key instead of
+# RDS creating them unencrypted and kept forever.
+resource "aws_cloudwatch_log_group" "database" {
+  for_each = toset(["postgresql", "upgrade"])
+
+  name              = "/aws/rds/instance/${local.name}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.main.arn
+}
+
 resource "aws_db_instance" "main" {
   #checkov:skip=CKV_AWS_157:Multi-AZ is var.db_multi_az (off by default: it doubles the largest line of a small deployment's bill; backups and PITR cover recovery).
   identifier     = local.name
@@ -91,6 +101,8 @@ resource "aws_db_instance" "main" {
   performance_insights_retention_period = 7 # days; the free tier
   monitoring_interval                   = 60
   monitoring_role_arn                   = aws_iam_role.rds_monitoring.arn
+
+  depends_on = [aws_cloudwatch_log_group.database]
 }
 
 # --- RDS Proxy --------------------------------------------------------------------------------
