@@ -1,0 +1,242 @@
+# The three services as Lambda functions (modules/function): their handlers, environments and
+# IAM policies. tests/infra/test_terraform_contract.py reads this file and checks it against the
+# code: environment names against shared/platform settings.py, handlers, and queue/bucket actions.
+
+locals {
+  # The Lambda runtime interface client, installed in every image (services/*/Dockerfile).
+  lambda_entry_point = ["/opt/venv/bin/python", "-m", "awslambdaric"]
+
+  # module.function of each Lambda handler (added on the code side: see docs/deploy.md).
+  lambda_handlers = {
+    api        = "billflow.api.lambda_handler.handler"
+    pdf_worker = "billflow.pdf_worker.lambda_handler.handler"
+    emailer    = "billflow.emailer.lambda_handler.handler"
+  }
+
+  # No password in the URL: it comes from the RDS-managed secret named by
+  # BILLFLOW_DATABASE_SECRET_ARN (reading it is pending on the code side; see docs/deploy.md).
+  database_url = "postgresql://${var.db_username}@${aws_db_proxy.main.endpoint}:5432/${var.db_name}?sslmode=require"
+
+  # Environment of each function. Names are the ones the code reads (shared/platform settings.py),
+  # plus the two deploy-only names BILLFLOW_DATABASE_SECRET_ARN and BILLFLOW_SECRETS_ARN.
+  # AWS_REGION is not set here: Lambda reserves it and sets it itself.
+  function_environment = {
+    api = {
+      DATABASE_URL                 = local.database_url
+      BILLFLOW_DATABASE_SECRET_ARN = local.database_secret_arn
+      BILLFLOW_SECRETS_ARN         = aws_secretsmanager_secret.api.arn
+      BILLFLOW_DB_POOL_MIN         = "1"
+      BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
+      BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
+      BILLFLOW_RENDER_QUEUE        = module.render_queue.name
+      BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
+      BILLFLOW_LOG_LEVEL           = var.log_level
+      BILLFLOW_ADMIN_EMAIL         = var.admin_email
+      BILLFLOW_COMPANY_NAME        = var.company.name
+      BILLFLOW_COMPANY_ADDRESS     = var.company.address
+      BILLFLOW_COMPANY_TAX_ID      = var.company.tax_id
+      BILLFLOW_PAYMENT_TERMS_DAYS  = tostring(var.company.payment_terms_days)
+    }
+    pdf_worker = {
+      DATABASE_URL                 = local.database_url
+      BILLFLOW_DATABASE_SECRET_ARN = local.database_secret_arn
+      BILLFLOW_DB_POOL_MIN         = "1"
+      BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
+      BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
+      BILLFLOW_RENDER_QUEUE        = module.render_queue.name
+      BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
+      BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
+      BILLFLOW_LOG_LEVEL           = var.log_level
+      BILLFLOW_CHROMIUM_PATH       = "/usr/bin/chromium"
+    }
+    emailer = {
+      DATABASE_URL                 = local.database_url
+      BILLFLOW_DATABASE_SECRET_ARN = local.database_secret_arn
+      BILLFLOW_SECRETS_ARN         = aws_secretsmanager_secret.emailer.arn
+      BILLFLOW_DB_POOL_MIN         = "1"
+      BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
+      BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
+      BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
+      BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
+      BILLFLOW_LOG_LEVEL           = var.log_level
+      SMTP_HOST                    = "email-smtp.${var.region}.amazonaws.com" # the VPC endpoint, by private DNS
+      SMTP_PORT                    = "587"
+      SMTP_STARTTLS                = "true"
+      BILLFLOW_MAIL_FROM           = "${var.sender_name} <${var.sender_address}>"
+    }
+  }
+
+  invoice_objects_arn = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
+
+  # What consuming a queue through a Lambda event source mapping (and the local poller) needs.
+  consume_actions = [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+  ]
+}
+
+# --- IAM: one policy per service ------------------------------------------------------------
+# Queue URLs are resolved by name at start-up (billflow.platform.runtime.queue_url), hence
+# sqs:GetQueueUrl on each queue a service names. The outbox relay in the API and the pdf-worker
+# publishes with SendMessageBatch, which IAM authorises as sqs:SendMessage.
+
+data "aws_iam_policy_document" "api" {
+  statement {
+    sid       = "SendToRender"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.render_queue.arn]
+  }
+
+  statement {
+    sid       = "ResolveQueueUrls"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [module.render_queue.arn, module.delivery_queue.arn]
+  }
+
+  # Pre-signed download URLs carry the signer's permissions: GetObject on invoices/ only.
+  statement {
+    sid       = "ReadInvoicePdfs"
+    actions   = ["s3:GetObject"]
+    resources = [local.invoice_objects_arn]
+  }
+
+  statement {
+    sid       = "ReadOwnSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.api.arn, local.database_secret_arn]
+  }
+}
+
+data "aws_iam_policy_document" "pdf_worker" {
+  statement {
+    sid       = "ConsumeRender"
+    actions   = local.consume_actions
+    resources = [module.render_queue.arn]
+  }
+
+  statement {
+    sid       = "SendToDelivery"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.delivery_queue.arn]
+  }
+
+  statement {
+    sid       = "ResolveQueueUrls"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [module.render_queue.arn, module.delivery_queue.arn]
+  }
+
+  statement {
+    sid       = "WriteInvoicePdfs"
+    actions   = ["s3:PutObject"]
+    resources = [local.invoice_objects_arn]
+  }
+
+  statement {
+    sid       = "ReadOwnSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+}
+
+data "aws_iam_policy_document" "emailer" {
+  statement {
+    sid       = "ConsumeDelivery"
+    actions   = local.consume_actions
+    resources = [module.delivery_queue.arn]
+  }
+
+  statement {
+    sid       = "ResolveQueueUrls"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [module.delivery_queue.arn]
+  }
+
+  statement {
+    sid       = "ReadInvoicePdfs"
+    actions   = ["s3:GetObject"]
+    resources = [local.invoice_objects_arn]
+  }
+
+  statement {
+    sid       = "ReadOwnSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.emailer.arn, local.database_secret_arn]
+  }
+}
+
+# --- the functions ----------------------------------------------------------------------------
+
+module "api" {
+  source = "./modules/function"
+
+  name                 = "${local.name}-api"
+  description          = "Billflow REST API behind API Gateway"
+  image_uri            = "${aws_ecr_repository.service["api"].repository_url}:${var.image_tag}"
+  architecture         = var.lambda_architecture
+  entry_point          = local.lambda_entry_point
+  command              = [local.lambda_handlers.api]
+  memory_mb            = var.api_function.memory_mb
+  timeout_seconds      = var.api_function.timeout_seconds
+  reserved_concurrency = var.api_function.reserved_concurrency
+  environment          = local.function_environment.api
+  policy_json          = data.aws_iam_policy_document.api.json
+  kms_key_arn          = aws_kms_key.main.arn
+  log_retention_days   = var.log_retention_days
+  subnet_ids           = aws_subnet.private[*].id
+  security_group_ids   = [aws_security_group.functions.id]
+}
+
+module "pdf_worker" {
+  source = "./modules/function"
+
+  name                 = "${local.name}-pdf-worker"
+  description          = "Billflow pdf-worker: render queue -> PDF (Chromium) -> S3"
+  image_uri            = "${aws_ecr_repository.service["pdf_worker"].repository_url}:${var.image_tag}"
+  architecture         = var.lambda_architecture
+  entry_point          = local.lambda_entry_point
+  command              = [local.lambda_handlers.pdf_worker]
+  memory_mb            = var.pdf_worker_function.memory_mb
+  timeout_seconds      = var.pdf_worker_function.timeout_seconds
+  reserved_concurrency = var.pdf_worker_function.reserved_concurrency
+  environment          = local.function_environment.pdf_worker
+  policy_json          = data.aws_iam_policy_document.pdf_worker.json
+  kms_key_arn          = aws_kms_key.main.arn
+  log_retention_days   = var.log_retention_days
+  subnet_ids           = aws_subnet.private[*].id
+  security_group_ids   = [aws_security_group.functions.id]
+
+  queue = {
+    arn                 = module.render_queue.arn
+    batch_size          = var.pdf_worker_function.batch_size
+    maximum_concurrency = var.pdf_worker_function.reserved_concurrency
+  }
+}
+
+module "emailer" {
+  source = "./modules/function"
+
+  name                 = "${local.name}-emailer"
+  description          = "Billflow emailer: delivery queue -> PDF from S3 -> email through SES SMTP"
+  image_uri            = "${aws_ecr_repository.service["emailer"].repository_url}:${var.image_tag}"
+  architecture         = var.lambda_architecture
+  entry_point          = local.lambda_entry_point
+  command              = [local.lambda_handlers.emailer]
+  memory_mb            = var.emailer_function.memory_mb
+  timeout_seconds      = var.emailer_function.timeout_seconds
+  reserved_concurrency = var.emailer_function.reserved_concurrency
+  environment          = local.function_environment.emailer
+  policy_json          = data.aws_iam_policy_document.emailer.json
+  kms_key_arn          = aws_kms_key.main.arn
+  log_retention_days   = var.log_retention_days
+  subnet_ids           = aws_subnet.private[*].id
+  security_group_ids   = [aws_security_group.functions.id]
+
+  queue = {
+    arn                 = module.delivery_queue.arn
+    batch_size          = var.emailer_function.batch_size
+    maximum_concurrency = var.emailer_function.reserved_concurrency
+  }
+}

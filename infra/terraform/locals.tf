@@ -1,0 +1,30 @@
+locals {
+  name       = "billflow-${var.environment}"
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  azs        = sort(data.aws_availability_zones.selected.names)
+
+  # The code's default bucket name (StorageSettings) with the environment and account inserted:
+  # bucket names are global, so the plain default is surely taken.
+  default_bucket_name = "billflow-${var.environment}-documents-${local.account_id}"
+  bucket_name         = coalesce(var.bucket_name, local.default_bucket_name)
+
+  # Queue names: the code's defaults (QueueSettings in shared/platform settings.py) with the
+  # environment in front, passed to the functions by name (BILLFLOW_RENDER_QUEUE...). The contract
+  # test in tests/infra reads these.
+  queue_names = {
+    render     = "billflow-${var.environment}-render"
+    delivery   = "billflow-${var.environment}-delivery"
+    statements = "billflow-${var.environment}-statements"
+  }
+
+  # Invoice PDFs live under this prefix (billflow.domain.billing.pdf_key); every function's S3
+  # permission is limited to it.
+  invoice_prefix = "invoices/"
+
+  # Visibility timeout = 6 x the consuming function's timeout (AWS's guidance for Lambda event
+  # sources: room for the function's retries and the event source mapping's batching).
+  render_visibility_seconds     = 6 * var.pdf_worker_function.timeout_seconds
+  delivery_visibility_seconds   = 6 * var.emailer_function.timeout_seconds
+  statements_visibility_seconds = 6 * var.emailer_function.timeout_seconds
+}

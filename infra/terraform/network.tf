@@ -1,0 +1,244 @@
+# A VPC with private subnets only: the functions reach PostgreSQL (through RDS Proxy) directly and
+# AWS through VPC endpoints (S3 gateway; SQS, Secrets Manager and SES SMTP interface endpoints), so
+# there is no internet gateway and no NAT gateway to pay for or to leak through.
+
+resource "aws_vpc" "main" {
+  cidr_block           = var.vpc_cidr
+  enable_dns_support   = true
+  enable_dns_hostnames = true # needed for the interface endpoints' private DNS names
+
+  tags = { Name = local.name }
+}
+
+resource "aws_subnet" "private" {
+  count = length(local.azs)
+
+  vpc_id                  = aws_vpc.main.id
+  availability_zone       = local.azs[count.index]
+  cidr_block              = cidrsubnet(var.vpc_cidr, 4, count.index)
+  map_public_ip_on_launch = false
+
+  tags = { Name = "${local.name}-private-${local.azs[count.index]}", Tier = "private" }
+}
+
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = "${local.name}-private" }
+}
+
+resource "aws_route_table_association" "private" {
+  count = length(local.azs)
+
+  subnet_id      = aws_subnet.private[count.index].id
+  route_table_id = aws_route_table.private.id
+}
+
+# Nothing may use the default security group.
+resource "aws_default_security_group" "default" {
+  vpc_id = aws_vpc.main.id
+}
+
+# --- flow logs --------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  name              = "/billflow/${var.environment}/vpc-flow-logs"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.main.arn
+}
+
+data "aws_iam_policy_document" "flow_logs_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "flow_logs" {
+  name               = "${local.name}-vpc-flow-logs"
+  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume.json
+}
+
+data "aws_iam_policy_document" "flow_logs" {
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = ["${aws_cloudwatch_log_group.flow_logs.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  name   = "write-flow-logs"
+  role   = aws_iam_role.flow_logs.id
+  policy = data.aws_iam_policy_document.flow_logs.json
+}
+
+resource "aws_flow_log" "main" {
+  vpc_id               = aws_vpc.main.id
+  traffic_type         = "REJECT" # what was refused is what needs looking at; ACCEPT would cost more
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.flow_logs.arn
+  iam_role_arn         = aws_iam_role.flow_logs.arn
+}
+
+# --- security groups --------------------------------------------------------------------------
+
+resource "aws_security_group" "functions" {
+  name        = "${local.name}-functions"
+  description = "Billflow functions: out to RDS Proxy, the VPC endpoints and S3 only"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_security_group" "endpoints" {
+  name        = "${local.name}-endpoints"
+  description = "Interface VPC endpoints (SQS, Secrets Manager, SES SMTP): in from the functions only"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_security_group" "proxy" {
+  #checkov:skip=CKV2_AWS_5:Attached to aws_db_proxy.main (vpc_security_group_ids); this checkov version does not follow aws_db_proxy references.
+  name        = "${local.name}-rds-proxy"
+  description = "RDS Proxy: in from the functions, out to the database"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_security_group" "database" {
+  name        = "${local.name}-database"
+  description = "PostgreSQL: in from RDS Proxy only"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "functions_to_proxy" {
+  security_group_id            = aws_security_group.functions.id
+  description                  = "PostgreSQL through RDS Proxy"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.proxy.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "functions_to_endpoints_https" {
+  security_group_id            = aws_security_group.functions.id
+  description                  = "HTTPS to the SQS and Secrets Manager endpoints"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.endpoints.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "functions_to_endpoints_smtp" {
+  security_group_id            = aws_security_group.functions.id
+  description                  = "SMTP submission (STARTTLS) to the SES SMTP endpoint"
+  ip_protocol                  = "tcp"
+  from_port                    = 587
+  to_port                      = 587
+  referenced_security_group_id = aws_security_group.endpoints.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "functions_to_s3" {
+  security_group_id = aws_security_group.functions.id
+  description       = "HTTPS to S3 through the gateway endpoint"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = aws_vpc_endpoint.s3.prefix_list_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_https_from_functions" {
+  security_group_id            = aws_security_group.endpoints.id
+  description                  = "HTTPS from the functions"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.functions.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_smtp_from_functions" {
+  security_group_id            = aws_security_group.endpoints.id
+  description                  = "SMTP submission from the functions"
+  ip_protocol                  = "tcp"
+  from_port                    = 587
+  to_port                      = 587
+  referenced_security_group_id = aws_security_group.functions.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "proxy_from_functions" {
+  security_group_id            = aws_security_group.proxy.id
+  description                  = "PostgreSQL from the functions"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.functions.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "proxy_to_database" {
+  security_group_id            = aws_security_group.proxy.id
+  description                  = "PostgreSQL to the database instance"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.database.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "proxy_to_secrets" {
+  security_group_id            = aws_security_group.proxy.id
+  description                  = "HTTPS to the Secrets Manager endpoint (the proxy reads the database credentials)"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.endpoints.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_https_from_proxy" {
+  security_group_id            = aws_security_group.endpoints.id
+  description                  = "HTTPS from RDS Proxy"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.proxy.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "database_from_proxy" {
+  security_group_id            = aws_security_group.database.id
+  description                  = "PostgreSQL from RDS Proxy"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.proxy.id
+}
+
+# --- VPC endpoints ----------------------------------------------------------------------------
+
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.main.id
+  service_name      = "com.amazonaws.${var.region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [aws_route_table.private.id]
+
+  tags = { Name = "${local.name}-s3" }
+}
+
+locals {
+  # sqs: the outbox relay and queue URL lookups; secretsmanager: secrets at cold start (functions)
+  # and the database credentials (RDS Proxy); email-smtp: the emailer's SES SMTP connection.
+  interface_endpoints = toset(["sqs", "secretsmanager", "email-smtp"])
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each = local.interface_endpoints
+
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.${var.region}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.private[*].id
+  security_group_ids  = [aws_security_group.endpoints.id]
+  private_dns_enabled = true # the services' public names resolve to the endpoint inside the VPC
+
+  tags = { Name = "${local.name}-${each.key}" }
+}

@@ -1,0 +1,34 @@
+# The work queues, each with its dead-letter queue and alarms (modules/queue).
+
+module "render_queue" {
+  source = "./modules/queue"
+
+  name                         = local.queue_names.render
+  visibility_timeout_seconds   = local.render_visibility_seconds
+  max_receive_count            = var.max_receive_count
+  oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
+  alarm_actions                = [aws_sns_topic.alarms.arn]
+}
+
+module "delivery_queue" {
+  source = "./modules/queue"
+
+  name                         = local.queue_names.delivery
+  visibility_timeout_seconds   = local.delivery_visibility_seconds
+  max_receive_count            = var.max_receive_count
+  oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
+  alarm_actions                = [aws_sns_topic.alarms.arn]
+}
+
+# Monthly statement requests from the schedule (schedule.tf). The emailer will consume it once
+# the statement feature exists; until then requests wait here (and the age alarm says so).
+module "statements_queue" {
+  source = "./modules/queue"
+
+  name                         = local.queue_names.statements
+  visibility_timeout_seconds   = local.statements_visibility_seconds
+  message_retention_seconds    = 1209600 # 14 days: a statement request outlives a long weekend's outage
+  max_receive_count            = var.max_receive_count
+  oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
+  alarm_actions                = [aws_sns_topic.alarms.arn]
+}

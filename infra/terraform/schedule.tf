@@ -1,0 +1,71 @@
+# The monthly statement: EventBridge Scheduler sends one request to the statements queue on the
+# schedule. The message follows the envelope of billflow.domain.contracts (type, message_id,
+# occurred_at, correlation_id); its contract class is still to be written on the code side.
+
+data "aws_iam_policy_document" "scheduler_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name               = "${local.name}-statement-schedule"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "SendStatementRequests"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.statements_queue.arn, module.statements_queue.dlq_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "send-statement-requests"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}
+
+resource "aws_scheduler_schedule" "monthly_statement" {
+  #checkov:skip=CKV_AWS_297:The schedule's input is a fixed message type and Scheduler placeholders, no data worth a customer-managed key (and the key would need a grant to the execution role).
+  name                         = "${local.name}-monthly-statement"
+  description                  = "Ask for the monthly statement"
+  schedule_expression          = var.statement_schedule
+  schedule_expression_timezone = var.statement_schedule_timezone
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = module.statements_queue.arn
+    role_arn = aws_iam_role.scheduler.arn
+
+    # <aws.scheduler.*> placeholders are filled in by EventBridge Scheduler at each run.
+    input = jsonencode({
+      type           = "statements.send.v1"
+      message_id     = "<aws.scheduler.execution-id>"
+      occurred_at    = "<aws.scheduler.scheduled-time>"
+      correlation_id = "<aws.scheduler.execution-id>"
+    })
+
+    retry_policy {
+      maximum_event_age_in_seconds = 86400
+      maximum_retry_attempts       = 10
+    }
+
+    dead_letter_config {
+      arn = module.statements_queue.dlq_arn
+    }
+  }
+}

@@ -1,0 +1,323 @@
+"""The Terraform and the code agree: environment names, queues, bucket, handlers and IAM actions.
+
+Read statically from infra/terraform (functions.tf, queues.tf, locals.tf, modules/) and from the
+code (shared/platform settings.py, each service's composition root, the domain's PDF key).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from billflow.domain.billing import pdf_key
+from billflow.platform import settings
+from tests.infra.code import (
+    DEPLOY_ONLY_NAMES,
+    SERVICE_PACKAGES,
+    defaults,
+    required_names,
+    service_names,
+    service_structs,
+    settings_names,
+)
+from tests.infra.terraform import ROOT, TERRAFORM, labelled, resolve, root_locals, strings, unwrap
+
+pytestmark = pytest.mark.contract
+
+SERVICES = list(SERVICE_PACKAGES)
+
+HANDLERS = {
+    "api": "billflow.api.lambda_handler.handler",
+    "pdf_worker": "billflow.pdf_worker.lambda_handler.handler",
+    "emailer": "billflow.emailer.lambda_handler.handler",
+}
+
+CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
+
+# What each service does with each queue. The relays publish through the outbox (api -> render,
+# pdf-worker -> delivery); every service resolves the URLs of the queues it names at start-up.
+QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
+    "api": {
+        "render": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "delivery": {"sqs:GetQueueUrl"},
+    },
+    "pdf_worker": {
+        "render": CONSUME | {"sqs:GetQueueUrl"},
+        "delivery": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+    },
+    "emailer": {
+        "delivery": CONSUME | {"sqs:GetQueueUrl"},
+    },
+}
+
+# What each service does under invoices/ in the documents bucket.
+BUCKET_ACTIONS = {"api": {"s3:GetObject"}, "pdf_worker": {"s3:PutObject"}, "emailer": {"s3:GetObject"}}
+
+# The queue each worker consumes through its event source mapping.
+CONSUMES = {"pdf_worker": "render", "emailer": "delivery"}
+
+# Queue key in Terraform -> the settings field naming it.
+QUEUE_SETTING = {"render": "BILLFLOW_RENDER_QUEUE", "delivery": "BILLFLOW_DELIVERY_QUEUE"}
+
+QUEUE_REF = re.compile(r"^\$\{module\.([a-z_]+)_queue\.arn\}$")
+
+
+def _environment(service: str) -> dict[str, str]:
+    env = resolve(labelled("module")[service]["environment"])
+    assert isinstance(env, dict)
+    return env
+
+
+def _statements(service: str) -> list[dict[str, Any]]:
+    module = labelled("module")[service]
+    assert unwrap(module["policy_json"]) == f"${{data.aws_iam_policy_document.{service}.json}}"
+    doc = labelled("data", "aws_iam_policy_document")[service]
+    statements = doc["statement"]
+    assert isinstance(statements, list)
+    return statements
+
+
+def _without_interpolations(template: str) -> str:
+    """``billflow-${var.environment}-render`` -> ``billflow-render``."""
+    return re.sub(r"-?\$\{[^}]+\}", "", template)
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+def test_the_deploy_only_names_are_few_and_not_already_settings() -> None:
+    assert len(DEPLOY_ONLY_NAMES) <= 3
+    assert not set(DEPLOY_ONLY_NAMES) & settings_names()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_environment_name_on_a_function_is_one_its_service_reads(service: str) -> None:
+    unknown = set(_environment(service)) - service_names(service) - set(DEPLOY_ONLY_NAMES)
+    assert not unknown, f"{service} is given names its code does not read: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_setting_without_a_default_is_set_on_the_function(service: str) -> None:
+    env = _environment(service)
+    for struct in service_structs(service):
+        assert required_names(struct) <= set(env), f"{service}: {struct.__name__}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_literal_environment_values_load_into_the_services_settings(service: str) -> None:
+    literal = {k: v for k, v in _environment(service).items() if "${" not in v}
+    literal.setdefault("DATABASE_URL", "postgresql://user@db:5432/billflow")
+    for struct in service_structs(service):
+        settings.load(struct, literal)  # raises SettingsError on a value the code cannot read
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_secret_value_sits_in_a_functions_environment(service: str) -> None:
+    env = _environment(service)
+    for name in ("SMTP_PASSWORD", "SMTP_USERNAME", "BILLFLOW_JWT_SECRET", "BILLFLOW_ADMIN_PASSWORD"):
+        assert name not in env, f"{name} must come from the secret named by BILLFLOW_SECRETS_ARN"
+    assert "AWS_REGION" not in env, "Lambda reserves AWS_REGION and sets it itself"
+    url = resolve(env["DATABASE_URL"])
+    assert re.match(r"^postgresql://[^:@/]+@", url), "DATABASE_URL must carry a user but no password"
+    assert "sslmode=require" in url
+
+
+def test_the_secrets_hold_settings_names_only() -> None:
+    versions = labelled("resource", "aws_secretsmanager_secret_version")
+    assert set(versions) == {"api", "emailer"}
+    for name, body in versions.items():
+        # hcl2 renders jsonencode({...}) with the map's keys quoted
+        keys = set(re.findall(r"'([A-Z][A-Z0-9_]+)':", unwrap(body["secret_string"])))
+        assert keys, name
+        assert keys <= settings_names(), f"secret {name}: {sorted(keys - settings_names())}"
+        assert f"${{aws_secretsmanager_secret.{name}.arn}}" == _environment(name)["BILLFLOW_SECRETS_ARN"]
+
+
+def test_the_emailer_sends_from_the_sender_address_through_ses_with_starttls() -> None:
+    env = _environment("emailer")
+    assert env["SMTP_HOST"] == "email-smtp.${var.region}.amazonaws.com"
+    assert env["SMTP_PORT"] == "587"
+    assert env["SMTP_STARTTLS"] == "true"
+    assert "${var.sender_address}" in env["BILLFLOW_MAIL_FROM"]
+
+
+# --- queues and bucket ------------------------------------------------------------------------
+
+
+def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> None:
+    queues = defaults(settings.QueueSettings)
+    bucket = defaults(settings.StorageSettings).bucket
+    names = {key: _without_interpolations(t) for key, t in root_locals()["queue_names"].items()}
+    assert names["render"] == queues.render_queue
+    assert names["delivery"] == queues.delivery_queue
+    assert _without_interpolations(root_locals()["default_bucket_name"]) == bucket
+    documents = labelled("resource", "aws_s3_bucket")["documents"]
+    assert unwrap(documents["bucket"]) == "${local.bucket_name}"
+
+
+def test_each_queue_module_is_named_from_its_queue_name() -> None:
+    modules = labelled("module")
+    for key in ("render", "delivery", "statements"):
+        module = modules[f"{key}_queue"]
+        assert unwrap(module["source"]) == "./modules/queue"
+        assert unwrap(module["name"]) == f"${{local.queue_names.{key}}}"
+        assert unwrap(module["max_receive_count"]) == "${var.max_receive_count}"
+
+
+def test_every_queue_has_a_dead_letter_queue_named_as_the_dev_stack_names_it() -> None:
+    queues = labelled("resource", "aws_sqs_queue", TERRAFORM / "modules" / "queue")
+    assert unwrap(queues["dlq"]["name"]) == "${var.name}-dlq"
+    redrive = unwrap(queues["main"]["redrive_policy"])
+    assert "'deadLetterTargetArn': '${aws_sqs_queue.dlq.arn}'" in redrive
+    assert "'maxReceiveCount': '${var.max_receive_count}'" in redrive
+    assert unwrap(queues["main"]["sqs_managed_sse_enabled"]) is True
+    assert unwrap(queues["dlq"]["sqs_managed_sse_enabled"]) is True
+    provision = (ROOT / "tools/devstack/src/billflow/devstack/provision.py").read_text()
+    assert 'f"{name}-dlq"' in provision
+
+
+def test_max_receive_count_default_equals_the_codes() -> None:
+    variable = labelled("variable")["max_receive_count"]
+    assert unwrap(variable["default"]) == defaults(settings.QueueSettings).max_receives
+
+
+def test_visibility_timeouts_are_six_times_the_consumers_timeout() -> None:
+    local = root_locals()
+    assert local["render_visibility_seconds"] == "${6 * var.pdf_worker_function.timeout_seconds}"
+    assert local["delivery_visibility_seconds"] == "${6 * var.emailer_function.timeout_seconds}"
+    modules = labelled("module")
+    for key in ("render", "delivery", "statements"):
+        assert unwrap(modules[f"{key}_queue"]["visibility_timeout_seconds"]) == (
+            f"${{local.{key}_visibility_seconds}}"
+        )
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_function_names_the_queues_it_uses(service: str) -> None:
+    env = _environment(service)
+    for queue in QUEUE_ACTIONS[service]:
+        assert env[QUEUE_SETTING[queue]] == f"${{module.{queue}_queue.name}}"
+    assert env["BILLFLOW_BUCKET"] == "${aws_s3_bucket.documents.id}"
+
+
+@pytest.mark.parametrize("service", list(CONSUMES))
+def test_workers_set_max_receives_to_the_redrive_count(service: str) -> None:
+    assert _environment(service)["BILLFLOW_MAX_RECEIVES"] == "${tostring(var.max_receive_count)}"
+
+
+# --- handlers and event source mappings -------------------------------------------------------
+
+
+def test_the_lambda_handlers_are_the_agreed_ones() -> None:
+    assert root_locals()["lambda_handlers"] == HANDLERS
+    for service in SERVICES:
+        assert strings(labelled("module")[service]["command"]) == [HANDLERS[service]]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_handler_lives_in_its_services_package(service: str) -> None:
+    module_path, _, function = HANDLERS[service].rpartition(".")
+    package = module_path.rpartition(".")[0]
+    assert package == SERVICE_PACKAGES[service]
+    assert importlib.util.find_spec(package) is not None
+    # The handler modules are the code side's to add; once one exists, it must hold the function.
+    if importlib.util.find_spec(module_path) is not None:
+        assert callable(getattr(importlib.import_module(module_path), function))
+
+
+def test_the_lambda_entry_point_is_the_runtime_client_in_the_images_venv() -> None:
+    entry = strings(root_locals()["lambda_entry_point"])
+    assert entry == ["/opt/venv/bin/python", "-m", "awslambdaric"]
+    for dockerfile in ROOT.glob("services/*/Dockerfile"):
+        text = dockerfile.read_text()
+        assert "python -m venv /opt/venv" in text, dockerfile
+        assert "awslambdaric" in text, dockerfile
+
+
+def test_workers_consume_their_queue_with_partial_batch_failures() -> None:
+    mapping = labelled("resource", "aws_lambda_event_source_mapping", TERRAFORM / "modules" / "function")
+    body = mapping["queue"]
+    assert unwrap(body["function_response_types"]) == "ReportBatchItemFailures"
+    scaling = unwrap(body["scaling_config"])
+    assert unwrap(scaling["maximum_concurrency"]) == "${var.queue.maximum_concurrency}"
+    modules = labelled("module")
+    for service, queue in CONSUMES.items():
+        spec = unwrap(modules[service]["queue"])
+        assert spec["arn"] == f"${{module.{queue}_queue.arn}}"
+        assert {"batch_size", "maximum_concurrency"} <= set(spec)
+    assert "queue" not in modules["api"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_function_has_reserved_concurrency(service: str) -> None:
+    value = unwrap(labelled("module")[service]["reserved_concurrency"])
+    assert value == f"${{var.{service}_function.reserved_concurrency}}"
+
+
+# --- IAM --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_function_may_do_exactly_its_queue_actions(service: str) -> None:
+    granted: dict[str, set[str]] = {}
+    for statement in _statements(service):
+        actions = strings(statement["actions"])
+        sqs_actions = {a for a in actions if a.startswith("sqs:")}
+        if not sqs_actions:
+            continue
+        assert sqs_actions == set(actions), "keep SQS actions in statements of their own"
+        for resource in strings(statement["resources"]):
+            match = QUEUE_REF.match(resource)
+            assert match, f"{service}: SQS actions on {resource}"
+            granted.setdefault(match.group(1), set()).update(sqs_actions)
+    assert granted == QUEUE_ACTIONS[service]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_function_may_do_exactly_its_bucket_actions_under_invoices(service: str) -> None:
+    granted: set[str] = set()
+    for statement in _statements(service):
+        actions = strings(statement["actions"])
+        s3_actions = {a for a in actions if a.startswith("s3:")}
+        if not s3_actions:
+            continue
+        assert strings(statement["resources"]) == ["${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"]
+        granted |= s3_actions
+    assert granted == BUCKET_ACTIONS[service]
+
+
+def test_the_invoice_prefix_is_where_the_domain_files_pdfs() -> None:
+    prefix = root_locals()["invoice_prefix"]
+    assert pdf_key("2026-0001", date(2026, 1, 31)).startswith(prefix)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_function_reads_only_its_own_secrets(service: str) -> None:
+    own = {"${aws_db_instance.main.master_user_secret[0].secret_arn}"}
+    if service in {"api", "emailer"}:
+        own.add(f"${{aws_secretsmanager_secret.{service}.arn}}")
+    for statement in _statements(service):
+        if any(a.startswith("secretsmanager:") for a in strings(statement["actions"])):
+            assert strings(statement["actions"]) == ["secretsmanager:GetSecretValue"]
+            assert set(strings(statement["resources"])) == own
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_service_policy_uses_wildcards(service: str) -> None:
+    for statement in _statements(service):
+        for action in strings(statement["actions"]):
+            assert "*" not in action, f"{service}: {action}"
+        for resource in strings(statement["resources"]):
+            assert resource != "*", f"{service}: a statement on every resource"
+
+
+def test_settings_names_are_read_from_msgspec_field_names() -> None:
+    # Guards the helper the other tests rely on: it must see the renamed fields, not Python names.
+    names = settings_names()
+    assert {"DATABASE_URL", "BILLFLOW_BUCKET", "SMTP_HOST", "BILLFLOW_MAIL_FROM"} <= names
+    assert "database_url" not in names
