@@ -15,9 +15,11 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
+from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.system import health, token
+from billflow.api.routes.users import MeController, UserController
 from billflow.api.services import Services
 
 PUBLIC_PATHS = ["^/health$", "^/v1/auth/token$", "^/docs"]
@@ -51,10 +53,15 @@ def create_app(
             EmployeeController,
             InvoiceController,
             BillingRunController,
+            UserController,
+            MeController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
-        middleware=[DefineMiddleware(BearerAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
+        middleware=[
+            DefineMiddleware(BearerAuthenticationMiddleware, exclude=PUBLIC_PATHS),
+            DefineMiddleware(IdempotencyMiddleware, max_body_bytes=max_body_bytes),  # after auth: per user
+        ],
         exception_handlers=problems.HANDLERS,
         request_max_body_size=max_body_bytes,
         openapi_config=OpenAPIConfig(

@@ -17,6 +17,7 @@ from billflow.domain.errors import (
     InvoiceOverlap,
     NotFound,
     NotReady,
+    RateLimited,
     TransientFailure,
     Unauthenticated,
 )
@@ -35,6 +36,7 @@ STATUS_OF: tuple[tuple[type[DomainError], int, str], ...] = (
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
     (TransientFailure, 503, "unavailable"),
+    (RateLimited, 429, "rate-limited"),
 )
 
 _TITLES = {
@@ -52,7 +54,14 @@ _TITLES = {
 }
 
 
-def problem(status: int, detail: str, kind: str | None = None, **extra: Any) -> Response[dict[str, Any]]:
+def problem(
+    status: int,
+    detail: str,
+    kind: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
         "type": f"https://billflow.dev/problems/{kind}" if kind else "about:blank",
         "title": _TITLES.get(status, "Error"),
@@ -60,7 +69,9 @@ def problem(status: int, detail: str, kind: str | None = None, **extra: Any) -> 
         "detail": detail,
         **extra,
     }
-    headers = {"WWW-Authenticate": 'Bearer realm="billflow"'} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="billflow"'
     return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -72,6 +83,8 @@ def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[s
                 extra["errors"] = [{"field": exc.field, "message": exc.detail}]
             if isinstance(exc, InvoiceOverlap):
                 extra.update(existing_invoice_id=exc.existing_invoice_id, existing_number=exc.existing_number)
+            if isinstance(exc, RateLimited):
+                return problem(status, exc.detail, kind, headers={"Retry-After": str(exc.retry_after)})
             if isinstance(exc, TransientFailure):
                 log.warning("dependency unavailable", extra={"error": repr(exc.__cause__ or exc)})
             return problem(status, exc.detail, kind, **extra)
@@ -92,7 +105,8 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
 def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     if isinstance(exc, NotAuthorizedException):
         return problem(401, exc.detail or "authentication required", "unauthenticated")
-    return problem(exc.status_code, exc.detail or _TITLES.get(exc.status_code, "Error"))
+    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() in {"retry-after", "allow"}}
+    return problem(exc.status_code, exc.detail or _TITLES.get(exc.status_code, "Error"), headers=headers)
 
 
 def unexpected_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

@@ -58,3 +58,11 @@ class TransientFailure(DomainError):
 
 class PermanentFailure(DomainError):
     """A failure that retrying will not fix (bad address, missing document): give up with a reason."""
+
+
+class RateLimited(DomainError):
+    """Too many attempts in a short time; ``retry_after`` says how many seconds to wait."""
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
