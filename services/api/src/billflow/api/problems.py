@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -92,12 +93,39 @@ def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[s
     return problem(500, "internal error")
 
 
+# msgspec reports where in the body it failed only inside its message ("... - at `$.workdays[0].hours`",
+# "Object contains unknown field `status`"); Litestar names the whole body "data". These two
+# patterns turn that into the field a client can act on.
+_AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
+# Query parameters whose Python name differs from their name on the wire.
+_QUERY_ALIASES = {"from_": "from"}
+_UNKNOWN_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
+
+
+def _field(key: Any, source: Any, message: str) -> Any:
+    if source == "query":
+        return _QUERY_ALIASES.get(key, key)
+    if source != "body":
+        return key
+    unknown = _UNKNOWN_FIELD.search(message)
+    at = _AT_PATH.search(message)
+    base = at.group(1) if at else ("" if key in (None, "data") else str(key))
+    if unknown:
+        return f"{base}.{unknown.group(1)}" if base else unknown.group(1)
+    return base or key
+
+
 def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
+            message = str(item.get("message", ""))
             errors.append(
-                {"field": item.get("key"), "message": item.get("message"), "in": item.get("source")}
+                {
+                    "field": _field(item.get("key"), item.get("source"), message),
+                    "message": message,
+                    "in": item.get("source"),
+                }
             )
     return problem(422, "the request is not valid", "validation", errors=errors)
 
