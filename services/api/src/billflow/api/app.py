@@ -44,7 +44,7 @@ def create_app(
             app.state.services = services
             yield
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             token,
             health,
@@ -78,3 +78,5 @@ def create_app(
         logging_config=None,  # the process's JSON logging stays in charge
         debug=debug,
     )
+    problems.document_problem_responses(app.openapi_schema)
+    return app

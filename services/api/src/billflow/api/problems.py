@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Schema
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from billflow.domain.errors import (
@@ -148,3 +149,34 @@ HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: http_error,
     Exception: unexpected_error,
 }
+
+
+def _problem_schema() -> Schema:
+    text, number = Schema(type=OpenAPIType.STRING), Schema(type=OpenAPIType.INTEGER)
+    error = Schema(
+        type=OpenAPIType.OBJECT,
+        properties={"field": Schema(one_of=[text, Schema(type=OpenAPIType.NULL)]), "message": text},
+    )
+    return Schema(
+        type=OpenAPIType.OBJECT,
+        description="RFC 9457 problem details; `errors` names the offending fields",
+        required=["type", "title", "status", "detail"],
+        properties={
+            "type": text,
+            "title": text,
+            "status": number,
+            "detail": text,
+            "errors": Schema(type=OpenAPIType.ARRAY, items=error),
+        },
+    )
+
+
+def document_problem_responses(schema: OpenAPI) -> None:
+    """Say in the OpenAPI document what the API sends: errors as ``application/problem+json``
+    problem details (Litestar documents its generated 4xx answers as plain JSON of its own shape)."""
+    problem_type = OpenAPIMediaType(schema=_problem_schema())
+    for path_item in (schema.paths or {}).values():
+        for operation in (getattr(path_item, m, None) for m in ("get", "put", "post", "delete", "patch")):
+            for status, response in (operation.responses or {}).items() if operation else ():
+                if str(status).startswith(("4", "5")) and isinstance(response, OpenAPIResponse):
+                    response.content = {MEDIA_TYPE: problem_type}
