@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -47,7 +48,13 @@ async def test_an_employee_user_reaches_only_their_own_records_and_others_look_m
         assert (await me.get(f"/v1/invoices/{my_invoice['id']}")).status_code == 200
         pdf = await me.get(f"/v1/invoices/{my_invoice['id']}/pdf")
         assert pdf.status_code == 200
-        assert "X-Amz-Signature" in pdf.json()["url"]
+        signed = parse_qs(urlsplit(pdf.json()["url"]).query)
+        assert signed["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]  # SigV4, never the legacy scheme
+        assert 0 < int(signed["X-Amz-Expires"][0]) <= 900
+        assert signed["response-content-disposition"][0].startswith("attachment;")
+        assert urlsplit(pdf.json()["url"]).path.endswith(
+            f"/invoices/{my_invoice['number'][4:8]}/{my_invoice['number']}.pdf"
+        )
         listed = (await me.get("/v1/invoices")).json()["items"]
         assert [i["id"] for i in listed] == [my_invoice["id"]]
         assert (await me.get("/v1/invoices", params={"employee_id": theirs["id"]})).json()["items"] == []
