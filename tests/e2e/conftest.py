@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from billflow.api.security import Argon2PasswordHasher, JwtTokenService
+from billflow.api.security import Argon2PasswordHasher
 from billflow.devstack.infra import free_port
 from billflow.domain.errors import Conflict
 from billflow.domain.model import Role
-from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.users import NewUser, add_user
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.settings import PostgresSettings
@@ -28,14 +28,13 @@ ADMIN_PASSWORD = "e2e-admin-password"
 async def seed_admin(database_url: str) -> None:
     pool = await create_pool(PostgresSettings(database_url=database_url))
     try:
-        accounts = Accounts(
-            AsyncpgUnitOfWorkFactory(pool),
-            UuidIdGenerator(),
-            Argon2PasswordHasher(),
-            JwtTokenService("x" * 32),
-        )
         with contextlib.suppress(Conflict):
-            await accounts.create_user(ADMIN_EMAIL, ADMIN_PASSWORD, Role.ADMIN)
+            await add_user(
+                AsyncpgUnitOfWorkFactory(pool),
+                UuidIdGenerator(),
+                Argon2PasswordHasher(),
+                NewUser(ADMIN_EMAIL, ADMIN_PASSWORD, Role.ADMIN),
+            )
     finally:
         await pool.close()
 

@@ -7,6 +7,7 @@ only on commit), so a use case tested against them behaves the same against Post
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -18,14 +19,16 @@ from billflow.domain.model import (
     BillingRun,
     Department,
     Employee,
+    Identity,
     Invoice,
     InvoiceStatus,
     Project,
+    Role,
     User,
     Workday,
 )
 from billflow.domain.model.invoice import allowed_sources
-from billflow.domain.ports import DeliveryClaim, OutgoingEmail, Page
+from billflow.domain.ports import Admission, DeliveryClaim, OutgoingEmail, Page
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Store:
     sequences: dict[int, int] = field(default_factory=dict)
     runs: dict[str, BillingRun] = field(default_factory=dict)
     users: dict[str, tuple[User, str]] = field(default_factory=dict)
+    external_subjects: dict[str, str] = field(default_factory=dict)
     outbox: list[Message] = field(default_factory=list)
     deliveries: dict[str, dict[str, Any]] = field(default_factory=dict)
     commits: int = 0
@@ -177,6 +181,19 @@ class FakeUsers(_Repo):
 
     async def count(self) -> int:
         return len(self.s.users)
+
+    async def list(self) -> Sequence[User]:
+        return sorted((u for u, _ in self.s.users.values()), key=lambda u: u.email)
+
+    async def delete(self, user_id: str) -> bool:
+        return self.s.users.pop(user_id, None) is not None
+
+    async def by_external_subject(self, subject: str) -> User | None:
+        user_id = self.s.external_subjects.get(subject)
+        return await self.get(user_id) if user_id else None
+
+    async def link_external_subject(self, user_id: str, subject: str) -> None:
+        self.s.external_subjects[subject] = user_id
 
 
 class FakeDeliveries(_Repo):
@@ -321,8 +338,43 @@ class PlainHasher:
 
 
 class PlainTokens:
+    """``token:<user id>`` for Billflow's own; ``ext:<sub>:<email>:<role>`` for an external IdP."""
+
     def issue(self, user: User) -> tuple[str, int]:
         return f"token:{user.id}", 60
 
-    def verify(self, token: str) -> str:
-        return token.removeprefix("token:")
+    async def verify(self, token: str) -> Identity:
+        if token.startswith("ext:"):
+            _, sub, email, role = token.split(":")
+            return Identity(sub, external=True, email=email or None, role=Role(role) if role else None)
+        return Identity(token.removeprefix("token:"))
+
+
+class MemoryRateLimiter:
+    """Counts events per key in memory, with a clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.events: dict[str, list[tuple[float, str]]] = {}
+        self.settled: list[tuple[str, bool]] = []
+        self._tickets = itertools.count(1)
+
+    async def acquire(self, keys: Sequence[str], limit: int, window_seconds: int) -> Admission:
+        ticket = str(next(self._tickets))
+        waits = []
+        for key in keys:
+            live = [e for e in self.events.get(key, []) if e[0] > self.now - window_seconds]
+            self.events[key] = live
+            if len(live) >= limit:
+                waits.append(max(1, math.ceil(live[0][0] + window_seconds - self.now)))
+        if waits:
+            return Admission(ticket, retry_after=max(waits))
+        for key in keys:
+            self.events[key].append((self.now, ticket))
+        return Admission(ticket)
+
+    async def settle(self, ticket: str, *, counted: bool) -> None:
+        self.settled.append((ticket, counted))
+        if not counted:
+            for key, events in self.events.items():
+                self.events[key] = [e for e in events if e[1] != ticket]

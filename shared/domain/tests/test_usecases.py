@@ -9,7 +9,7 @@ import pytest
 
 from billflow.domain.contracts import DeliverInvoice, RenderInvoice
 from billflow.domain.errors import InvalidInput, InvoiceOverlap, NotFound, NotReady, Unauthenticated
-from billflow.domain.model import Department, Employee, InvoiceStatus, Issuer, Project, Role, Workday
+from billflow.domain.model import Department, Employee, InvoiceStatus, Issuer, Project, Role, User, Workday
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.deliver_invoice import DeliverInvoiceCommand, DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
@@ -21,6 +21,7 @@ from tests.support.fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,
+    MemoryRateLimiter,
     PlainHasher,
     PlainTokens,
     PlainWriter,
@@ -32,6 +33,7 @@ from tests.support.fakes import (
 pytestmark = pytest.mark.unit
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
+ADMIN = User("u-admin", "admin@example.com", Role.ADMIN)
 
 
 @pytest.fixture
@@ -87,7 +89,7 @@ async def test_an_issued_invoice_does_not_change_when_rates_or_workdays_do(
     invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
     uow.store.workdays["e1"][date(2026, 10, 2)] = Workday(date(2026, 10, 2), Decimal("8"))
     uow.store.employees["e1"] = Employee("e1", "Renamed", "new@example.com", "d1", "p1", Decimal("99"), "EUR")
-    stored = await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).get(invoice.id)
+    stored = await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).get(invoice.id, actor=ADMIN)
     assert stored == invoice
 
 
@@ -159,27 +161,29 @@ async def test_no_download_link_before_the_pdf_exists(
 ) -> None:
     invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
     with pytest.raises(NotReady):
-        await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).download_link(invoice.id)
+        await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).download_link(invoice.id, actor=ADMIN)
 
 
 async def test_a_wrong_password_and_an_unknown_email_fail_alike_and_both_check_a_hash(
     uow: FakeUnitOfWorkFactory,
 ) -> None:
     hasher = PlainHasher()
-    accounts = Accounts(uow, SequentialIds(), hasher, PlainTokens())
+    accounts = Accounts(uow, SequentialIds(), hasher, PlainTokens(), PlainTokens(), MemoryRateLimiter())
     await accounts.create_user("Boss@Example.com", "correct horse", Role.ADMIN)
 
-    token = await accounts.login("boss@example.com", "correct horse")
+    token = await accounts.login("boss@example.com", "correct horse", "10.0.0.1")
     assert (await accounts.authenticate(token.access_token)).role is Role.ADMIN
     with pytest.raises(Unauthenticated):
-        await accounts.login("boss@example.com", "wrong")
+        await accounts.login("boss@example.com", "wrong", "10.0.0.1")
     with pytest.raises(Unauthenticated):
-        await accounts.login("nobody@example.com", "wrong")
+        await accounts.login("nobody@example.com", "wrong", "10.0.0.1")
     assert len(hasher.verified) == 3
 
 
 async def test_the_first_admin_is_created_only_when_there_is_no_user(uow: FakeUnitOfWorkFactory) -> None:
-    accounts = Accounts(uow, SequentialIds(), PlainHasher(), PlainTokens())
+    accounts = Accounts(
+        uow, SequentialIds(), PlainHasher(), PlainTokens(), PlainTokens(), MemoryRateLimiter()
+    )
     assert await accounts.ensure_first_admin("admin@example.com", "long enough") is not None
     assert await accounts.ensure_first_admin("other@example.com", "long enough") is None
 

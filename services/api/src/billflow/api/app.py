@@ -15,10 +15,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
+from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.common import adopt_correlation_id, echo_correlation_id
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.system import health, metrics, token
+from billflow.api.routes.users import MeController, UserController
 from billflow.api.services import Services
 
 PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/v1/auth/token$", "^/docs"]
@@ -43,7 +45,7 @@ def create_app(
             app.state.services = services
             yield
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             token,
             health,
@@ -53,10 +55,15 @@ def create_app(
             EmployeeController,
             InvoiceController,
             BillingRunController,
+            UserController,
+            MeController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
-        middleware=[DefineMiddleware(BearerAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
+        middleware=[
+            DefineMiddleware(BearerAuthenticationMiddleware, exclude=PUBLIC_PATHS),
+            DefineMiddleware(IdempotencyMiddleware, max_body_bytes=max_body_bytes),  # after auth: per user
+        ],
         exception_handlers=problems.HANDLERS,
         before_request=adopt_correlation_id,
         after_request=echo_correlation_id,
@@ -75,3 +82,5 @@ def create_app(
         logging_config=None,  # the process's JSON logging stays in charge
         debug=debug,
     )
+    problems.document_problem_responses(app.openapi_schema)
+    return app

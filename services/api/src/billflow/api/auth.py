@@ -1,4 +1,4 @@
-"""Bearer-token authentication for every /v1 route but login, and role guards."""
+"""Bearer-token authentication for every /v1 route but login, and guards from the access policy."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
+from billflow.domain import access
+from billflow.domain.access import Action
 from billflow.domain.errors import Unauthenticated
-from billflow.domain.model import Role, User
+from billflow.domain.model import User
 
 
 class BearerAuthenticationMiddleware(AbstractAuthenticationMiddleware):
@@ -28,16 +30,23 @@ class BearerAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=user, auth=token)
 
 
-def _role_guard(*roles: Role) -> Any:
-    allowed = frozenset(roles)
+def requires(action: Action) -> Any:
+    """A guard asking the domain's access policy whether the caller's role may take ``action``."""
 
     def guard(connection: ASGIConnection[Any, User, Any, Any], _: BaseRouteHandler) -> None:
-        if connection.user.role not in allowed:
+        if not access.may(connection.user, action):
             raise PermissionDeniedException("your role may not do this")
 
     return guard
 
 
-# Billing data is kept by admins and accountants; everybody signed in may read (finer, per-role
-# reading rules come with the access issue).
-can_write_billing = _role_guard(Role.ADMIN, Role.ACCOUNTANT)
+async def invoice_quota(connection: ASGIConnection[Any, User, Any, Any], _: BaseRouteHandler) -> None:
+    """Charges the caller's invoice-creation quota (429 past it)."""
+    await connection.app.state.services.invoice_quota.charge(connection.user)
+
+
+# Record-level rules (an employee's own records) are the use cases' own checks; these guards
+# refuse whole kinds of action up front.
+can_write_billing = requires(Action.WRITE_BILLING)
+can_read_billing = requires(Action.READ_BILLING)
+can_manage_users = requires(Action.MANAGE_USERS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import secrets
@@ -13,21 +14,27 @@ from dataclasses import dataclass
 from litestar import Litestar
 
 from billflow.api.app import create_app
-from billflow.api.security import Argon2PasswordHasher, JwtTokenService
+from billflow.api.cognito import CognitoTokenVerifier, IssuerRoutingTokenVerifier
+from billflow.api.security import ISSUER, Argon2PasswordHasher, JwtTokenService
 from billflow.api.services import Services
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.model import Issuer
+from billflow.domain.ports import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoices import IssueInvoices
 from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.retry_invoice import RetryInvoice
+from billflow.domain.usecases.users import Users
 from billflow.domain.usecases.workdays import Workdays
 from billflow.platform.aws.clients import s3_client, sqs_client
 from billflow.platform.aws.s3 import S3DocumentStore
 from billflow.platform.metrics import Metrics
 from billflow.platform.outbox_relay import OutboxRelay
+from billflow.platform.postgres.idempotency import PostgresIdempotencyStore
 from billflow.platform.postgres.pool import create_pool
+from billflow.platform.postgres.ratelimit import PostgresRateLimiter
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.runtime import outbox_routes
 from billflow.platform.settings import (
@@ -38,6 +45,7 @@ from billflow.platform.settings import (
     LogSettings,
     PostgresSettings,
     QueueSettings,
+    SettingsError,
     StorageSettings,
     load,
 )
@@ -71,6 +79,19 @@ class Settings:
         )
 
 
+def token_verifier(auth: AuthSettings, own: JwtTokenService) -> TokenVerifier:
+    """Billflow's own tokens always; Cognito's too when its JWKS URL, issuer and audience are set."""
+    by_issuer: dict[str, TokenVerifier] = {ISSUER: own}
+    if auth.jwks_url or auth.jwt_issuer or auth.jwt_audience:
+        if not (auth.jwks_url and auth.jwt_issuer and auth.jwt_audience):
+            raise SettingsError(
+                "BILLFLOW_JWKS_URL, BILLFLOW_JWT_ISSUER and BILLFLOW_JWT_AUDIENCE go together"
+            )
+        audiences = [a.strip() for a in auth.jwt_audience.split(",")]
+        by_issuer[auth.jwt_issuer] = CognitoTokenVerifier(auth.jwks_url, auth.jwt_issuer, audiences)
+    return IssuerRoutingTokenVerifier(by_issuer)
+
+
 @asynccontextmanager
 async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Services]:
     """Open the pool and clients, wire the use cases, run the outbox relay; close all on exit."""
@@ -86,9 +107,10 @@ async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Serv
         if not secret:
             log.warning("BILLFLOW_JWT_SECRET is not set: using a random secret for this process")
             secret = secrets.token_urlsafe(48)
-        accounts = Accounts(
-            uow, ids, Argon2PasswordHasher(), JwtTokenService(secret, settings.auth.token_ttl_seconds)
-        )
+        hasher = Argon2PasswordHasher()
+        own_tokens = JwtTokenService(secret, settings.auth.token_ttl_seconds)
+        limiter = PostgresRateLimiter(pool)
+        accounts = Accounts(uow, ids, hasher, own_tokens, token_verifier(settings.auth, own_tokens), limiter)
         admin = settings.auth
         if (
             admin.admin_email
@@ -121,6 +143,10 @@ async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Serv
             database_ready=database_ready,
             metrics=metrics,
             prometheus=settings.log.metrics == "prometheus",
+            users=Users(uow, ids, hasher),
+            invoice_quota=InvoiceCreationQuota(limiter, settings.api.invoice_rate_per_minute),
+            idempotency=PostgresIdempotencyStore(pool),
+            fingerprint_key=hashlib.sha256(b"billflow idempotency fingerprints\0" + secret.encode()).digest(),
         )
         if relay:
             stop = asyncio.Event()

@@ -12,7 +12,16 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from billflow.domain.model import Department, Employee, Invoice, InvoiceStatus, Project, Workday
+from billflow.domain.model import (
+    Department,
+    Employee,
+    Invoice,
+    InvoiceStatus,
+    Project,
+    Role,
+    User,
+    Workday,
+)
 from billflow.domain.money import round_money
 
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -227,3 +236,25 @@ class ProjectList(msgspec.Struct):
 
 class EmployeeList(msgspec.Struct):
     items: list[EmployeeOut]
+
+
+class UserIn(Request):
+    email: Email
+    password: Annotated[str, Meta(min_length=8, max_length=1024)]
+    role: Role
+    employee_id: Id | None = None
+
+
+class UserOut(msgspec.Struct):
+    id: str
+    email: str
+    role: Role
+    employee_id: str | None
+
+    @classmethod
+    def of(cls, u: User) -> UserOut:
+        return cls(u.id, u.email, u.role, u.employee_id)
+
+
+class UserList(msgspec.Struct):
+    items: list[UserOut]

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from billflow.domain.errors import Unauthenticated
-from billflow.domain.model import User
+from billflow.domain.model import Identity, User
 
 ISSUER = "billflow"
 
@@ -29,7 +29,8 @@ class Argon2PasswordHasher:
 
 
 class JwtTokenService:
-    """HS256 tokens carrying the user id (``sub``) and role, valid for ``ttl_seconds``.
+    """HS256 tokens carrying the user id (``sub``) and role, valid for ``ttl_seconds``: the
+    domain's TokenIssuer and TokenVerifier for Billflow's own tokens.
 
     The algorithm is fixed on verification (no ``alg: none``, no algorithm confusion), and the
     issuer, expiry and subject are required.
@@ -52,7 +53,7 @@ class JwtTokenService:
         }
         return jwt.encode(claims, self._secret, algorithm="HS256"), self._ttl
 
-    def verify(self, token: str) -> str:
+    async def verify(self, token: str) -> Identity:
         try:
             claims = jwt.decode(
                 token,
@@ -66,4 +67,4 @@ class JwtTokenService:
         subject = claims["sub"]
         if not isinstance(subject, str):
             raise Unauthenticated("invalid token subject")
-        return subject
+        return Identity(subject=subject)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from billflow.domain.ports import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoices import IssueInvoices
 from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.retry_invoice import RetryInvoice
+from billflow.domain.usecases.users import Users
 from billflow.domain.usecases.workdays import Workdays
 from billflow.platform.metrics import Metrics
 
@@ -25,3 +28,9 @@ class Services:
     database_ready: Callable[[], Awaitable[bool]]
     metrics: Metrics
     prometheus: bool
+    users: Users
+    invoice_quota: InvoiceCreationQuota
+    idempotency: IdempotencyStore
+    fingerprint_key: bytes
+    """HMAC key for Idempotency-Key fingerprints: bodies (a new user's password) are never stored
+    as a plain, fast hash."""

@@ -70,3 +70,11 @@ class UnsupportedDocument(UnreadableDocument):
 
 class DocumentTooLarge(UnreadableDocument):
     """Too many bytes, pixels or pages to read safely (decompression bombs end here)."""
+
+
+class RateLimited(DomainError):
+    """Too many attempts in a short time; ``retry_after`` says how many seconds to wait."""
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)

@@ -18,6 +18,7 @@ from billflow.domain.model import (
     BillingRun,
     Department,
     Employee,
+    Identity,
     Invoice,
     InvoiceStatus,
     Project,
@@ -165,6 +166,21 @@ class UserRepository(Protocol):
         ...
 
     async def count(self) -> int: ...
+    async def list(self) -> Sequence[User]:
+        """Every user, ordered by email."""
+        ...
+
+    async def delete(self, user_id: str) -> bool:
+        """Remove the user; False when there was none."""
+        ...
+
+    async def by_external_subject(self, subject: str) -> User | None:
+        """The user linked to an external identity provider's subject (Cognito ``sub``)."""
+        ...
+
+    async def link_external_subject(self, user_id: str, subject: str) -> None:
+        """Link the user to the provider's subject. Raises Conflict when another user has it."""
+        ...
 
 
 class Outbox(Protocol):
@@ -270,11 +286,73 @@ class PasswordHasher(Protocol):
     def verify(self, password_hash: str, password: str) -> bool: ...
 
 
-class TokenService(Protocol):
+class TokenIssuer(Protocol):
     def issue(self, user: User) -> tuple[str, int]:
         """A signed access token for ``user`` and its lifetime in seconds."""
         ...
 
-    def verify(self, token: str) -> str:
-        """The user id the token was issued to. Raises Unauthenticated when invalid or expired."""
+
+class TokenVerifier(Protocol):
+    async def verify(self, token: str) -> Identity:
+        """Who the token was issued to. Raises Unauthenticated for any token that is not
+        well-formed, correctly signed by a trusted key with the expected algorithm, issued by the
+        expected issuer for the expected audience, and unexpired."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A rate limiter's answer: ``retry_after`` is None when admitted, else seconds to wait."""
+
+    ticket: str
+    retry_after: int | None = None
+
+
+class RateLimiter(Protocol):
+    """Counts events per key over a sliding window, shared by every process of the service."""
+
+    async def acquire(self, keys: Sequence[str], limit: int, window_seconds: int) -> Admission:
+        """Record one event under each of ``keys`` if every key has fewer than ``limit`` events in
+        its last ``window_seconds``; otherwise record nothing and say how long to wait. Atomic
+        across processes: concurrent callers can never together exceed the limit."""
+        ...
+
+    async def settle(self, ticket: str, *, counted: bool) -> None:
+        """Keep the admitted events (``counted``) or forget them (an attempt that did not count).
+        Both cost the same, so a caller's timing does not tell which it was."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAnswer:
+    """The answer given to the first request made with an idempotency key, to be replayed."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyClaim:
+    """``owned``: the caller is first and must answer, then ``complete`` or ``abandon``.
+    Otherwise ``answer`` is the recorded one to replay, ``mismatch`` says the key was used for
+    another request, and neither means the first request is still being answered."""
+
+    owned: bool = False
+    answer: RecordedAnswer | None = None
+    mismatch: bool = False
+
+
+class IdempotencyStore(Protocol):
+    """Idempotency keys per user (Stripe's semantics), kept ``ttl`` hours, shared by all processes."""
+
+    async def claim(self, user_id: str, key: str, fingerprint: str) -> IdempotencyClaim:
+        """Atomically become the owner of ``key`` (new, expired, or abandoned long ago with the
+        same fingerprint), or learn what happened to it."""
+        ...
+
+    async def complete(self, user_id: str, key: str, answer: RecordedAnswer) -> None: ...
+
+    async def abandon(self, user_id: str, key: str) -> None:
+        """Forget an owned key whose request failed, so a retry may run it again."""
         ...

@@ -91,6 +91,8 @@ class ApiSettings(msgspec.Struct, frozen=True):
     host: str = msgspec.field(default="127.0.0.1", name="BILLFLOW_API_HOST")
     port: int = msgspec.field(default=8000, name="BILLFLOW_API_PORT")
     max_body_bytes: int = msgspec.field(default=1_048_576, name="BILLFLOW_MAX_BODY_BYTES")
+    invoice_rate_per_minute: int = msgspec.field(default=120, name="BILLFLOW_INVOICE_RATE_PER_MINUTE")
+    """Invoice and billing-run requests a user may make a minute (0: no limit)."""
 
 
 class AuthSettings(msgspec.Struct, frozen=True):
@@ -99,6 +101,12 @@ class AuthSettings(msgspec.Struct, frozen=True):
     jwt_secret: str | None = msgspec.field(default=None, name="BILLFLOW_JWT_SECRET")
     """Unset: a random secret per process (tokens die with it; set it when running several)."""
     token_ttl_seconds: int = msgspec.field(default=3600, name="BILLFLOW_TOKEN_TTL_SECONDS")
+    jwks_url: str | None = msgspec.field(default=None, name="BILLFLOW_JWKS_URL")
+    """Set (with issuer and audience) to also accept Cognito tokens: the user pool's JWKS URL."""
+    jwt_issuer: str | None = msgspec.field(default=None, name="BILLFLOW_JWT_ISSUER")
+    """The user pool's issuer, https://cognito-idp.<region>.amazonaws.com/<pool id>."""
+    jwt_audience: str | None = msgspec.field(default=None, name="BILLFLOW_JWT_AUDIENCE")
+    """The app client id(s) tokens must be for, comma-separated."""
 
     def __repr__(self) -> str:  # never print secrets
         return f"AuthSettings(admin_email={self.admin_email!r}, token_ttl_seconds={self.token_ttl_seconds})"

@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from billflow.api.auth import can_write_billing
+from billflow.api.auth import can_write_billing, invoice_quota
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.schemas import (
     BillingRunIn,
@@ -23,7 +23,7 @@ from billflow.api.schemas import (
 )
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import InvoiceStatus
+from billflow.domain.model import InvoiceStatus, User
 from billflow.domain.usecases.invoice_queries import MAX_PAGE
 from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, StartBillingRunCommand
 from billflow.domain.usecases.retry_invoice import RetryInvoiceCommand
@@ -36,7 +36,7 @@ class InvoiceController(Controller):
     tags = ["invoices"]
 
     @post(
-        guards=[can_write_billing],
+        guards=[can_write_billing, invoice_quota],
         status_code=HTTP_202_ACCEPTED,
         summary="Issue an employee's invoice for a period",
         description="Computes and numbers the invoice at once; rendering and emailing follow "
@@ -57,6 +57,7 @@ class InvoiceController(Controller):
     @get(summary="List invoices, newest first")
     async def list_page(
         self,
+        request: Request[User, Any, Any],
         services: Services,
         employee_id: str | None = None,
         status: InvoiceStatus | None = None,
@@ -69,13 +70,15 @@ class InvoiceController(Controller):
             except Exception:
                 return InvoicePage(items=[], next_cursor=None)
         page = await services.invoices.list(
-            employee_id=employee_id, status=status, limit=limit, cursor=cursor
+            actor=request.user, employee_id=employee_id, status=status, limit=limit, cursor=cursor
         )
         return InvoicePage(items=[InvoiceOut.of(i) for i in page.items], next_cursor=page.next_cursor)
 
     @get("/{invoice_id:str}", summary="Get an invoice and its status")
-    async def get_one(self, invoice_id: str, services: Services) -> InvoiceOut:
-        return InvoiceOut.of(await services.invoices.get(known_id(invoice_id, "invoice")))
+    async def get_one(
+        self, invoice_id: str, request: Request[User, Any, Any], services: Services
+    ) -> InvoiceOut:
+        return InvoiceOut.of(await services.invoices.get(known_id(invoice_id, "invoice"), actor=request.user))
 
     @post(
         "/{invoice_id:str}/retry",
@@ -98,8 +101,8 @@ class InvoiceController(Controller):
         summary="A short-lived download link for the invoice PDF",
         description="A pre-signed S3 URL valid for 15 minutes; 409 until the PDF is rendered.",
     )
-    async def pdf(self, invoice_id: str, services: Services) -> DownloadOut:
-        link = await services.invoices.download_link(known_id(invoice_id, "invoice"))
+    async def pdf(self, invoice_id: str, request: Request[User, Any, Any], services: Services) -> DownloadOut:
+        link = await services.invoices.download_link(known_id(invoice_id, "invoice"), actor=request.user)
         return DownloadOut(url=link.url, expires_at=link.expires_at)
 
 
@@ -108,7 +111,7 @@ class BillingRunController(Controller):
     tags = ["invoices"]
 
     @post(
-        guards=[can_write_billing],
+        guards=[can_write_billing, invoice_quota],
         status_code=HTTP_202_ACCEPTED,
         summary="Invoice every employee with workdays in a period",
         description="Employees who already have an invoice overlapping the period are skipped and listed.",
@@ -131,8 +134,10 @@ class BillingRunController(Controller):
         )
 
     @get("/{run_id:str}", summary="A billing run's progress: invoices per status")
-    async def progress(self, run_id: str, services: Services) -> BillingRunProgressOut:
-        p = await services.invoices.billing_run(known_id(run_id, "billing run"))
+    async def progress(
+        self, run_id: str, request: Request[User, Any, Any], services: Services
+    ) -> BillingRunProgressOut:
+        p = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=request.user)
         return BillingRunProgressOut(
             id=p.run.id,
             period_start=p.run.period_start,

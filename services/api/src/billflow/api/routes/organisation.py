@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
-from litestar import Controller, get, post, put
+from litestar import Controller, Request, get, post, put
 from litestar.params import Parameter
 
-from billflow.api.auth import can_write_billing
+from billflow.api.auth import can_read_billing, can_write_billing
 from billflow.api.routes.common import known_id
 from billflow.api.schemas import (
     DepartmentIn,
@@ -27,7 +27,7 @@ from billflow.api.schemas import (
 )
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import Workday
+from billflow.domain.model import User, Workday
 from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject
 from billflow.domain.usecases.workdays import RecordWorkdaysCommand
 
@@ -40,11 +40,11 @@ class DepartmentController(Controller):
     async def create(self, data: DepartmentIn, services: Services) -> DepartmentOut:
         return DepartmentOut.of(await services.organisation.create_department(NewDepartment(data.name)))
 
-    @get(summary="List departments")
+    @get(guards=[can_read_billing], summary="List departments")
     async def list_all(self, services: Services) -> DepartmentList:
         return DepartmentList([DepartmentOut.of(d) for d in await services.organisation.departments()])
 
-    @get("/{department_id:str}", summary="Get a department")
+    @get("/{department_id:str}", guards=[can_read_billing], summary="Get a department")
     async def get_one(self, department_id: str, services: Services) -> DepartmentOut:
         found = await services.organisation.department(known_id(department_id, "department"))
         return DepartmentOut.of(found)
@@ -59,11 +59,11 @@ class ProjectController(Controller):
         project = await services.organisation.create_project(NewProject(data.name, data.tax_rate))
         return ProjectOut.of(project)
 
-    @get(summary="List projects")
+    @get(guards=[can_read_billing], summary="List projects")
     async def list_all(self, services: Services) -> ProjectList:
         return ProjectList([ProjectOut.of(p) for p in await services.organisation.projects()])
 
-    @get("/{project_id:str}", summary="Get a project")
+    @get("/{project_id:str}", guards=[can_read_billing], summary="Get a project")
     async def get_one(self, project_id: str, services: Services) -> ProjectOut:
         return ProjectOut.of(await services.organisation.project(known_id(project_id, "project")))
 
@@ -100,24 +100,30 @@ class EmployeeController(Controller):
         )
         return EmployeeOut.of(employee)
 
-    @get(summary="List employees")
+    @get(guards=[can_read_billing], summary="List employees")
     async def list_all(self, services: Services) -> EmployeeList:
         return EmployeeList([EmployeeOut.of(e) for e in await services.organisation.employees()])
 
     @get("/{employee_id:str}", summary="Get an employee")
-    async def get_one(self, employee_id: str, services: Services) -> EmployeeOut:
-        return EmployeeOut.of(await services.organisation.employee(known_id(employee_id, "employee")))
+    async def get_one(
+        self, employee_id: str, request: Request[User, Any, Any], services: Services
+    ) -> EmployeeOut:
+        found = await services.organisation.employee(known_id(employee_id, "employee"), actor=request.user)
+        return EmployeeOut.of(found)
 
     @put(
         "/{employee_id:str}/workdays",
-        guards=[can_write_billing],
         summary="Record workdays (upsert by date)",
+        description="Admins and accountants record anybody's; an employee user only their own.",
     )
-    async def record_workdays(self, employee_id: str, data: WorkdaysIn, services: Services) -> WorkdaysOut:
+    async def record_workdays(
+        self, employee_id: str, data: WorkdaysIn, request: Request[User, Any, Any], services: Services
+    ) -> WorkdaysOut:
         stored = await services.workdays.record(
             RecordWorkdaysCommand(
                 known_id(employee_id, "employee"),
                 [Workday(w.date, w.hours, w.description) for w in data.workdays],
+                request.user,
             )
         )
         return WorkdaysOut([WorkdayOut.of(w) for w in stored])
@@ -126,6 +132,7 @@ class EmployeeController(Controller):
     async def workdays(
         self,
         employee_id: str,
+        request: Request[User, Any, Any],
         services: Services,
         from_: Annotated[
             date | None, Parameter(query="from", description="First day (default: 365 days before `to`)")
@@ -134,5 +141,7 @@ class EmployeeController(Controller):
     ) -> WorkdaysOut:
         end = to or date.today()
         start = from_ or end - timedelta(days=365)
-        found = await services.workdays.between(known_id(employee_id, "employee"), start, end)
+        found = await services.workdays.between(
+            known_id(employee_id, "employee"), start, end, actor=request.user
+        )
         return WorkdaysOut([WorkdayOut.of(w) for w in found])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Response, get, post
+from typing import Any
+
+from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.status_codes import HTTP_200_OK
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -16,10 +18,15 @@ from billflow.api.services import Services
     status_code=HTTP_200_OK,
     tags=["auth"],
     summary="Exchange email and password for an access token",
+    description="After 10 failed attempts in a minute for an account or from an address: 429 with "
+    "Retry-After.",
     security=[],
 )
-async def token(data: TokenRequest, services: Services) -> TokenResponse:
-    issued = await services.accounts.login(data.email, data.password)
+async def token(data: TokenRequest, request: Request[Any, Any, Any], services: Services) -> TokenResponse:
+    # The peer address as the server sees it: behind API Gateway, the Lambda adapter sets it from
+    # the request context's source IP; no client-supplied header is trusted for it.
+    client = request.client.host if request.client else "unknown"
+    issued = await services.accounts.login(data.email, data.password, client)
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
 
 

@@ -9,13 +9,14 @@ from billflow.domain.model.invoice import (
     Issuer,
 )
 from billflow.domain.model.organisation import Department, Employee, Project, Workday
-from billflow.domain.model.user import Role, User
+from billflow.domain.model.user import Identity, Role, User
 
 __all__ = [
     "BillingRun",
     "Counterparty",
     "Department",
     "Employee",
+    "Identity",
     "Invoice",
     "InvoiceLine",
     "InvoiceStatus",

@@ -19,3 +19,18 @@ class User:
     email: str
     role: Role
     employee_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a verified access token says the caller is.
+
+    ``external`` is False for Billflow's own tokens, whose ``subject`` is a Billflow user id; for an
+    external identity provider (Cognito) ``subject`` is the provider's ``sub``, ``email`` is set only
+    when the provider vouches for it (verified), and ``role`` is the one its groups grant, if any.
+    """
+
+    subject: str
+    external: bool = False
+    email: str | None = None
+    role: Role | None = None

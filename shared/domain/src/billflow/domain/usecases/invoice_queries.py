@@ -3,6 +3,9 @@
 Business rules:
 - A download link exists only once the PDF is rendered (NotReady before); it is pre-signed, lives
   at most 15 minutes and names the file ``<number>.pdf``.
+- Who reads what is ``access``'s rule: an employee user sees only their own employee's invoices and
+  links; anybody else's invoice is NotFound, exactly like one that does not exist. The check is
+  made before any URL is signed. Billing runs are for those who may read all billing data.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from billflow.domain import access
+from billflow.domain.access import Action
 from billflow.domain.errors import NotFound, NotReady
-from billflow.domain.model import BillingRun, Invoice, InvoiceStatus
+from billflow.domain.model import BillingRun, Invoice, InvoiceStatus, User
 from billflow.domain.ports import Clock, DocumentStore, Page, UnitOfWorkFactory
 
 DOWNLOAD_LINK_SECONDS = 15 * 60
@@ -36,28 +41,35 @@ class InvoiceQueries:
         self._documents = documents
         self._clock = clock
 
-    async def get(self, invoice_id: str) -> Invoice:
+    async def get(self, invoice_id: str, *, actor: User) -> Invoice:
+        scope = access.employee_scope(actor)
         async with self._uow() as uow:
             invoice = await uow.invoices.get(invoice_id)
-        if invoice is None:
+        if invoice is None or (scope is not None and invoice.employee_id != scope):
             raise NotFound("no such invoice")
         return invoice
 
     async def list(
         self,
         *,
+        actor: User,
         employee_id: str | None = None,
         status: InvoiceStatus | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[Invoice]:
+        scope = access.employee_scope(actor)
+        if scope is not None:
+            if employee_id not in (None, scope):
+                return Page(items=[], next_cursor=None)
+            employee_id = scope
         async with self._uow() as uow:
             return await uow.invoices.list(
                 employee_id=employee_id, status=status, limit=min(limit, MAX_PAGE), cursor=cursor
             )
 
-    async def download_link(self, invoice_id: str) -> DownloadLink:
-        invoice = await self.get(invoice_id)
+    async def download_link(self, invoice_id: str, *, actor: User) -> DownloadLink:
+        invoice = await self.get(invoice_id, actor=actor)
         if invoice.pdf_key is None:
             raise NotReady(f"invoice {invoice.number} has not been rendered yet")
         expires_at = self._clock.now() + timedelta(seconds=DOWNLOAD_LINK_SECONDS)
@@ -66,7 +78,8 @@ class InvoiceQueries:
         )
         return DownloadLink(url=url, expires_at=expires_at)
 
-    async def billing_run(self, run_id: str) -> BillingRunProgress:
+    async def billing_run(self, run_id: str, *, actor: User) -> BillingRunProgress:
+        access.require(actor, Action.READ_BILLING)
         async with self._uow() as uow:
             run = await uow.billing_runs.get(run_id)
             if run is None:

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from billflow.domain import access
 from billflow.domain.errors import InvalidInput, NotFound
-from billflow.domain.model import Department, Employee, Project
+from billflow.domain.model import Department, Employee, Project, User
 from billflow.domain.money import validate_currency
 from billflow.domain.ports import IdGenerator, UnitOfWorkFactory
 
@@ -115,7 +116,9 @@ class Organisation:
         async with self._uow() as uow:
             return await uow.projects.list()
 
-    async def employee(self, employee_id: str) -> Employee:
+    async def employee(self, employee_id: str, *, actor: User) -> Employee:
+        """The employee, for those who may read all billing data or for the employee themself."""
+        access.require_employee_visible(actor, employee_id)
         async with self._uow() as uow:
             found = await uow.employees.get(employee_id)
         if found is None:

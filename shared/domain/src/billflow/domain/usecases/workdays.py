@@ -4,6 +4,8 @@ Business rules:
 - Hours are more than 0 and at most 24, in hundredths of an hour at most.
 - A date appears once per request; recording a date again replaces that day (upsert by date).
 - Descriptions are at most 500 characters.
+- Those who write billing data record anybody's workdays; an employee user only their own. Reading
+  follows ``access``: an employee user reads only their own (anybody else's: NotFound).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from billflow.domain import access
 from billflow.domain.billing import validate_period
 from billflow.domain.errors import InvalidInput, NotFound
-from billflow.domain.model import Workday
+from billflow.domain.model import User, Workday
 from billflow.domain.ports import UnitOfWorkFactory
 
 MAX_DESCRIPTION = 500
@@ -26,6 +29,7 @@ MAX_WORKDAYS_PER_REQUEST = 366
 class RecordWorkdaysCommand:
     employee_id: str
     workdays: Sequence[Workday]
+    actor: User
 
 
 def _check(workdays: Sequence[Workday]) -> None:
@@ -52,6 +56,7 @@ class Workdays:
 
     async def record(self, cmd: RecordWorkdaysCommand) -> list[Workday]:
         """Upsert the workdays by date and return them as stored, in date order."""
+        access.require_workdays_writable(cmd.actor, cmd.employee_id)
         _check(cmd.workdays)
         async with self._uow() as uow:
             if await uow.employees.get(cmd.employee_id) is None:
@@ -60,7 +65,8 @@ class Workdays:
             await uow.commit()
         return sorted(cmd.workdays, key=lambda w: w.date)
 
-    async def between(self, employee_id: str, start: date, end: date) -> list[Workday]:
+    async def between(self, employee_id: str, start: date, end: date, *, actor: User) -> list[Workday]:
+        access.require_employee_visible(actor, employee_id)
         validate_period(start, end)
         async with self._uow() as uow:
             if await uow.employees.get(employee_id) is None:

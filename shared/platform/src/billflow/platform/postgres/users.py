@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
 from billflow.domain.errors import Conflict
@@ -47,3 +49,30 @@ class AsyncpgUserRepository:
         value = await self._conn.fetchval("SELECT count(*) FROM users")
         assert isinstance(value, int)
         return value
+
+    async def list(self) -> Sequence[User]:
+        rows = await self._conn.fetch(
+            "SELECT id::text, email, role, employee_id::text FROM users ORDER BY lower(email)"
+        )
+        return [_user(r) for r in rows]
+
+    async def delete(self, user_id: str) -> bool:
+        status = await self._conn.execute("DELETE FROM users WHERE id = $1", user_id)
+        return bool(status == "DELETE 1")
+
+    async def by_external_subject(self, subject: str) -> User | None:
+        row = await self._conn.fetchrow(
+            "SELECT id::text, email, role, employee_id::text FROM users WHERE external_subject = $1",
+            subject,
+        )
+        return _user(row) if row else None
+
+    async def link_external_subject(self, user_id: str, subject: str) -> None:
+        try:
+            await self._conn.execute(
+                "UPDATE users SET external_subject = $2 WHERE id = $1 AND external_subject IS NULL",
+                user_id,
+                subject,
+            )
+        except asyncpg.UniqueViolationError as e:
+            raise Conflict("another user is linked to this identity") from e
