@@ -93,8 +93,11 @@ def token_verifier(auth: AuthSettings, own: JwtTokenService) -> TokenVerifier:
 
 
 @asynccontextmanager
-async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Services]:
-    """Open the pool and clients, wire the use cases, run the outbox relay; close all on exit."""
+async def build(settings: Settings, *, relay_in_background: bool = True) -> AsyncIterator[Services]:
+    """Open the pool and clients, wire the use cases, run the outbox relay; close all on exit.
+
+    Without ``relay_in_background`` (Lambda: a frozen container runs no task), the caller drains
+    the outbox itself with ``services.drain_outbox`` after each request."""
     async with AsyncExitStack() as stack:
         pool = await create_pool(settings.postgres)
         stack.push_async_callback(pool.close)
@@ -127,6 +130,9 @@ async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Serv
             except (OSError, TimeoutError, Exception):
                 return False
 
+        relay = OutboxRelay(
+            pool, sqs, await outbox_routes(sqs, settings.queues, [RenderInvoice]), metrics=metrics
+        )
         services = Services(
             accounts=accounts,
             organisation=Organisation(uow, ids),
@@ -147,14 +153,11 @@ async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Serv
             invoice_quota=InvoiceCreationQuota(limiter, settings.api.invoice_rate_per_minute),
             idempotency=PostgresIdempotencyStore(pool),
             fingerprint_key=hashlib.sha256(b"billflow idempotency fingerprints\0" + secret.encode()).digest(),
+            drain_outbox=relay.drain,
         )
-        if relay:
+        if relay_in_background:
             stop = asyncio.Event()
-            task = asyncio.create_task(
-                OutboxRelay(
-                    pool, sqs, await outbox_routes(sqs, settings.queues, [RenderInvoice]), metrics=metrics
-                ).run(settings.postgres.database_url, stop)
-            )
+            task = asyncio.create_task(relay.run(settings.postgres.database_url, stop))
 
             async def stop_relay() -> None:
                 stop.set()

@@ -31,6 +31,8 @@ class Services:
     users: Users
     invoice_quota: InvoiceCreationQuota
     idempotency: IdempotencyStore
+    drain_outbox: Callable[[], Awaitable[int]]
+    """Publish what was committed now (Lambda, where no background relay runs)."""
     fingerprint_key: bytes
     """HMAC key for Idempotency-Key fingerprints: bodies (a new user's password) are never stored
     as a plain, fast hash."""

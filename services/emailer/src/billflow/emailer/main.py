@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from billflow.domain.usecases.deliver_invoice import DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice
@@ -41,6 +42,9 @@ from billflow.platform.settings import (
     load,
 )
 
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs import SQSClient
+
 log = logging.getLogger("billflow.emailer")
 
 
@@ -71,6 +75,7 @@ class Settings:
 class Service:
     deps: Deps
     consumer: SqsConsumer
+    sqs: SQSClient
 
 
 @asynccontextmanager
@@ -119,7 +124,7 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
                 },
                 before_metrics=lambda: sample_queue_depths(sqs, depth_of, metrics),
             )
-        yield Service(deps=deps, consumer=consumer)
+        yield Service(deps=deps, consumer=consumer, sqs=sqs)
 
 
 async def main() -> None:

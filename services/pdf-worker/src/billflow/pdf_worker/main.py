@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from billflow.domain.contracts import DeliverInvoice
 from billflow.domain.usecases.fail_invoice import FailInvoice
@@ -45,6 +46,9 @@ from billflow.platform.settings import (
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
 
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs import SQSClient
+
 log = logging.getLogger("billflow.pdf_worker")
 
 
@@ -77,6 +81,7 @@ class Service:
     consumer: SqsConsumer
     relay: OutboxRelay
     renderer: PlaywrightPdfRenderer
+    sqs: SQSClient
 
 
 @asynccontextmanager
@@ -127,7 +132,7 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
                 },
                 before_metrics=lambda: sample_queue_depths(sqs, depth_of, metrics),
             )
-        yield Service(deps=deps, consumer=consumer, relay=relay, renderer=renderer)
+        yield Service(deps=deps, consumer=consumer, relay=relay, renderer=renderer, sqs=sqs)
 
 
 async def main() -> None:

@@ -121,3 +121,10 @@ class CompanySettings(msgspec.Struct, frozen=True):
     )
     tax_id: str = msgspec.field(default="BE0123456789", name="BILLFLOW_COMPANY_TAX_ID")
     payment_terms_days: int = msgspec.field(default=30, name="BILLFLOW_PAYMENT_TERMS_DAYS")
+
+
+class DeploySecretsSettings(msgspec.Struct, frozen=True):
+    """Read by billflow.platform.secrets before anything else, in AWS only."""
+
+    secrets_arn: str | None = msgspec.field(default=None, name="BILLFLOW_SECRETS_ARN")
+    database_secret_arn: str | None = msgspec.field(default=None, name="BILLFLOW_DATABASE_SECRET_ARN")
