@@ -16,6 +16,7 @@ help:
 	@echo "make demo    with 'make run' going: seed a company, bill it, show the invoices"
 	@echo "make test    set up, check, and run every test"
 	@echo "make check   lint, format check, types, import contracts"
+	@echo "make bench   benchmarks that print figures (N=1000 for a bigger billing run)"
 	@echo "make redrive QUEUE=billflow-render   move a queue's dead letters back (with make run going)"
 	@echo "make format  format the code"
 
@@ -40,6 +41,13 @@ run: setup
 
 demo: $(VENV)/.installed
 	$(BIN)/python scripts/demo.py
+
+bench: setup
+	$(BIN)/python -m bench.render_engine
+	$(BIN)/python -m bench.billing_run --employees $(or $(N),100)
+	$(BIN)/python -m bench.single_invoice
+	$(BIN)/python -m bench.api_load
+	$(BIN)/python bench/extraction_accuracy.py
 
 redrive: $(VENV)/.installed
 	@test -n "$(QUEUE)" || (echo "usage: make redrive QUEUE=billflow-render" && exit 2)

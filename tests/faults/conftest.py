@@ -3,7 +3,6 @@ tuned so that recovery happens in seconds (short visibility timeouts and deliver
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -12,15 +11,14 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import boto3
 import httpx
 import pytest
 
 from billflow.devstack.infra import free_port
 from billflow.devstack.provision import provision
-from billflow.platform.postgres.migrate import apply_migrations
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, seed_admin
+from tests.support import stack
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 
@@ -38,22 +36,8 @@ def fault_smtp() -> Iterator[CapturingSmtpServer]:
 
 
 @pytest.fixture(scope="module")
-def fault_database(postgres_url: str) -> str:
-    """A database of the fault system's own: two deployments never share one (their outbox
-    relays would publish each other's commands to their own queues)."""
-    name = f"billflow_faults_{uuid.uuid4().hex[:8]}"
-
-    async def create() -> None:
-        conn = await asyncpg.connect(postgres_url)
-        try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(create())
-    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    apply_migrations(url)
-    return url
+async def fault_database(postgres_url: str) -> str:
+    return await stack.create_database(postgres_url, "billflow_faults")
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,11 @@ from typing import Any
 import msgspec
 
 from billflow.platform import settings
+from billflow.platform.settings import DeploySecretsSettings
 
-# Names that exist only in the deployment, not (yet) in shared/platform settings.py. Keep this
-# list short; docs/deploy.md explains each one, and the code side of reading them is pending.
-DEPLOY_ONLY_NAMES = {
-    "BILLFLOW_DATABASE_SECRET_ARN": "RDS-managed secret ({username, password}) for DATABASE_URL's user",
-    "BILLFLOW_SECRETS_ARN": "secret whose JSON keys are settings names (BILLFLOW_JWT_SECRET...)",
-}
+# Names that exist only in the deployment, not in shared/platform settings.py. Keep this list
+# short (empty is best); docs/deploy.md explains each one.
+DEPLOY_ONLY_NAMES: dict[str, str] = {}
 
 # Read by the AWS SDK or the interpreter, not by our settings; set where `make run` sets them.
 STANDARD_NAMES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "PYTHONUNBUFFERED"}
@@ -59,7 +57,9 @@ def service_structs(service: str) -> list[type[msgspec.Struct]]:
 
 
 def service_names(service: str) -> set[str]:
-    names: set[str] = set()
+    # Every service's Lambda entry point reads the deploy secrets (billflow.platform.secrets)
+    # before its composition root loads the rest.
+    names: set[str] = names_of(DeploySecretsSettings)
     for struct in service_structs(service):
         names |= names_of(struct)
     return names

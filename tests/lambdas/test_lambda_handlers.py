@@ -30,15 +30,21 @@ from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.settings import PostgresSettings
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, seed_admin
+from tests.support import stack
 from tests.support.smtp import CapturingSmtpServer
 
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(scope="module")
+async def lambda_database(postgres_url: str) -> str:
+    return await stack.create_database(postgres_url, "billflow_lambda")
+
+
 @pytest.fixture
 def lambda_env(
     monkeypatch: pytest.MonkeyPatch,
-    postgres_url: str,
+    lambda_database: str,
     aws_env: dict[str, str],
     smtp_server: CapturingSmtpServer,
 ) -> dict[str, str]:
@@ -47,7 +53,7 @@ def lambda_env(
     tag = uuid.uuid4().hex[:6]
     env = {
         **aws_env,
-        "DATABASE_URL": postgres_url,
+        "DATABASE_URL": lambda_database,
         "SMTP_HOST": smtp_server.host,
         "SMTP_PORT": str(smtp_server.port),
         "BILLFLOW_RENDER_QUEUE": f"lambda-{tag}-render",
@@ -156,7 +162,7 @@ async def status_of(postgres_url: str, invoice_id: str) -> str:
 
 async def test_worker_handlers_render_and_mail_a_batch_and_report_only_the_bad_record(
     lambda_env: dict[str, str],
-    postgres_url: str,
+    lambda_database: str,
     smtp_server: CapturingSmtpServer,
     monkeypatch: pytest.MonkeyPatch,
     capfd: pytest.CaptureFixture[str],
@@ -167,7 +173,7 @@ async def test_worker_handlers_render_and_mail_a_batch_and_report_only_the_bad_r
     sqs = boto3.client("sqs", endpoint_url=lambda_env["AWS_ENDPOINT_URL"], region_name="eu-west-1")
     render_url = sqs.get_queue_url(QueueName=lambda_env["BILLFLOW_RENDER_QUEUE"])["QueueUrl"]
     delivery_url = sqs.get_queue_url(QueueName=lambda_env["BILLFLOW_DELIVERY_QUEUE"])["QueueUrl"]
-    invoice = await pending_invoice(postgres_url)
+    invoice = await pending_invoice(lambda_database)
     render = {
         "type": "invoice.render.v1",
         "message_id": str(uuid.uuid4()),
@@ -187,7 +193,7 @@ async def test_worker_handlers_render_and_mail_a_batch_and_report_only_the_bad_r
         await asyncio.to_thread(pdf_runtime.close)
 
     assert rendered == {"batchItemFailures": [{"itemIdentifier": poison_id}]}
-    assert await status_of(postgres_url, invoice.id) == "rendered"
+    assert await status_of(lambda_database, invoice.id) == "rendered"
     [delivery] = records(sqs, delivery_url, expected=1)  # the outbox was drained before returning
     assert json.loads(delivery["body"])["invoice_id"] == invoice.id
     assert delivery["messageAttributes"]["correlation_id"]["stringValue"] == "lambda-corr"
@@ -199,7 +205,7 @@ async def test_worker_handlers_render_and_mail_a_batch_and_report_only_the_bad_r
         await asyncio.to_thread(emailer_runtime.close)
 
     assert sent == {"batchItemFailures": []}
-    assert await status_of(postgres_url, invoice.id) == "sent"
+    assert await status_of(lambda_database, invoice.id) == "sent"
     [mail] = smtp_server.to(invoice.counterparty.email)
     assert invoice.number in mail.message["Subject"]
     emf = [json.loads(line) for line in capfd.readouterr().out.splitlines() if '"_aws"' in line]
@@ -242,11 +248,11 @@ def http_event(
 
 
 async def test_the_api_handler_answers_api_gateway_events_and_runs_migrations(
-    lambda_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, postgres_url: str
+    lambda_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, lambda_database: str
 ) -> None:
     from billflow.api import lambda_handler as api_lambda
 
-    await seed_admin(postgres_url)
+    await seed_admin(lambda_database)
 
     runtime = fresh_runtime(api_lambda, monkeypatch)
     try:

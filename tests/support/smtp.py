@@ -7,7 +7,7 @@ import email.policy
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
@@ -21,6 +21,8 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    at: float = field(default_factory=time.monotonic)
+    """When the server accepted it (time.monotonic), for the benchmarks."""
 
 
 class _Handler:

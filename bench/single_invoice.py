@@ -1,0 +1,69 @@
+"""Single invoice latency on an idle system: POST /v1/invoices until the SMTP server accepted the
+email, one invoice at a time.
+
+    .venv/bin/python -m bench.single_invoice [--repetitions 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+import uuid
+
+from bench.harness import percentile, running_billflow, wait_for_emails
+
+
+async def main(repetitions: int) -> None:
+    async with running_billflow() as bench:
+        api = bench.api
+        department = (await api.post("/v1/departments", json={"name": "Latency"})).json()["id"]
+        project = (await api.post("/v1/projects", json={"name": "Latency"})).json()["id"]
+        latencies: list[float] = []
+        for i in range(repetitions + 3):  # the first three warm the pipeline up
+            email = f"single-{i}-{uuid.uuid4().hex[:6]}@example.com"
+            employee = (
+                await api.post(
+                    "/v1/employees",
+                    json={
+                        "full_name": f"Single {i}",
+                        "email": email,
+                        "department_id": department,
+                        "project_id": project,
+                        "hourly_rate": "100",
+                        "currency": "EUR",
+                    },
+                )
+            ).json()
+            await api.put(
+                f"/v1/employees/{employee['id']}/workdays",
+                json={"workdays": [{"date": "2031-06-02", "hours": "8"}]},
+            )
+            await asyncio.sleep(0.2)
+            started = time.monotonic()
+            response = await api.post(
+                "/v1/invoices",
+                json={
+                    "employee_id": employee["id"],
+                    "period_start": "2031-06-01",
+                    "period_end": "2031-06-30",
+                },
+            )
+            assert response.status_code == 202, response.text
+            await wait_for_emails(bench.smtp, {email}, within=60)
+            [mail] = bench.smtp.to(email)
+            if i >= 3:
+                latencies.append(mail.at - started)
+    print(f"single invoice, POST to email accepted, {repetitions} repetitions on an idle system")
+    print(
+        f"  p50 {percentile(latencies, 50):.3f} s   p99 {percentile(latencies, 99):.3f} s   "
+        f"min {min(latencies):.3f} s   max {max(latencies):.3f} s"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repetitions", type=int, default=50)
+    asyncio.run(main(parser.parse_args().repetitions))
