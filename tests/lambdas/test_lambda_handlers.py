@@ -60,7 +60,7 @@ def lambda_env(
         "BILLFLOW_DELIVERY_QUEUE": f"lambda-{tag}-delivery",
         "BILLFLOW_JWT_SECRET": "lambda-secret-lambda-secret-lambda-secret",
         "BILLFLOW_METRICS": "emf",
-        "AWS_EMF_ENVIRONMENT": "Local",
+        "AWS_LAMBDA_FUNCTION_NAME": "billflow-test",  # what Lambda sets: EMF goes to stdout
     }
     for name in (env["BILLFLOW_RENDER_QUEUE"], env["BILLFLOW_DELIVERY_QUEUE"]):
         sqs.create_queue(QueueName=name)
