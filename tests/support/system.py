@@ -5,6 +5,7 @@ Fault-injection tests stop, kill and restart single services through this class.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -39,6 +40,10 @@ class RunningSystem:
             env={**self.env, **self.per_service.get(key, {})},
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Its own process group: a crash (SIGKILL) takes every process of the service with
+            # it, as when a container or a Lambda sandbox dies (the HTTP server's worker process,
+            # the pdf-worker's Chromium).
+            start_new_session=True,
         )
 
     def start_all(self, timeout: float = 60) -> None:
@@ -63,14 +68,22 @@ class RunningSystem:
             time.sleep(0.2)
 
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        """SIGTERM goes to the service's main process (what a container runtime does); SIGKILL
+        to its whole process group. Whatever is left of the group afterwards is killed."""
         process = self.processes.pop(name)
-        process.send_signal(sig)
+        if sig == signal.SIGKILL:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.send_signal(sig)
         try:
             return process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             raise
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
 
     def stop_all(self) -> None:
         for name in list(self.processes):

@@ -30,6 +30,7 @@ from billflow.domain.usecases.users import Users
 from billflow.domain.usecases.workdays import Workdays
 from billflow.platform.aws.clients import s3_client, sqs_client
 from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.logging import configure_logging
 from billflow.platform.metrics import Metrics
 from billflow.platform.outbox_relay import OutboxRelay
 from billflow.platform.postgres.idempotency import PostgresIdempotencyStore
@@ -168,6 +169,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
 
 
 def app_from_env() -> Litestar:
-    """The app as configured by the environment (uvicorn's factory, and the Lambda adapter's)."""
+    """The app as configured by the environment (the HTTP server's factory)."""
     settings = Settings.from_env(os.environ)
+    configure_logging("api", settings.log.level)
     return create_app(lambda: build(settings), max_body_bytes=settings.api.max_body_bytes)
