@@ -17,6 +17,7 @@ from billflow.api.app import create_app
 from billflow.api.cognito import CognitoTokenVerifier, IssuerRoutingTokenVerifier
 from billflow.api.security import ISSUER, Argon2PasswordHasher, JwtTokenService
 from billflow.api.services import Services
+from billflow.api.web import WebConfig
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.model import Issuer
 from billflow.domain.ports import TokenVerifier
@@ -47,6 +48,7 @@ from billflow.platform.settings import (
     QueueSettings,
     SettingsError,
     StorageSettings,
+    WebSettings,
     load,
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
@@ -167,4 +169,15 @@ async def build(settings: Settings, *, relay: bool = True) -> AsyncIterator[Serv
 def app_from_env() -> Litestar:
     """The app as configured by the environment (uvicorn's factory, and the Lambda adapter's)."""
     settings = Settings.from_env(os.environ)
-    return create_app(lambda: build(settings), max_body_bytes=settings.api.max_body_bytes)
+    return create_app(
+        lambda: build(settings),
+        max_body_bytes=settings.api.max_body_bytes,
+        web=web_config(settings.auth, load(WebSettings, os.environ)),
+    )
+
+
+def web_config(auth: AuthSettings, web: WebSettings) -> WebConfig:
+    """The pages' CSRF secret comes from the JWT secret, so every API process shares it."""
+    secret = auth.jwt_secret or secrets.token_urlsafe(48)  # build() warns when it is unset
+    csrf_secret = hashlib.sha256(b"billflow web csrf\0" + secret.encode()).hexdigest()
+    return WebConfig(csrf_secret=csrf_secret, secure_cookies=web.secure_cookies, locale=web.locale)
