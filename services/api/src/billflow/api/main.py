@@ -66,6 +66,7 @@ class Settings:
     queues: QueueSettings
     storage: StorageSettings
     log: LogSettings
+    web: WebSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -78,6 +79,7 @@ class Settings:
             queues=load(QueueSettings, environ),
             storage=load(StorageSettings, environ),
             log=load(LogSettings, environ),
+            web=load(WebSettings, environ),
         )
 
 
@@ -172,7 +174,7 @@ def app_from_env() -> Litestar:
     return create_app(
         lambda: build(settings),
         max_body_bytes=settings.api.max_body_bytes,
-        web=web_config(settings.auth, load(WebSettings, os.environ)),
+        web=web_config(settings.auth, settings.web),
     )
 
 

@@ -80,8 +80,15 @@ class Form:
     def reject(self, error: InvalidInput, default_field: str) -> None:
         """Put a use case's InvalidInput beside its field (or the form's first, when it names none)."""
         name = error.field if error.field in self.values else default_field
-        self.errors[name] = error.detail[:1].upper() + error.detail[1:] + "."
+        self.errors[name] = sentence(error.detail)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def sentence(detail: str) -> str:
+    """A domain message as a sentence for people: ``period_end is before period_start`` ->
+    ``Period end is before period start.``"""
+    text = detail.replace("_", " ")
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

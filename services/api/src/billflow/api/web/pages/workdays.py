@@ -14,7 +14,7 @@ from litestar.response import Template
 
 from billflow.api.routes.common import known_id
 from billflow.api.services import Services
-from billflow.api.web.forms import Form
+from billflow.api.web.forms import Form, sentence
 from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.domain import access
 from billflow.domain.errors import Forbidden, InvalidInput, NotFound
@@ -161,7 +161,7 @@ async def record(employee_id: str, request: Request[User, Any, Any], services: S
         except InvalidInput as e:
             cell = _CELL.match(e.field or "")
             name = f"hours-{entered[int(cell.group(1))].date}" if cell else "month"
-            form.errors[name] = e.detail[:1].upper() + e.detail[1:] + "."
+            form.errors[name] = sentence(e.detail)
     if not form.ok:
         return await _page(services, user, employee, first, form)
     return see_other(f"/app/employees/{employee.id}/workdays?month={first:%Y-%m}&saved={len(entered)}")
