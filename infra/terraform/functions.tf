@@ -36,6 +36,7 @@ locals {
       BILLFLOW_COMPANY_ADDRESS     = var.company.address
       BILLFLOW_COMPANY_TAX_ID      = var.company.tax_id
       BILLFLOW_PAYMENT_TERMS_DAYS  = tostring(var.company.payment_terms_days)
+      BILLFLOW_WEB_SECURE_COOKIES  = "true" # API Gateway serves the pages over HTTPS only
     }
     pdf_worker = {
       DATABASE_URL                 = local.database_url

@@ -119,13 +119,20 @@ class FakeInvoices(_Repo):
         return None
 
     async def list(
-        self, *, employee_id: str | None, status: InvoiceStatus | None, limit: int, cursor: str | None
+        self,
+        *,
+        employee_id: str | None,
+        status: InvoiceStatus | None,
+        limit: int,
+        cursor: str | None,
+        period: tuple[date, date] | None = None,
     ) -> Page[Invoice]:
         items = [
             i
             for i in sorted(self.s.invoices.values(), key=lambda i: i.number, reverse=True)
             if (employee_id is None or i.employee_id == employee_id)
             and (status is None or i.status == status)
+            and (period is None or (i.period_end >= period[0] and i.period_start <= period[1]))
         ]
         return Page(items=items[:limit], next_cursor=None)
 

@@ -172,6 +172,28 @@ async def test_listing_pages_through_every_invoice_once_newest_number_first(pool
     assert seen == sorted((i.number for i in invoices), reverse=True)
 
 
+async def test_listing_by_period_keeps_the_invoices_whose_period_overlaps_it(pool: asyncpg.Pool) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    employee = await make_employee(uow)
+    september = make_invoice(employee, number(), date(2026, 9, 1), date(2026, 9, 30))
+    october = make_invoice(employee, number(), date(2026, 10, 1), date(2026, 10, 31))
+    async with uow() as u:
+        await u.invoices.add(september)
+        await u.invoices.add(october)
+        await u.commit()
+
+    async def listed(start: date, end: date) -> set[str]:
+        async with uow() as u:
+            page = await u.invoices.list(
+                employee_id=employee.id, status=None, limit=10, cursor=None, period=(start, end)
+            )
+        return {i.id for i in page.items}
+
+    assert await listed(date(2026, 10, 1), date(2026, 10, 31)) == {october.id}
+    assert await listed(date(2026, 9, 30), date(2026, 10, 1)) == {october.id, september.id}
+    assert await listed(date(2026, 11, 1), date(2026, 11, 30)) == set()
+
+
 async def test_workdays_upsert_by_date(pool: asyncpg.Pool) -> None:
     uow = AsyncpgUnitOfWorkFactory(pool)
     employee = await make_employee(uow)

@@ -22,6 +22,8 @@ from billflow.api.routes.organisation import DepartmentController, EmployeeContr
 from billflow.api.routes.system import health, metrics, token
 from billflow.api.routes.users import MeController, UserController
 from billflow.api.services import Services
+from billflow.api.web import PUBLIC_PATHS as WEB_PATHS
+from billflow.api.web import WebConfig, route_handlers, template_config
 
 PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/v1/auth/token$", "^/docs"]
 
@@ -36,8 +38,10 @@ def create_app(
     *,
     max_body_bytes: int = 1_048_576,
     debug: bool = False,
+    web: WebConfig | None = None,
 ) -> Litestar:
-    """An app whose use cases come from ``services_factory``, opened for the app's lifetime."""
+    """An app whose use cases come from ``services_factory``, opened for the app's lifetime; with
+    ``web``, also the pages under /app (billflow.api.web)."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -57,11 +61,14 @@ def create_app(
             BillingRunController,
             UserController,
             MeController,
+            *(route_handlers(web) if web else []),
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         middleware=[
-            DefineMiddleware(BearerAuthenticationMiddleware, exclude=PUBLIC_PATHS),
+            DefineMiddleware(
+                BearerAuthenticationMiddleware, exclude=[*PUBLIC_PATHS, *(WEB_PATHS if web else [])]
+            ),
             DefineMiddleware(IdempotencyMiddleware, max_body_bytes=max_body_bytes),  # after auth: per user
         ],
         exception_handlers=problems.HANDLERS,
@@ -79,6 +86,7 @@ def create_app(
             ),
             security=[{"bearer": []}],
         ),
+        template_config=template_config(web) if web else None,
         logging_config=None,  # the process's JSON logging stays in charge
         debug=debug,
     )

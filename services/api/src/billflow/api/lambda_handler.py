@@ -22,7 +22,7 @@ from litestar import Litestar
 from mangum import Mangum
 
 from billflow.api.app import create_app
-from billflow.api.main import Settings, build
+from billflow.api.main import Settings, build, web_config
 from billflow.api.services import Services
 from billflow.platform.aws.lambda_runtime import LambdaRuntime
 from billflow.platform.logging import configure_logging
@@ -45,7 +45,9 @@ async def _open() -> AsyncIterator[_Container]:
     configure_logging("api", settings.log.level)
     _container.settings = settings
     _container.app = create_app(
-        lambda: build(settings, relay_in_background=False), max_body_bytes=settings.api.max_body_bytes
+        lambda: build(settings, relay_in_background=False),
+        max_body_bytes=settings.api.max_body_bytes,
+        web=web_config(settings.auth, settings.web),
     )
     _container.adapter = Mangum(_container.app, lifespan="off")  # type: ignore[arg-type]  # ASGI typing differs
     async with _container.app.lifespan():

@@ -17,6 +17,7 @@ from billflow.api.app import create_app
 from billflow.api.cognito import CognitoTokenVerifier, IssuerRoutingTokenVerifier
 from billflow.api.security import ISSUER, Argon2PasswordHasher, JwtTokenService
 from billflow.api.services import Services
+from billflow.api.web import WebConfig
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.model import Issuer
 from billflow.domain.ports import TokenVerifier
@@ -48,6 +49,7 @@ from billflow.platform.settings import (
     QueueSettings,
     SettingsError,
     StorageSettings,
+    WebSettings,
     load,
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
@@ -65,6 +67,7 @@ class Settings:
     queues: QueueSettings
     storage: StorageSettings
     log: LogSettings
+    web: WebSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -77,6 +80,7 @@ class Settings:
             queues=load(QueueSettings, environ),
             storage=load(StorageSettings, environ),
             log=load(LogSettings, environ),
+            web=load(WebSettings, environ),
         )
 
 
@@ -172,4 +176,15 @@ def app_from_env() -> Litestar:
     """The app as configured by the environment (the HTTP server's factory)."""
     settings = Settings.from_env(os.environ)
     configure_logging("api", settings.log.level)
-    return create_app(lambda: build(settings), max_body_bytes=settings.api.max_body_bytes)
+    return create_app(
+        lambda: build(settings),
+        max_body_bytes=settings.api.max_body_bytes,
+        web=web_config(settings.auth, settings.web),
+    )
+
+
+def web_config(auth: AuthSettings, web: WebSettings) -> WebConfig:
+    """The pages' CSRF secret comes from the JWT secret, so every API process shares it."""
+    secret = auth.jwt_secret or secrets.token_urlsafe(48)  # build() warns when it is unset
+    csrf_secret = hashlib.sha256(b"billflow web csrf\0" + secret.encode()).hexdigest()
+    return WebConfig(csrf_secret=csrf_secret, secure_cookies=web.secure_cookies, locale=web.locale)

@@ -99,7 +99,10 @@ class InvoiceRepository(Protocol):
         status: InvoiceStatus | None,
         limit: int,
         cursor: str | None,
-    ) -> Page[Invoice]: ...
+        period: tuple[date, date] | None = None,
+    ) -> Page[Invoice]:
+        """Newest number first; ``period`` keeps the invoices whose period overlaps it."""
+        ...
 
     async def reopen(self, invoice_id: str) -> bool:
         """``failed -> pending`` for an explicit retry, clearing the reason. False when not failed."""

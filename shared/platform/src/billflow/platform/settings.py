@@ -95,6 +95,15 @@ class ApiSettings(msgspec.Struct, frozen=True):
     """Invoice and billing-run requests a user may make a minute (0: no limit)."""
 
 
+class WebSettings(msgspec.Struct, frozen=True):
+    """The API's web pages under /app."""
+
+    secure_cookies: bool = msgspec.field(default=False, name="BILLFLOW_WEB_SECURE_COOKIES")
+    """Mark the session and CSRF cookies ``Secure``: set it wherever the pages are served over HTTPS."""
+    locale: str = msgspec.field(default="en", name="BILLFLOW_WEB_LOCALE")
+    """How the pages write numbers, money and dates (a locale name such as ``en_GB`` or ``de_BE``)."""
+
+
 class AuthSettings(msgspec.Struct, frozen=True):
     admin_email: str | None = msgspec.field(default=None, name="BILLFLOW_ADMIN_EMAIL")
     admin_password: str | None = msgspec.field(default=None, name="BILLFLOW_ADMIN_PASSWORD")

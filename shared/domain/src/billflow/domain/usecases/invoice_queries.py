@@ -11,7 +11,7 @@ Business rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from billflow.domain import access
 from billflow.domain.access import Action
@@ -57,7 +57,10 @@ class InvoiceQueries:
         status: InvoiceStatus | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        period: tuple[date, date] | None = None,
     ) -> Page[Invoice]:
+        """A page of the invoices ``actor`` may see, newest first; ``period`` keeps those whose
+        period overlaps it."""
         scope = access.employee_scope(actor)
         if scope is not None:
             if employee_id not in (None, scope):
@@ -65,7 +68,11 @@ class InvoiceQueries:
             employee_id = scope
         async with self._uow() as uow:
             return await uow.invoices.list(
-                employee_id=employee_id, status=status, limit=min(limit, MAX_PAGE), cursor=cursor
+                employee_id=employee_id,
+                status=status,
+                limit=min(limit, MAX_PAGE),
+                cursor=cursor,
+                period=period,
             )
 
     async def download_link(self, invoice_id: str, *, actor: User) -> DownloadLink:

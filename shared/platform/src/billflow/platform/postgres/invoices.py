@@ -150,17 +150,22 @@ class AsyncpgInvoiceRepository:
         status: InvoiceStatus | None,
         limit: int,
         cursor: str | None,
+        period: tuple[date, date] | None = None,
     ) -> Page[Invoice]:
         rows = await self._conn.fetch(
             f"SELECT {_COLUMNS} FROM invoices"
             " WHERE ($1::uuid IS NULL OR employee_id = $1)"
             " AND ($2::text IS NULL OR status = $2)"
             " AND ($3::text IS NULL OR number < $3)"
+            " AND ($5::date IS NULL OR period_end >= $5)"
+            " AND ($6::date IS NULL OR period_start <= $6)"
             " ORDER BY number DESC LIMIT $4",
             employee_id,
             status.value if status else None,
             decode_cursor(cursor) if cursor else None,
             limit + 1,
+            period[0] if period else None,
+            period[1] if period else None,
         )
         items = await self._with_lines(rows[:limit])
         next_cursor = encode_cursor(items[-1].number) if len(rows) > limit else None

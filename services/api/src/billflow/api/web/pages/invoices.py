@@ -1,0 +1,171 @@
+"""Invoices: the filtered list, one invoice with its live status, issuing one, retrying, the PDF."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from billflow.api.auth import can_write_billing
+from billflow.api.routes.common import correlation_id, known_id
+from billflow.api.services import Services
+from billflow.api.web.forms import Form
+from billflow.api.web.pages.common import actor, page, read_form, see_other
+from billflow.domain import access
+from billflow.domain.access import Action
+from billflow.domain.errors import InvalidInput, InvoiceOverlap
+from billflow.domain.model import Employee, InvoiceStatus, User
+from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand
+from billflow.domain.usecases.retry_invoice import RetryInvoiceCommand
+
+PAGE_SIZE = 20
+SETTLED = {InvoiceStatus.SENT, InvoiceStatus.FAILED}
+
+
+async def _employees(services: Services, user: User) -> list[Employee]:
+    if not access.may(user, Action.READ_BILLING):
+        return []
+    return list(await services.organisation.employees())
+
+
+@get("/invoices")
+async def invoices(
+    request: Request[User, Any, Any],
+    services: Services,
+    employee_id: str | None = None,
+    status: str | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    cursor: str | None = None,
+) -> Template:
+    user = actor(request)
+    form = Form(
+        values={
+            "employee_id": employee_id or "",
+            "status": status or "",
+            "period_from": period_from or "",
+            "period_to": period_to or "",
+        }
+    )
+    start = form.day("period_from") if period_from else date.min
+    end = form.day("period_to") if period_to else date.max
+    if start and end and start > end:
+        form.errors["period_to"] = "The end comes before the start."
+    wanted_status = InvoiceStatus(status) if status in set(InvoiceStatus) else None
+    employee = form.reference("employee_id", "an employee") if employee_id else None
+    items, next_cursor = [], None
+    if form.ok:
+        period = (start, end) if (period_from or period_to) and start and end else None
+        found = await services.invoices.list(
+            actor=user,
+            employee_id=employee,
+            status=wanted_status,
+            limit=PAGE_SIZE,
+            cursor=cursor[:200] if cursor else None,
+            period=period,
+        )
+        items, next_cursor = list(found.items), found.next_cursor
+    query = urlencode({k: v for k, v in form.values.items() if v})
+    return page(
+        "invoices/list.html",
+        status=200 if form.ok else 422,
+        invoices=items,
+        next_url=f"/app/invoices?{query}&{urlencode({'cursor': next_cursor})}" if next_cursor else None,
+        first_url=f"/app/invoices?{query}" if cursor else None,
+        form=form,
+        employees=await _employees(services, user),
+        statuses=list(InvoiceStatus),
+        filtered=any(form.values.values()),
+    )
+
+
+def _last_month() -> tuple[date, date]:
+    end = date.today().replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+async def _new_form(
+    services: Services, user: User, form: Form, status: int = 200, overlap: InvoiceOverlap | None = None
+) -> Template:
+    employees = await _employees(services, user)
+    return page("invoices/new.html", status=status, form=form, employees=employees, overlap=overlap)
+
+
+@get("/invoices/new", guards=[can_write_billing])
+async def new_invoice(
+    request: Request[User, Any, Any], services: Services, employee_id: str | None = None
+) -> Template:
+    start, end = _last_month()
+    form = Form(values={"employee_id": employee_id or "", "period_start": str(start), "period_end": str(end)})
+    return await _new_form(services, actor(request), form)
+
+
+@post("/invoices", guards=[can_write_billing])
+async def issue(request: Request[User, Any, Any], services: Services) -> Response[Any]:
+    user = actor(request)
+    form = await read_form(request)
+    employee_id = form.reference("employee_id", "an employee")
+    start, end = form.day("period_start"), form.day("period_end")
+    overlap = None
+    if form.ok and start and end:
+        await services.invoice_quota.charge(user)
+        try:
+            invoice = await services.invoicing.issue(
+                IssueInvoiceCommand(employee_id, start, end, correlation_id(request))
+            )
+        except InvoiceOverlap as e:
+            overlap = e
+            form.errors["period_start"] = f"Invoice {e.existing_number} already covers part of this period."
+        except InvalidInput as e:
+            form.reject(e, "period_start")
+        else:
+            await services.metrics.invoice("issued")
+            return see_other(f"/app/invoices/{invoice.id}")
+    return await _new_form(services, user, form, 422, overlap=overlap)
+
+
+@get("/invoices/{invoice_id:str}")
+async def invoice(invoice_id: str, request: Request[User, Any, Any], services: Services) -> Template:
+    user = actor(request)
+    found = await services.invoices.get(known_id(invoice_id, "invoice"), actor=user)
+    return page(
+        "invoices/detail.html",
+        invoice=found,
+        settled=found.status in SETTLED,
+        may_retry=access.may(user, Action.WRITE_BILLING),
+    )
+
+
+@get("/invoices/{invoice_id:str}/status")
+async def invoice_status(invoice_id: str, request: Request[User, Any, Any], services: Services) -> Template:
+    """The status panel alone, polled by the detail page until the invoice is sent or failed."""
+    user = actor(request)
+    found = await services.invoices.get(known_id(invoice_id, "invoice"), actor=user)
+    return page(
+        "invoices/_status.html",
+        invoice=found,
+        settled=found.status in SETTLED,
+        may_retry=access.may(user, Action.WRITE_BILLING),
+    )
+
+
+@post("/invoices/{invoice_id:str}/retry", guards=[can_write_billing])
+async def retry(invoice_id: str, request: Request[User, Any, Any], services: Services) -> Response[Any]:
+    found = await services.retry.execute(
+        RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request))
+    )
+    await services.metrics.invoice("retried")
+    return see_other(f"/app/invoices/{found.id}")
+
+
+@get("/invoices/{invoice_id:str}/pdf")
+async def pdf(invoice_id: str, request: Request[User, Any, Any], services: Services) -> Redirect:
+    """To the short-lived pre-signed link (the access check comes first, inside the use case)."""
+    link = await services.invoices.download_link(known_id(invoice_id, "invoice"), actor=actor(request))
+    return Redirect(link.url)
+
+
+HANDLERS = [invoices, new_invoice, issue, invoice, invoice_status, retry, pdf]

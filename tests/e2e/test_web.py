@@ -1,0 +1,345 @@
+"""The web pages in a real Chromium (Playwright), against the running system.
+
+Each test drives the pages as a person would: labels, buttons, the keyboard. Screenshots of the
+main pages land in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import shutil
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from pypdf import PdfReader
+
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.support.billing import create_company, create_employee, record_workdays, wait_for_status
+from tests.support.system import RunningSystem
+from tests.support.users import PASSWORD, create_user
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path("test-artifacts/screenshots")
+SETTLE_SECONDS = 30_000  # ms: rendering and emailing one invoice takes a second or two
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("no system Chromium")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=executable, headless=True, args=["--disable-gpu", "--disable-dev-shm-usage"]
+        )
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def context(browser: Browser, system: RunningSystem) -> AsyncIterator[BrowserContext]:
+    created = await browser.new_context(
+        base_url=system.api_url, accept_downloads=True, viewport={"width": 1280, "height": 900}
+    )
+    created.set_default_timeout(10_000)
+    yield created
+    await created.close()
+
+
+@pytest.fixture
+async def page(context: BrowserContext) -> Page:
+    return await context.new_page()
+
+
+def screenshot_path(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
+
+
+async def shot(page: Page, name: str) -> None:
+    await page.screenshot(path=screenshot_path(name), full_page=True)
+
+
+async def log_in(page: Page, email: str, password: str) -> None:
+    await page.goto("/app/login")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
+async def test_an_accountant_enters_a_week_in_the_grid_bills_it_and_downloads_the_sent_pdf(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    accountant = await create_user(api, "accountant")
+    year = random.randint(3000, 3999)  # a period no other test bills
+    await page.goto("/app/invoices")
+    await expect(page).to_have_url(re.compile(r"/app/login\?next=/app/invoices"))
+    await shot(page, "01-login")
+    await log_in(page, accountant.email, PASSWORD)
+    await expect(page).to_have_url(re.compile(r"/app/invoices$"))
+
+    # The company: a department and a project with 21 % tax.
+    suffix = uuid.uuid4().hex[:6]
+    await page.get_by_role("link", name="Company").click()
+    await page.get_by_label("New department").fill(f"Engineering {suffix}")
+    await page.get_by_role("button", name="Add department").click()
+    await page.get_by_label("New project").fill(f"Apollo {suffix}")
+    await page.get_by_label("Tax rate (%)").fill("21")
+    await page.get_by_role("button", name="Add project").click()
+    await expect(page.get_by_role("cell", name=f"Apollo {suffix}")).to_be_visible()
+    await shot(page, "02-company")
+
+    # An employee.
+    await page.get_by_role("link", name="Employees").click()
+    await page.get_by_role("link", name="New employee").click()
+    email = f"grace-{suffix}@example.com"
+    await page.get_by_label("Full name").fill("Grace Hopper")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Department").select_option(label=f"Engineering {suffix}")
+    await page.get_by_label("Project").select_option(label=f"Apollo {suffix}")
+    await page.get_by_label("Hourly rate").fill("85.50")
+    await page.get_by_label("Currency").fill("EUR")
+    await shot(page, "03-new-employee")
+    await page.get_by_role("button", name="Create employee").click()
+    await expect(page.get_by_role("heading", name="Workdays of Grace Hopper")).to_be_visible()
+    employee_id = page.url.split("/employees/")[1].split("/")[0]
+
+    # A week in the grid, typed the way people do: a value, Tab, the next value.
+    await page.goto(f"/app/employees/{employee_id}/workdays?month={year}-06")
+    monday = next(d for d in range(1, 8) if time.strptime(f"{year}-06-{d:02d}", "%Y-%m-%d").tm_wday == 0)
+    first = page.locator(f"#h-{year}-06-{monday:02d}")
+    await first.focus()
+    for hours in ["8", "7.5", "8", "6.25", "8"]:
+        await page.keyboard.type(hours)
+        await page.keyboard.press("Tab")
+    row = page.locator("#workday-grid tbody tr").filter(has=first)
+    await expect(row.locator("[data-week-total]")).to_have_text("37.75")  # live, before saving
+    await page.get_by_role("button", name="Save workdays").click()
+    await expect(page.get_by_role("status")).to_have_text("Saved 5 workdays.")
+    await expect(row.locator("[data-week-total]")).to_have_text("37.75")
+    await expect(page.locator("#month-total")).to_have_text("37.75")
+    await shot(page, "04-workday-grid")
+
+    # Bill the month and watch the status change without reloading.
+    await page.get_by_role("link", name="Bill this employee").click()
+    await page.get_by_label("First day").fill(f"{year}-06-01")
+    await page.get_by_label("Last day").fill(f"{year}-06-30")
+    await page.get_by_role("button", name="Issue the invoice").click()
+    await expect(page.get_by_role("heading", name=re.compile(r"^Invoice INV-"))).to_be_visible()
+    number = (await page.get_by_role("heading", level=1).inner_text()).removeprefix("Invoice ")
+    await expect(page.locator("#invoice-total")).to_have_text("€3,905.43")
+    await expect(page.locator("#invoice-status .badge")).to_have_text("sent", timeout=SETTLE_SECONDS)
+    await shot(page, "05-invoice-sent")
+
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="Download PDF").click()
+    download = await downloading.value
+    assert download.suggested_filename == f"{number}.pdf"
+    text = pdf_text(await download.path())
+    assert number in text
+    assert "Grace Hopper" in text
+    assert "3,905.43" in text
+
+    # The list, filtered to this employee and period.
+    await page.goto(
+        f"/app/invoices?employee_id={employee_id}&period_from={year}-06-01&period_to={year}-06-30"
+    )
+    await expect(page.get_by_role("link", name=number)).to_be_visible()
+    await expect(page.locator("tbody tr")).to_have_count(1)
+    await shot(page, "06-invoices")
+    await page.goto(f"/app/invoices?employee_id={employee_id}&period_from={year}-07-01")
+    await expect(page.get_by_text("No invoice matches these filters.")).to_be_visible()
+
+
+async def test_a_billing_run_shows_its_counts_per_status_live_until_every_invoice_is_sent(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    year = random.randint(3000, 3999)
+    company = await create_company(api, tax_rate="0")
+    for i in range(3):
+        employee = await create_employee(api, company, name=f"Runner {i}", rate="40")
+        await record_workdays(api, employee["id"], [{"date": f"{year}-07-0{i + 1}", "hours": "8"}])
+    await log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+    await page.get_by_role("link", name="Billing", exact=True).click()
+    await page.get_by_label("First day").fill(f"{year}-07-01")
+    await page.get_by_label("Last day").fill(f"{year}-07-31")
+    await page.get_by_role("button", name="Start the run").click()
+
+    await expect(page.locator("[data-status=sent]")).to_have_text("3", timeout=SETTLE_SECONDS)
+    await expect(page.get_by_text("Done: all 3 invoices are settled.")).to_be_visible()
+    await expect(page.locator("[data-status=pending]")).to_have_text("0")
+    await expect(page.locator("tbody tr")).to_have_count(3)
+    await shot(page, "07-billing-run")
+
+
+async def test_an_employee_sees_their_own_invoices_and_cannot_open_another_by_editing_the_url(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    company = await create_company(api)
+    mine = await create_employee(api, company, name="Mary Jackson")
+    theirs = await create_employee(api, company, name="Katherine Johnson")
+    year = random.randint(3000, 3999)
+    invoices = {}
+    for employee in (mine, theirs):
+        await record_workdays(api, employee["id"], [{"date": f"{year}-08-03", "hours": "8"}])
+        issued = await api.post(
+            "/v1/invoices",
+            json={
+                "employee_id": employee["id"],
+                "period_start": f"{year}-08-01",
+                "period_end": f"{year}-08-31",
+            },
+        )
+        assert issued.status_code == 202, issued.text
+        invoices[employee["id"]] = issued.json()
+    await wait_for_status(api, [i["id"] for i in invoices.values()], "sent")
+    me = await create_user(api, "employee", mine["id"])
+    own, other = invoices[mine["id"]], invoices[theirs["id"]]
+
+    await log_in(page, me.email, PASSWORD)
+    nav = page.get_by_role("navigation", name="Sections")
+    assert await nav.get_by_role("link").all_inner_texts() == ["Invoices", "My workdays"]
+    await expect(page.get_by_role("link", name=own["number"])).to_be_visible()
+    await expect(page.get_by_role("link", name=other["number"])).to_have_count(0)
+    await shot(page, "08-employee-invoices")
+
+    await page.goto(f"/app/invoices/{own['id']}")
+    await expect(page.locator("#invoice-status .badge")).to_have_text("sent")
+    await expect(page.get_by_role("button", name=re.compile("Retry"))).to_have_count(0)
+
+    for url in (f"/app/invoices/{other['id']}", f"/app/invoices/{other['id']}/pdf"):
+        response = await page.goto(url)
+        assert response is not None
+        assert response.status == 404
+        await expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+        await expect(page.get_by_text(other["number"])).to_have_count(0)
+    response = await page.goto(f"/app/employees/{theirs['id']}/workdays")
+    assert response is not None
+    assert response.status == 404
+    response = await page.goto("/app/employees")
+    assert response is not None
+    assert response.status == 403
+    await expect(page.get_by_text("Your role may not open this page")).to_be_visible()
+
+
+async def test_a_form_with_bad_input_shows_each_message_beside_its_field_and_keeps_what_was_typed(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    company = await create_company(api)
+    employee = await create_employee(api, company, name="Dorothy Vaughan")
+    await log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+    await page.goto("/app/employees/new")
+    await page.get_by_label("Full name").fill("Alan Turing")
+    await page.get_by_label("Email").fill("not-an-address")
+    await page.get_by_label("Hourly rate").fill("lots")
+    await page.get_by_label("Currency").fill("XYZ")
+    await page.get_by_role("button", name="Create employee").click()
+
+    rate = page.get_by_label("Hourly rate")
+    await expect(rate).to_have_attribute("aria-invalid", "true")
+    await expect(rate).to_have_value("lots")
+    await expect(page.locator("#e-hourly_rate")).to_have_text("Enter a number, like 85.50.")
+    await expect(page.locator("#e-email")).to_have_text("Enter an email address like name@example.com.")
+    await expect(page.locator("#e-department_id")).to_have_text("Choose a department.")
+    await expect(page.get_by_label("Full name")).to_have_value("Alan Turing")
+    await expect(page.get_by_label("Full name")).not_to_have_attribute("aria-invalid", "true")
+    await shot(page, "09-form-errors")
+
+    # The domain's own rule (hours at most 24) lands beside the cell it is about.
+    year = random.randint(3000, 3999)
+    await page.goto(f"/app/employees/{employee['id']}/workdays?month={year}-09")
+    await page.locator(f"#h-{year}-09-01").fill("25")
+    await page.locator(f"#h-{year}-09-02").fill("8")
+    await page.get_by_role("button", name="Save workdays").click()
+    cell = page.locator(f"#h-{year}-09-01")
+    await expect(cell).to_have_attribute("aria-invalid", "true")
+    await expect(page.locator(f"#e-{year}-09-01")).to_have_text("Hours must be more than 0 and at most 24.")
+    await expect(page.locator(f"#h-{year}-09-02")).to_have_value("8")
+
+    # Users: a short password is refused beside the password field.
+    await page.goto("/app/users")
+    await page.get_by_label("Email").fill(f"new-{uuid.uuid4().hex[:6]}@example.com")
+    await page.get_by_label("Password").fill("short")
+    await page.get_by_label("Role", exact=True).select_option("viewer")
+    await page.get_by_role("button", name="Create user").click()
+    await expect(page.locator("#e-password")).to_have_text("Password has at least 8 characters.")
+    await shot(page, "10-users")
+
+
+async def test_an_ended_session_goes_back_to_the_login_page_and_then_where_it_was(
+    page: Page, context: BrowserContext, system: RunningSystem
+) -> None:
+    expired = jwt.encode(
+        {"sub": str(uuid.uuid4()), "role": "admin", "iss": "billflow", "iat": 1, "exp": 2},
+        system.env["BILLFLOW_JWT_SECRET"],
+        algorithm="HS256",
+    )
+    await context.add_cookies(
+        [{"name": "billflow_session", "value": expired, "url": f"{system.api_url}/app/"}]
+    )
+    await page.goto("/app/employees")
+    await expect(page).to_have_url(re.compile(r"/app/login\?next=/app/employees&ended=1"))
+    await expect(page.get_by_role("status")).to_have_text("Your session has ended. Please log in again.")
+    await page.get_by_label("Email").fill(ADMIN_EMAIL)
+    await page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page).to_have_url(re.compile(r"/app/employees$"))
+
+    await page.get_by_role("button", name="Log out").click()
+    await expect(page).to_have_url(re.compile(r"/app/login$"))
+    await page.goto("/app/invoices")
+    await expect(page).to_have_url(re.compile(r"/app/login"))
+
+
+async def test_the_session_cookie_is_http_only_and_opens_no_door_to_the_rest_api(
+    page: Page, context: BrowserContext, system: RunningSystem
+) -> None:
+    await log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    cookies = {c["name"]: c for c in await context.cookies()}
+    session = cookies["billflow_session"]
+    assert session["httpOnly"] is True
+    assert session["sameSite"] == "Lax"
+    assert session["path"] == "/app"
+    assert cookies["billflow_csrf"]["httpOnly"] is True
+
+    jar = {"billflow_session": session["value"], "billflow_csrf": cookies["billflow_csrf"]["value"]}
+    async with httpx.AsyncClient(base_url=system.api_url, cookies=jar) as client:
+        assert (await client.get("/v1/invoices")).status_code == 401
+        assert (await client.get("/v1/me")).status_code == 401
+        # A form posted without the page's CSRF token (as another site would) is refused.
+        forged = await client.post("/app/company/departments", data={"name": "Forged"})
+        assert forged.status_code == 403
+        assert "This form has expired" in forged.text
+        assert "Traceback" not in forged.text
+
+
+async def test_the_pages_fit_a_phone_screen(browser: Browser, system: RunningSystem) -> None:
+    phone = await browser.new_context(
+        base_url=system.api_url, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    try:
+        page = await phone.new_page()
+        await log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+        for path, name in (("/app/invoices", "11-phone-invoices"), ("/app/runs/new", "12-phone-billing")):
+            await page.goto(path)
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} scrolls sideways ({width}px)"
+            await shot(page, name)
+    finally:
+        await phone.close()
