@@ -1,1 +1,1 @@
-"""The REST API: one ASGI app, served by granian locally and by Lambda behind API Gateway in AWS."""
+"""The REST API: one ASGI app, served by uvicorn locally and by Lambda behind API Gateway in AWS."""

@@ -12,9 +12,7 @@ import os
 import sys
 from contextlib import AsyncExitStack
 
-from granian import Granian
-from granian.constants import Interfaces
-from granian.log import LogLevels
+import uvicorn
 
 from billflow.api.main import Settings
 from billflow.platform.aws.clients import sqs_client
@@ -36,18 +34,15 @@ def main(argv: list[str]) -> int:
     configure_logging("api", settings.log.level)
     match argv:
         case []:
-            # granian: a Rust HTTP server, several times uvicorn's throughput for the same app
-            # (docs/benchmarks.md). Its worker process builds the app (and our logging) itself.
-            Granian(
+            uvicorn.run(
                 "billflow.api.main:app_from_env",
                 factory=True,
-                interface=Interfaces.ASGI,
-                address=settings.api.host,
+                host=settings.api.host,
                 port=settings.api.port,
-                workers=1,
-                log_level=LogLevels.warning,
-                log_access=False,
-            ).serve()
+                log_config=None,  # ours: JSON lines (configured again by the factory)
+                access_log=False,
+                proxy_headers=False,
+            )
         case ["migrate"]:
             applied = apply_migrations(settings.postgres.database_url)
             print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
