@@ -305,7 +305,9 @@ class MemoryDocuments:
     async def get(self, key: str) -> bytes:
         return self.objects[key]
 
-    async def download_url(self, key: str, filename: str, expires_in_seconds: int) -> str:
+    async def download_url(
+        self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
+    ) -> str:
         return f"memory://{key}?filename={filename}&expires={expires_in_seconds}"
 
 
