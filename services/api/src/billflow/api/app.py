@@ -17,6 +17,7 @@ from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.common import adopt_correlation_id, echo_correlation_id
+from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT, ExpenseController, StatementController
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.system import health, metrics, token
@@ -57,12 +58,18 @@ def create_app(
             BillingRunController,
             UserController,
             MeController,
+            ExpenseController,
+            StatementController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         middleware=[
             DefineMiddleware(BearerAuthenticationMiddleware, exclude=PUBLIC_PATHS),
-            DefineMiddleware(IdempotencyMiddleware, max_body_bytes=max_body_bytes),  # after auth: per user
+            DefineMiddleware(  # after auth: per user
+                IdempotencyMiddleware,
+                max_body_bytes=max_body_bytes,
+                larger_bodies={"/v1/expenses": max(max_body_bytes, UPLOAD_BODY_LIMIT)},
+            ),
         ],
         exception_handlers=problems.HANDLERS,
         before_request=adopt_correlation_id,
