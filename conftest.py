@@ -92,6 +92,8 @@ def aws_env(work_dir: Path) -> Iterator[dict[str, str]]:
         "BILLFLOW_BUCKET": f"billflow-test-{session}",
         "BILLFLOW_RENDER_QUEUE": f"billflow-test-{session}-render",
         "BILLFLOW_DELIVERY_QUEUE": f"billflow-test-{session}-delivery",
+        "BILLFLOW_EXPENSE_QUEUE": f"billflow-test-{session}-expenses",
+        "BILLFLOW_STATEMENTS_QUEUE": f"billflow-test-{session}-statements",
         "BILLFLOW_MAX_RECEIVES": "3",
     }
     process = None
