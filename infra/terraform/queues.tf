@@ -20,8 +20,8 @@ module "delivery_queue" {
   alarm_actions                = [aws_sns_topic.alarms.arn]
 }
 
-# Monthly statement requests from the schedule (schedule.tf). The emailer will consume it once
-# the statement feature exists; until then requests wait here (and the age alarm says so).
+# Monthly statement requests from the schedule (schedule.tf), consumed by the emailer
+# (BILLFLOW_STATEMENTS_QUEUE). Wiring its event source mapping is still to do (docs/decisions/0030).
 module "statements_queue" {
   source = "./modules/queue"
 

@@ -1,6 +1,6 @@
 # The monthly statement: EventBridge Scheduler sends one request to the statements queue on the
-# schedule. The message follows the envelope of billflow.domain.contracts (type, message_id,
-# occurred_at, correlation_id); its contract class is still to be written on the code side.
+# schedule: billflow.domain.contracts.SendMonthlyStatements (statements.send.v1). Without a
+# `month`, the emailer asks for the month before `occurred_at` (docs/decisions/0030).
 
 data "aws_iam_policy_document" "scheduler_assume" {
   statement {

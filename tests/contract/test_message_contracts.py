@@ -17,12 +17,15 @@ import pytest
 from billflow.domain.contracts import (
     AnyMessage,
     EmailerMessage,
+    ExtractorMessage,
     Message,
     PdfWorkerMessage,
+    SendMonthlyStatements,
     message_type,
     type_tag,
 )
 from billflow.emailer.handler import decode as emailer_decode
+from billflow.extractor.handler import decode as extractor_decode
 from billflow.pdf_worker.handler import decode as pdf_worker_decode
 
 pytestmark = pytest.mark.contract
@@ -37,6 +40,7 @@ def _members(alias: object) -> set[type[Message]]:
 CONSUMERS: dict[str, tuple[Callable[[bytes], Message], set[type[Message]]]] = {
     "pdf-worker": (pdf_worker_decode, _members(PdfWorkerMessage)),
     "emailer": (emailer_decode, _members(EmailerMessage)),
+    "extractor": (extractor_decode, _members(ExtractorMessage)),
 }
 GOLDEN_FILES = sorted(GOLDEN.glob("*.json"))
 
@@ -79,3 +83,17 @@ def test_a_new_optional_field_from_a_newer_producer_is_ignored() -> None:
     body = json.loads((GOLDEN / "invoice.render.v1.json").read_bytes())
     body["priority"] = "high"
     assert message_type(pdf_worker_decode(json.dumps(body).encode())) == "invoice.render.v1"
+
+
+def test_the_monthly_schedules_constant_input_is_a_statement_request_for_last_month() -> None:
+    """EventBridge can only send a constant: the bare tag must decode, envelope and month empty."""
+    from billflow.devstack.provision import STATEMENTS_RULE_INPUT
+
+    message = emailer_decode(STATEMENTS_RULE_INPUT.encode())
+    assert isinstance(message, SendMonthlyStatements)
+    assert (message.month, message.occurred_at, message.message_id) == (None, None, "")
+
+
+def test_a_statement_request_for_a_month_that_does_not_exist_is_refused() -> None:
+    with pytest.raises(msgspec.ValidationError):
+        emailer_decode(b'{"type": "statements.send.v1", "month": "2026-13"}')

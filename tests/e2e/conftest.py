@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
+import boto3
 import httpx
 import pytest
 
 from billflow.api.security import Argon2PasswordHasher
 from billflow.devstack.infra import free_port
+from billflow.devstack.provision import schedule_statements
 from billflow.domain.errors import Conflict
 from billflow.domain.model import Role
 from billflow.domain.usecases.users import NewUser, add_user
@@ -18,8 +23,10 @@ from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.settings import PostgresSettings
 from billflow.platform.system import UuidIdGenerator
+from tests.support.expenses import ScheduledStatements, aws_pdf, harbour_png, upload, wait_read
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
+from tests.support.users import client_as, create_user
 
 ADMIN_EMAIL = "admin@e2e.billflow.test"
 ADMIN_PASSWORD = "e2e-admin-password"
@@ -74,6 +81,7 @@ def system(
         per_service={
             "pdf-worker": {"BILLFLOW_HEALTH_PORT": str(free_port())},
             "emailer": {"BILLFLOW_HEALTH_PORT": str(free_port())},
+            "extractor": {"BILLFLOW_HEALTH_PORT": str(free_port())},
         },
     )
     try:
@@ -85,6 +93,41 @@ def system(
         artifacts.mkdir(parents=True, exist_ok=True)
         for log in logs.glob("*.log"):
             (artifacts / log.name).write_bytes(log.read_bytes())
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def scheduled_statements(
+    system: RunningSystem, api: httpx.AsyncClient
+) -> AsyncIterator[ScheduledStatements]:
+    """Two users' expenses, read, then a scheduled rule asking for this month's statements.
+
+    The production rule is cron(0 6 1 * ? *) with the bare tag as its input (last month); a test
+    cannot wait for the 1st, so a rule of the same shape fires every minute and names this month.
+    LocalStack first fires it about a minute after it is made: it is made when the first e2e test
+    starts, the other tests run meanwhile, and test_expenses waits for what is left of the minute.
+    Later firings are harmless: a statement goes out once per user and month.
+    """
+
+    carol, dave = await create_user(api, "viewer"), await create_user(api, "accountant")
+    for who, documents in ((carol, [harbour_png(), harbour_png()]), (dave, [aws_pdf()])):
+        async with client_as(system.api_url, who) as client:
+            ids = [(await upload(client, d, "receipt.png")).json()["id"] for d in documents]
+            for expense_id in ids:
+                assert (await wait_read(client, expense_id))["status"] == "extracted"
+    month = f"{datetime.now(UTC):%Y-%m}"
+    env = system.env
+    session = boto3.Session(region_name=env["AWS_REGION"])
+    events = session.client("events", endpoint_url=env["AWS_ENDPOINT_URL"])
+    sqs = session.client("sqs", endpoint_url=env["AWS_ENDPOINT_URL"])
+    queue_url = sqs.get_queue_url(QueueName=env["BILLFLOW_STATEMENTS_QUEUE"])["QueueUrl"]
+    rule = f"{env['BILLFLOW_STATEMENTS_QUEUE']}-e2e"
+    rule_input = json.dumps({"type": "statements.send.v1", "month": month})
+    schedule_statements(events, sqs, queue_url, rule, "rate(1 minute)", rule_input)
+    try:
+        yield ScheduledStatements(month, carol, dave, rule, events, time.monotonic())
+    finally:
+        events.remove_targets(Rule=rule, Ids=["statements-queue"])
+        events.delete_rule(Name=rule)
 
 
 @pytest.fixture(scope="session")

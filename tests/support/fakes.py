@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
 
 from billflow.domain.contracts import Message
+from billflow.domain.expenses.model import FIELD_NAMES, ExtractedFields
+from billflow.domain.expenses.records import Expense, ExpenseStatus
 from billflow.domain.model import (
     BillingRun,
     Department,
@@ -44,6 +46,8 @@ class Store:
     external_subjects: dict[str, str] = field(default_factory=dict)
     outbox: list[Message] = field(default_factory=list)
     deliveries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    expenses: dict[str, Expense] = field(default_factory=dict)
+    statements: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     commits: int = 0
 
 
@@ -232,6 +236,91 @@ class FakeDeliveries(_Repo):
         self.s.deliveries[invoice_id]["expired"] = True
 
 
+class FakeExpenses(_Repo):
+    async def add(self, expense: Expense) -> None:
+        self.s.expenses[expense.id] = expense
+
+    async def get(self, i: str) -> Expense | None:
+        return self.s.expenses.get(i)
+
+    async def list(
+        self, *, user_id: str | None, uploaded_from: datetime | None, uploaded_before: datetime | None
+    ) -> Sequence[Expense]:
+        return sorted(
+            (
+                e
+                for e in self.s.expenses.values()
+                if (user_id is None or e.user_id == user_id)
+                and (uploaded_from is None or e.uploaded_at >= uploaded_from)
+                and (uploaded_before is None or e.uploaded_at < uploaded_before)
+            ),
+            key=lambda e: (e.uploaded_at, e.id),
+        )
+
+    async def record_reading(self, expense_id: str, status: ExpenseStatus, fields: ExtractedFields) -> bool:
+        e = self.s.expenses.get(expense_id)
+        if e is None or e.status is not ExpenseStatus.PROCESSING:
+            return False
+        values = {n: getattr(fields, n).value for n in FIELD_NAMES}
+        self.s.expenses[e.id] = replace(e, status=status, confidence=fields.confidences(), **values)
+        return True
+
+    async def fail(self, expense_id: str, reason: str) -> bool:
+        e = self.s.expenses.get(expense_id)
+        if e is None or e.status is not ExpenseStatus.PROCESSING:
+            return False
+        self.s.expenses[e.id] = replace(e, status=ExpenseStatus.FAILED, failure_reason=reason)
+        return True
+
+    async def correct(self, expense_id: str, changes: Mapping[str, object]) -> Expense | None:
+        e = self.s.expenses.get(expense_id)
+        if e is None:
+            return None
+        confidence = {**e.confidence, **{n: 1.0 for n in changes if n in FIELD_NAMES}}
+        e = replace(e, status=ExpenseStatus.CONFIRMED, confidence=confidence, **changes)  # type: ignore[arg-type]
+        self.s.expenses[e.id] = e
+        return e
+
+    async def mark_notified(self, expense_id: str) -> bool:
+        e = self.s.expenses[expense_id]
+        if e.notified_at is not None:
+            return False
+        self.s.expenses[e.id] = replace(e, notified_at=datetime.now(UTC))
+        return True
+
+    async def uploaders(self, uploaded_from: datetime, uploaded_before: datetime) -> Sequence[str]:
+        expenses = await self.list(user_id=None, uploaded_from=uploaded_from, uploaded_before=uploaded_before)
+        return sorted({e.user_id for e in expenses})
+
+
+class FakeStatements(_Repo):
+    async def claim(
+        self, user_id: str, month: str, message_id: str, lease_seconds: float
+    ) -> DeliveryClaim | None:
+        row = self.s.statements.get((user_id, month))
+        if row is None:
+            self.s.statements[(user_id, month)] = {
+                "state": "claimed",
+                "message_id": message_id,
+                "attempts": 1,
+            }
+            return DeliveryClaim(message_id, 1, False)
+        if row["state"] != "released":
+            return None
+        row.update(state="claimed", attempts=row["attempts"] + 1)
+        return DeliveryClaim(row["message_id"], row["attempts"], False)
+
+    async def state(self, user_id: str, month: str) -> str | None:
+        row = self.s.statements.get((user_id, month))
+        return None if row is None else str(row["state"])
+
+    async def accepted(self, user_id: str, month: str) -> None:
+        self.s.statements[(user_id, month)]["state"] = "accepted"
+
+    async def release(self, user_id: str, month: str) -> None:
+        self.s.statements[(user_id, month)]["state"] = "released"
+
+
 class FakeOutbox:
     def __init__(self) -> None:
         self.pending: list[Message] = []
@@ -254,6 +343,8 @@ class FakeUnitOfWork:
         self.users = FakeUsers(store)
         self.outbox = FakeOutbox()
         self.deliveries = FakeDeliveries(store)
+        self.expenses = FakeExpenses(store)
+        self.statements = FakeStatements(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -312,7 +403,9 @@ class MemoryDocuments:
     async def get(self, key: str) -> bytes:
         return self.objects[key]
 
-    async def download_url(self, key: str, filename: str, expires_in_seconds: int) -> str:
+    async def download_url(
+        self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
+    ) -> str:
         return f"memory://{key}?filename={filename}&expires={expires_in_seconds}"
 
 

@@ -72,6 +72,8 @@ def aws(work_dir: Path, prefix: str = "billflow-test") -> Iterator[dict[str, str
         "BILLFLOW_BUCKET": f"{prefix}-{session}",
         "BILLFLOW_RENDER_QUEUE": f"{prefix}-{session}-render",
         "BILLFLOW_DELIVERY_QUEUE": f"{prefix}-{session}-delivery",
+        "BILLFLOW_EXPENSE_QUEUE": f"{prefix}-{session}-expenses",
+        "BILLFLOW_STATEMENTS_QUEUE": f"{prefix}-{session}-statements",
         "BILLFLOW_MAX_RECEIVES": "3",
     }
     process = None

@@ -1,4 +1,4 @@
-"""The three services as real processes, started the way `make run` starts them.
+"""The services as real processes, started the way `make run` starts them.
 
 Fault-injection tests stop, kill and restart single services through this class.
 """
@@ -18,6 +18,7 @@ SERVICES = {
     "api": "billflow.api",
     "pdf-worker": "billflow.pdf_worker",
     "emailer": "billflow.emailer",
+    "extractor": "billflow.extractor",
 }
 
 

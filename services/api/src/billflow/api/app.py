@@ -17,6 +17,7 @@ from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.common import adopt_correlation_id, echo_correlation_id
+from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT, ExpenseController, StatementController
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.system import health, metrics, token
@@ -62,6 +63,8 @@ def create_app(
             UserController,
             MeController,
             *(route_handlers(web) if web else []),
+            ExpenseController,
+            StatementController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
@@ -69,7 +72,11 @@ def create_app(
             DefineMiddleware(
                 BearerAuthenticationMiddleware, exclude=[*PUBLIC_PATHS, *(WEB_PATHS if web else [])]
             ),
-            DefineMiddleware(IdempotencyMiddleware, max_body_bytes=max_body_bytes),  # after auth: per user
+            DefineMiddleware(  # after auth: per user
+                IdempotencyMiddleware,
+                max_body_bytes=max_body_bytes,
+                larger_bodies={"/v1/expenses": max(max_body_bytes, UPLOAD_BODY_LIMIT)},
+            ),
         ],
         exception_handlers=problems.HANDLERS,
         before_request=adopt_correlation_id,

@@ -46,11 +46,17 @@ async def _send_answer(send: Send, status: int, content_type: bytes, body: bytes
 
 class IdempotencyMiddleware:
     def __init__(
-        self, app: ASGIApp, store: IdempotencyStore | None = None, max_body_bytes: int = 1_048_576
+        self,
+        app: ASGIApp,
+        store: IdempotencyStore | None = None,
+        max_body_bytes: int = 1_048_576,
+        larger_bodies: dict[str, int] | None = None,
     ) -> None:
         self._app = app
         self._store = store
         self._max_body = max_body_bytes
+        self._larger = dict(larger_bodies or {})
+        """Paths whose route takes larger bodies (uploads), and their limit."""
 
     def _store_of(self, scope: Scope) -> IdempotencyStore:
         if self._store is not None:
@@ -77,13 +83,14 @@ class IdempotencyMiddleware:
             return
         chunks: list[bytes] = []
         size = 0
+        limit = self._larger.get(str(http.get("path", "")), self._max_body)
         while True:
             message = await receive()
             if message["type"] != "http.request":
                 return  # the client went away
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self._max_body:
+            if size > limit:
                 status, body = _problem(413, "Request body too large", "the request body is too large")
                 await _send_answer(send, status, PROBLEM, body, replayed=False)
                 return

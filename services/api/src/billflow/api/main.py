@@ -18,15 +18,18 @@ from billflow.api.cognito import CognitoTokenVerifier, IssuerRoutingTokenVerifie
 from billflow.api.security import ISSUER, Argon2PasswordHasher, JwtTokenService
 from billflow.api.services import Services
 from billflow.api.web import WebConfig
-from billflow.domain.contracts import RenderInvoice
+from billflow.domain.contracts import ExtractExpense, RenderInvoice, SendMonthlyStatements
 from billflow.domain.model import Issuer
 from billflow.domain.ports import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoices import IssueInvoices
+from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.retry_invoice import RetryInvoice
+from billflow.domain.usecases.upload_expense import UploadExpense
 from billflow.domain.usecases.users import Users
 from billflow.domain.usecases.workdays import Workdays
 from billflow.platform.aws.clients import s3_client, sqs_client
@@ -127,6 +130,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
         ):
             log.info("created the first admin user")
         company = settings.company
+        documents = S3DocumentStore(s3, settings.storage.bucket)
 
         async def database_ready() -> bool:
             try:
@@ -136,7 +140,10 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
                 return False
 
         relay = OutboxRelay(
-            pool, sqs, await outbox_routes(sqs, settings.queues, [RenderInvoice]), metrics=metrics
+            pool,
+            sqs,
+            await outbox_routes(sqs, settings.queues, [RenderInvoice, ExtractExpense, SendMonthlyStatements]),
+            metrics=metrics,
         )
         services = Services(
             accounts=accounts,
@@ -159,6 +166,9 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             idempotency=PostgresIdempotencyStore(pool),
             fingerprint_key=hashlib.sha256(b"billflow idempotency fingerprints\0" + secret.encode()).digest(),
             drain_outbox=relay.drain,
+            expenses_upload=UploadExpense(uow, documents, ids, clock),
+            expenses=ExpenseQueries(uow, documents, clock),
+            statements=RequestStatements(uow, ids, clock),
         )
         if relay_in_background:
             stop = asyncio.Event()

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from billflow.domain.errors import (
     Conflict,
+    DocumentTooLarge,
     DomainError,
     Forbidden,
     InvalidInput,
@@ -22,6 +23,8 @@ from billflow.domain.errors import (
     RateLimited,
     TransientFailure,
     Unauthenticated,
+    UnreadableDocument,
+    UnsupportedDocument,
 )
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,9 @@ MEDIA_TYPE = "application/problem+json"
 
 # Most specific first: the first matching class decides the status.
 STATUS_OF: tuple[tuple[type[DomainError], int, str], ...] = (
+    (DocumentTooLarge, 413, "document-too-large"),
+    (UnsupportedDocument, 415, "unsupported-document"),
+    (UnreadableDocument, 422, "unreadable-document"),
     (InvoiceOverlap, 409, "invoice-overlap"),
     (NotReady, 409, "not-ready"),
     (Conflict, 409, "conflict"),
@@ -49,6 +55,7 @@ _TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     413: "Request body too large",
+    415: "Unsupported media type",
     422: "Unprocessable content",
     429: "Too many requests",
     500: "Internal server error",

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 from billflow.domain.ports import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoices import IssueInvoices
+from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.retry_invoice import RetryInvoice
+from billflow.domain.usecases.upload_expense import UploadExpense
 from billflow.domain.usecases.users import Users
 from billflow.domain.usecases.workdays import Workdays
 from billflow.platform.metrics import Metrics
@@ -36,3 +39,7 @@ class Services:
     fingerprint_key: bytes
     """HMAC key for Idempotency-Key fingerprints: bodies (a new user's password) are never stored
     as a plain, fast hash."""
+    # Expenses (issue 6).
+    expenses_upload: UploadExpense
+    expenses: ExpenseQueries
+    statements: RequestStatements

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
 from billflow.domain.usecases.deliver_invoice import DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice
+from billflow.domain.usecases.monthly_statements import SendStatements
+from billflow.domain.usecases.notify_expense import NotifyUploader
+from billflow.emailer.expense_email import TemplateExpenseEmailWriter
 from billflow.emailer.handler import Deps, handle
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
 from billflow.emailer.mailer import SmtpMailer
@@ -76,6 +80,8 @@ class Service:
     deps: Deps
     consumer: SqsConsumer
     sqs: SQSClient
+    statements_consumer: SqsConsumer
+    """The same handler on the statements queue (the monthly schedule's target)."""
 
 
 @asynccontextmanager
@@ -87,18 +93,23 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
         sqs = await sqs_client(stack, settings.aws)
         uow = AsyncpgUnitOfWorkFactory(pool)
         metrics = Metrics("emailer", emf=settings.log.metrics == "emf")
+        mailer, expense_writer = SmtpMailer(settings.smtp), TemplateExpenseEmailWriter()
         deps = Deps(
             deliver=DeliverInvoicePdf(
                 uow,
                 S3DocumentStore(s3, settings.storage.bucket),
                 TemplateInvoiceEmailWriter(),
-                SmtpMailer(settings.smtp),
+                mailer,
                 lease_seconds=settings.smtp.delivery_lease_seconds,
             ),
             fail=FailInvoice(uow),
             max_receives=settings.queues.max_receives,
             metrics=metrics,
             queue=settings.queues.delivery_queue,
+            notify=NotifyUploader(uow, expense_writer, mailer),
+            statements=SendStatements(
+                uow, expense_writer, mailer, lease_seconds=settings.smtp.delivery_lease_seconds
+            ),
         )
         delivery_url = await queue_url(sqs, settings.queues.delivery_queue)
         consumer = SqsConsumer(
@@ -110,10 +121,22 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
             visibility_seconds=settings.consumer.visibility_seconds,
             grace_seconds=settings.consumer.grace_seconds,
         )
+        statements_url = await queue_url(sqs, settings.queues.statements_queue)
+        statements_consumer = SqsConsumer(
+            sqs,
+            statements_url,
+            partial(handle, deps=replace(deps, queue=settings.queues.statements_queue)),
+            concurrency=1,  # one month's statements at a time; each request loops over the users
+            wait_seconds=settings.consumer.wait_seconds,
+            visibility_seconds=settings.consumer.visibility_seconds,
+            grace_seconds=settings.consumer.grace_seconds,
+        )
         if settings.log.health_port:
             depth_of = {
                 settings.queues.delivery_queue: delivery_url,
                 f"{settings.queues.delivery_queue}-dlq": await dead_letter_queue_url(sqs, delivery_url),
+                settings.queues.statements_queue: statements_url,
+                f"{settings.queues.statements_queue}-dlq": await dead_letter_queue_url(sqs, statements_url),
             }
             await serve_health(
                 stack,
@@ -124,7 +147,7 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
                 },
                 before_metrics=lambda: sample_queue_depths(sqs, depth_of, metrics),
             )
-        yield Service(deps=deps, consumer=consumer, sqs=sqs)
+        yield Service(deps=deps, consumer=consumer, statements_consumer=statements_consumer, sqs=sqs)
 
 
 async def main() -> None:
@@ -133,5 +156,5 @@ async def main() -> None:
     stop = stop_on_signals()
     async with build(settings) as service:
         log.info("emailer started", extra={"queue": settings.queues.delivery_queue})
-        await service.consumer.run(stop)
+        await asyncio.gather(service.consumer.run(stop), service.statements_consumer.run(stop))
     log.info("emailer stopped")

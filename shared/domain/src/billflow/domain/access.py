@@ -7,6 +7,8 @@ Business rules:
 - ``viewer`` may read all billing data and change nothing.
 - ``employee`` is linked to one employee record: reads that record, its workdays and its invoices
   (and their PDFs), and records its own workdays; nothing else.
+- Expenses: every user uploads their own and reads and corrects only those; ``admin`` and
+  ``accountant`` read and correct everybody's. Only ``admin`` sends the monthly statements by hand.
 - A record the caller may not see is reported exactly like a missing one (NotFound), so nobody can
   learn which ids exist; an action the caller's role may never take is Forbidden.
 """
@@ -27,11 +29,14 @@ class Action(StrEnum):
     READ_OWN = "read-own"
     """Read one's own employee record, workdays, invoices and PDFs."""
     RECORD_OWN_WORKDAYS = "record-own-workdays"
+    READ_ALL_EXPENSES = "read-all-expenses"
+    """Read and correct every user's expenses (everybody may their own)."""
+    SEND_STATEMENTS = "send-statements"
 
 
 _GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ACCOUNTANT: frozenset(Action) - {Action.MANAGE_USERS},
+    Role.ACCOUNTANT: frozenset(Action) - {Action.MANAGE_USERS, Action.SEND_STATEMENTS},
     Role.VIEWER: frozenset({Action.READ_BILLING, Action.READ_OWN}),
     Role.EMPLOYEE: frozenset({Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}),
 }
@@ -72,3 +77,8 @@ def require_workdays_writable(user: User, employee_id: str) -> None:
     require(user, Action.RECORD_OWN_WORKDAYS)
     if user.employee_id != employee_id:
         raise NotFound("no such employee")
+
+
+def expense_scope(user: User) -> str | None:
+    """The one user whose expenses ``user`` may read and correct (their own), or None for all."""
+    return None if may(user, Action.READ_ALL_EXPENSES) else user.id

@@ -10,7 +10,7 @@ tests/contracts/golden and is decoded by every consumer in a contract test.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeAlias
+from typing import Annotated, TypeAlias
 
 import msgspec
 
@@ -38,10 +38,42 @@ class DeliverInvoice(Message, frozen=True, kw_only=True, tag="invoice.deliver.v1
     pdf_key: str
 
 
+class ExtractExpense(Message, frozen=True, kw_only=True, tag="expense.extract.v1"):
+    """Command to the extractor: read the uploaded expense document and record its fields."""
+
+    expense_id: str
+
+
+class NotifyExpense(Message, frozen=True, kw_only=True, tag="expense.notify.v1"):
+    """Command to the emailer: tell the uploader what was read from the expense (or why not)."""
+
+    expense_id: str
+
+
+class SendMonthlyStatements(Message, frozen=True, kw_only=True, tag="statements.send.v1"):
+    """Command to the emailer: email every user their statement of one month's expenses.
+
+    Unlike every other message, the envelope is optional here: an EventBridge scheduled rule can
+    only put a constant JSON input on the queue, so the monthly schedule sends exactly
+    ``{"type": "statements.send.v1"}``. Without ``month`` the consumer takes the month before the
+    message's time (``occurred_at`` when present, else when SQS received it); without
+    ``message_id`` or ``correlation_id`` it uses the SQS message id. ``POST /v1/statements`` fills
+    in every field. ``month`` is ``YYYY-MM``.
+    """
+
+    message_id: str = ""
+    occurred_at: datetime | None = None  # type: ignore[assignment]
+    correlation_id: str = ""
+    month: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] | None = None
+
+
 # What each consumer accepts: every version it has ever accepted.
 PdfWorkerMessage: TypeAlias = RenderInvoice
-EmailerMessage: TypeAlias = DeliverInvoice
-AnyMessage: TypeAlias = RenderInvoice | DeliverInvoice
+EmailerMessage: TypeAlias = DeliverInvoice | NotifyExpense | SendMonthlyStatements
+ExtractorMessage: TypeAlias = ExtractExpense
+AnyMessage: TypeAlias = (
+    RenderInvoice | DeliverInvoice | ExtractExpense | NotifyExpense | SendMonthlyStatements
+)
 
 
 def type_tag(cls: type[Message]) -> str:

@@ -242,7 +242,9 @@ class DocumentStore(Protocol):
 
     async def get(self, key: str) -> bytes: ...
 
-    async def download_url(self, key: str, filename: str, expires_in_seconds: int) -> str:
+    async def download_url(
+        self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
+    ) -> str:
         """A pre-signed URL that serves the object as an attachment named ``filename``."""
         ...
 

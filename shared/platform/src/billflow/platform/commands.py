@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from billflow.domain.errors import DomainError, NotFound, PermanentFailure
 from billflow.domain.usecases.render_invoice import Outcome
@@ -31,9 +32,11 @@ class Command:
     name: str
     """The message type, ``invoice.render.v1``."""
     invoice_id: str
+    """The id of what the command is about: an invoice, or what ``subject`` says."""
     correlation_id: str
-    done_event: InvoiceEvent
-    """The invoice event a successful run means (``rendered``, ``sent``)."""
+    done_event: InvoiceEvent | None
+    """The invoice event a successful run means (``rendered``, ``sent``); None for other subjects."""
+    subject: Literal["invoice", "expense", "statement"] = "invoice"
 
 
 async def settle(
@@ -45,11 +48,15 @@ async def settle(
     metrics: Metrics,
 ) -> Disposition:
     correlation_id.set(command.correlation_id)
-    context = {"invoice_id": command.invoice_id, "command": command.name, "receives": received.receive_count}
+    context = {
+        f"{command.subject}_id": command.invoice_id,
+        "command": command.name,
+        "receives": received.receive_count,
+    }
     started = time.perf_counter()
 
     async def failed(reason: str) -> None:
-        if await give_up(reason):
+        if await give_up(reason) and command.subject == "invoice":
             await metrics.invoice("failed")
 
     try:
@@ -74,6 +81,6 @@ async def settle(
     seconds = time.perf_counter() - started
     log.info("handled", extra={**context, "outcome": outcome.value, "seconds": round(seconds, 4)})
     await metrics.command(command.name, outcome.value, seconds)
-    if outcome is Outcome.DONE:
+    if outcome is Outcome.DONE and command.done_event is not None:
         await metrics.invoice(command.done_event)
     return Ack()

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 import asyncpg
 from botocore.exceptions import ClientError
 
-from billflow.domain.contracts import DeliverInvoice, Message, RenderInvoice, type_tag
+from billflow.domain.contracts import (
+    DeliverInvoice,
+    ExtractExpense,
+    Message,
+    NotifyExpense,
+    RenderInvoice,
+    SendMonthlyStatements,
+    type_tag,
+)
 from billflow.platform.metrics import Metrics
 from billflow.platform.settings import QueueSettings, SettingsError
 
@@ -39,7 +47,13 @@ async def outbox_routes(
     sqs: SQSClient, queues: QueueSettings, produced: Iterable[type[Message]]
 ) -> dict[str, str]:
     """The queue of each message type a service produces, for its outbox relay."""
-    destination = {RenderInvoice: queues.render_queue, DeliverInvoice: queues.delivery_queue}
+    destination = {
+        RenderInvoice: queues.render_queue,
+        DeliverInvoice: queues.delivery_queue,
+        ExtractExpense: queues.expense_queue,
+        NotifyExpense: queues.delivery_queue,
+        SendMonthlyStatements: queues.statements_queue,
+    }
     return {type_tag(cls): await queue_url(sqs, destination[cls]) for cls in produced}
 
 

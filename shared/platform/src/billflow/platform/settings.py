@@ -31,6 +31,10 @@ class AwsSettings(msgspec.Struct, frozen=True):
 class QueueSettings(msgspec.Struct, frozen=True):
     render_queue: str = msgspec.field(default="billflow-render", name="BILLFLOW_RENDER_QUEUE")
     delivery_queue: str = msgspec.field(default="billflow-delivery", name="BILLFLOW_DELIVERY_QUEUE")
+    """Invoice emails and expense notifications: everything the emailer sends one at a time."""
+    expense_queue: str = msgspec.field(default="billflow-expenses", name="BILLFLOW_EXPENSE_QUEUE")
+    statements_queue: str = msgspec.field(default="billflow-statements", name="BILLFLOW_STATEMENTS_QUEUE")
+    """Where the monthly EventBridge schedule (and POST /v1/statements) ask for statements."""
     max_receives: int = msgspec.field(default=5, name="BILLFLOW_MAX_RECEIVES")
     """Receives before a message is given up on; equals the queues' redrive maxReceiveCount."""
 
@@ -69,6 +73,13 @@ class ConsumerSettings(msgspec.Struct, frozen=True):
 class RendererSettings(msgspec.Struct, frozen=True):
     chromium_path: str | None = msgspec.field(default=None, name="BILLFLOW_CHROMIUM_PATH")
     timeout_seconds: float = msgspec.field(default=30.0, name="BILLFLOW_RENDER_TIMEOUT_SECONDS")
+
+
+class ReaderSettings(msgspec.Struct, frozen=True):
+    document_reader: str = msgspec.field(default="tesseract", name="BILLFLOW_DOCUMENT_READER")
+    """``tesseract`` (PDF text layer, then Tesseract OCR; local and containers) or ``textract``
+    (AWS Textract AnalyzeExpense)."""
+    ocr_timeout_seconds: float = msgspec.field(default=60.0, name="BILLFLOW_OCR_TIMEOUT_SECONDS")
 
 
 class SmtpSettings(msgspec.Struct, frozen=True):

@@ -1,4 +1,5 @@
-"""Creating what Terraform creates in AWS, in LocalStack: the bucket and the queues with DLQs.
+"""Creating what Terraform creates in AWS, in LocalStack: the bucket, the queues with DLQs, and
+the EventBridge schedule of the monthly statements.
 
 Idempotent: running it again changes nothing that exists.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -16,6 +17,15 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.literals import QueueAttributeNameType
 
 from billflow.platform.settings import AwsSettings, ConsumerSettings, QueueSettings, StorageSettings, load
+
+STATEMENTS_SCHEDULE = "cron(0 6 1 * ? *)"
+"""06:00 UTC on the 1st of every month, as in infra/terraform/schedule.tf."""
+STATEMENTS_RULE_INPUT = json.dumps({"type": "statements.send.v1"})
+"""A scheduled rule can only send a constant: the emailer works out "last month" itself."""
+
+
+def statements_rule_name(queues: QueueSettings) -> str:
+    return f"{queues.statements_queue}-monthly"
 
 
 def provision(environ: Mapping[str, str]) -> dict[str, str]:
@@ -59,7 +69,7 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
     )
 
     urls: dict[str, str] = {}
-    for name in (queues.render_queue, queues.delivery_queue):
+    for name in (queues.render_queue, queues.delivery_queue, queues.expense_queue, queues.statements_queue):
         dlq_url = sqs.create_queue(
             QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)}
         )["QueueUrl"]
@@ -77,4 +87,43 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
         urls[name] = url
         urls[f"{name}-dlq"] = dlq_url
+    schedule_statements(
+        session.client("events", endpoint_url=aws.endpoint_url, config=config),
+        sqs,
+        urls[queues.statements_queue],
+        statements_rule_name(queues),
+        STATEMENTS_SCHEDULE,
+        STATEMENTS_RULE_INPUT,
+    )
     return urls
+
+
+def schedule_statements(
+    events: Any, sqs: Any, queue_url: str, rule_name: str, schedule: str, rule_input: str
+) -> str:
+    """A scheduled EventBridge rule putting ``rule_input`` on the statements queue, and the queue
+    policy that lets EventBridge send to it, for rules named after the queue only. Returns the
+    rule's ARN."""
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    queue_name = queue_url.rstrip("/").rsplit("/", 1)[-1]
+    rule_arn: str = events.put_rule(Name=rule_name, ScheduleExpression=schedule, State="ENABLED")["RuleArn"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "EventBridgeSchedules",
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnLike": {"aws:SourceArn": f"{rule_arn.rsplit('/', 1)[0]}/{queue_name}-*"}},
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+    events.put_targets(
+        Rule=rule_name, Targets=[{"Id": "statements-queue", "Arn": queue_arn, "Input": rule_input}]
+    )
+    return rule_arn

@@ -6,5 +6,18 @@ The document-reading core is pure: readers (adapters in services/extractor) turn
 
 from billflow.domain.expenses.extraction import extract_fields, read_fields
 from billflow.domain.expenses.model import FIELD_NAMES, DocumentText, ExtractedFields, Field, Word
+from billflow.domain.expenses.records import Expense, ExpenseStatus
+from billflow.domain.expenses.sniff import sniff_media_type
 
-__all__ = ["FIELD_NAMES", "DocumentText", "ExtractedFields", "Field", "Word", "extract_fields", "read_fields"]
+__all__ = [
+    "FIELD_NAMES",
+    "DocumentText",
+    "Expense",
+    "ExpenseStatus",
+    "ExtractedFields",
+    "Field",
+    "Word",
+    "extract_fields",
+    "read_fields",
+    "sniff_media_type",
+]

@@ -1,10 +1,16 @@
-"""The port through which the expense use cases get text out of an uploaded document."""
+"""The ports of the expense use cases: reading documents, expense records, statement deliveries."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
 
-from billflow.domain.expenses.model import DocumentText
+from billflow.domain.expenses.model import DocumentText, ExtractedFields
+from billflow.domain.expenses.records import Expense, ExpenseStatus
+from billflow.domain.model import User
+from billflow.domain.ports import DeliveryClaim, Outbox, OutgoingEmail, UserRepository
 
 ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
@@ -20,4 +26,86 @@ class DocumentReader(Protocol):
         ``UnreadableDocument`` for damaged content, and ``TransientFailure`` when the engine
         itself failed (a timeout, a throttled cloud API): retrying may help.
         """
+        ...
+
+
+class ExpenseRepository(Protocol):
+    """Expense rows. Status changes are guarded updates, like invoices'."""
+
+    async def add(self, expense: Expense) -> None: ...
+    async def get(self, expense_id: str) -> Expense | None: ...
+    async def list(
+        self, *, user_id: str | None, uploaded_from: datetime | None, uploaded_before: datetime | None
+    ) -> Sequence[Expense]:
+        """Expenses (of ``user_id`` when given) uploaded in ``[from, before)``, oldest first."""
+        ...
+
+    async def record_reading(self, expense_id: str, status: ExpenseStatus, fields: ExtractedFields) -> bool:
+        """``processing -> extracted | needs_review`` with the fields read. False when not processing."""
+        ...
+
+    async def fail(self, expense_id: str, reason: str) -> bool:
+        """``processing -> failed`` with the reason. False when not processing."""
+        ...
+
+    async def correct(self, expense_id: str, changes: Mapping[str, object]) -> Expense | None:
+        """Set the corrected fields (names of :data:`FIELD_NAMES`, and ``note``) and make the
+        expense ``confirmed``; a corrected field's confidence becomes 1. None when missing."""
+        ...
+
+    async def mark_notified(self, expense_id: str) -> bool:
+        """Record that the uploader was told; False when that was already recorded."""
+        ...
+
+    async def uploaders(self, uploaded_from: datetime, uploaded_before: datetime) -> Sequence[str]:
+        """The ids of users who uploaded an expense in ``[from, before)``, ordered."""
+        ...
+
+
+class StatementDeliveryLog(Protocol):
+    """Per (user, month) record of the statement email: the same claim/accept/release life as
+    invoice emails (``EmailDeliveryLog``), so a redelivered request never mails a statement twice."""
+
+    async def claim(
+        self, user_id: str, month: str, message_id: str, lease_seconds: float
+    ) -> DeliveryClaim | None: ...
+
+    async def state(self, user_id: str, month: str) -> str | None: ...
+    async def accepted(self, user_id: str, month: str) -> None: ...
+    async def release(self, user_id: str, month: str) -> None: ...
+
+
+class ExpenseUnitOfWork(Protocol):
+    """One database transaction over the expense records, the users and the outbox."""
+
+    @property
+    def expenses(self) -> ExpenseRepository: ...
+    @property
+    def statements(self) -> StatementDeliveryLog: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+
+
+class ExpenseUnitOfWorkFactory(Protocol):
+    def __call__(self) -> ExpenseUnitOfWork: ...
+
+
+class ExpenseEmailWriter(Protocol):
+    def confirmation(self, user: User, expense: Expense) -> OutgoingEmail:
+        """What was read from the uploaded expense (or why it could not be read)."""
+        ...
+
+    def statement(self, user: User, month: str, expenses: Sequence[Expense]) -> OutgoingEmail:
+        """The month's expenses of ``user``, with totals per currency and a CSV attachment."""
         ...

@@ -41,14 +41,16 @@ class S3DocumentStore:
         except BotoCoreError as e:
             raise TransientFailure(f"could not read {key}") from e
 
-    async def download_url(self, key: str, filename: str, expires_in_seconds: int) -> str:
+    async def download_url(
+        self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
+    ) -> str:
         url: str = await self._client.generate_presigned_url(
             "get_object",
             Params={
                 "Bucket": self._bucket,
                 "Key": key,
                 "ResponseContentDisposition": f'attachment; filename="{filename}"',
-                "ResponseContentType": "application/pdf",
+                "ResponseContentType": content_type,
             },
             ExpiresIn=expires_in_seconds,
         )

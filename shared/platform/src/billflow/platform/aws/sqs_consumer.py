@@ -19,6 +19,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -35,6 +36,8 @@ class Received:
     receive_count: int
     attributes: dict[str, str]
     sqs_message_id: str
+    sent_at: datetime | None = None
+    """When SQS received the message (its ``SentTimestamp``), when known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +64,14 @@ def _received(message: Any) -> Received:
     attributes = {
         name: value.get("StringValue", "") for name, value in message.get("MessageAttributes", {}).items()
     }
+    system = message.get("Attributes", {})
+    sent = system.get("SentTimestamp")
     return Received(
         body=message["Body"].encode(),
-        receive_count=int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+        receive_count=int(system.get("ApproximateReceiveCount", "1")),
         attributes=attributes,
         sqs_message_id=message["MessageId"],
+        sent_at=datetime.fromtimestamp(int(sent) / 1000, UTC) if sent and sent.isdigit() else None,
     )
 
 
@@ -123,7 +129,7 @@ class SqsConsumer:
                 MaxNumberOfMessages=count,
                 WaitTimeSeconds=self._wait,
                 VisibilityTimeout=self._visibility,
-                MessageSystemAttributeNames=["ApproximateReceiveCount"],
+                MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
                 MessageAttributeNames=["All"],
             )
         )

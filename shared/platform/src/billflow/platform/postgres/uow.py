@@ -1,4 +1,7 @@
-"""The asyncpg unit of work: one pooled connection, one transaction, every repository."""
+"""The asyncpg unit of work: one pooled connection, one transaction, every repository.
+
+It is both the domain's ``UnitOfWork`` and its ``ExpenseUnitOfWork``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import asyncpg
 
 from billflow.domain.errors import TransientFailure
 from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
+from billflow.platform.postgres.expenses import AsyncpgExpenseRepository, AsyncpgStatementDeliveryLog
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
 from billflow.platform.postgres.organisation import (
     AsyncpgDepartmentRepository,
@@ -43,6 +47,8 @@ class AsyncpgUnitOfWork:
     users: AsyncpgUserRepository
     outbox: PostgresOutbox
     deliveries: AsyncpgEmailDeliveryLog
+    expenses: AsyncpgExpenseRepository
+    statements: AsyncpgStatementDeliveryLog
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -72,6 +78,8 @@ class AsyncpgUnitOfWork:
         self.users = AsyncpgUserRepository(c)
         self.outbox = PostgresOutbox(c)
         self.deliveries = AsyncpgEmailDeliveryLog(c)
+        self.expenses = AsyncpgExpenseRepository(c)
+        self.statements = AsyncpgStatementDeliveryLog(c)
         return self
 
     async def commit(self) -> None:

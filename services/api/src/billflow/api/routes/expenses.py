@@ -1,0 +1,217 @@
+"""Expenses (uploaded invoices and receipts) and the monthly statements."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.status_codes import HTTP_202_ACCEPTED
+from msgspec import UNSET, Meta, UnsetType
+
+from billflow.api.routes.common import correlation_id, known_id
+from billflow.api.schemas import DownloadOut
+from billflow.api.services import Services
+from billflow.domain.currencies import MINOR_UNITS
+from billflow.domain.expenses.months import MONTH_PATTERN
+from billflow.domain.expenses.records import MAX_UPLOAD_BYTES, Expense, ExpenseStatus
+from billflow.domain.model import User
+from billflow.domain.usecases.expense_queries import CorrectExpenseCommand
+from billflow.domain.usecases.monthly_statements import RequestStatementsCommand
+from billflow.domain.usecases.upload_expense import UploadExpenseCommand
+
+log = logging.getLogger(__name__)
+
+UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
+"""The route's body limit: the file limit plus room for the multipart framing and the note. A file
+under it but over ``MAX_UPLOAD_BYTES`` is refused by the use case, with the same 413."""
+
+Month = Annotated[str, Meta(pattern=MONTH_PATTERN, description="A calendar month, YYYY-MM")]
+Text = Annotated[str, Meta(max_length=200)]
+
+
+@dataclass
+class ExpenseUpload:
+    file: UploadFile
+    note: str | None = None
+
+
+class ExpenseOut(msgspec.Struct, omit_defaults=True):
+    id: str
+    status: ExpenseStatus
+    user_id: str
+    original_filename: str
+    media_type: str
+    uploaded_at: datetime
+    updated_at: datetime
+    confidence: dict[str, float]
+    vendor: str | None = None
+    invoice_number: str | None = None
+    invoice_date: date | None = None
+    currency: str | None = None
+    tax: Decimal | None = None
+    total: Decimal | None = None
+    note: str | None = None
+    failure_reason: str | None = None
+
+    @classmethod
+    def of(cls, e: Expense) -> ExpenseOut:
+        return cls(
+            id=e.id,
+            status=e.status,
+            user_id=e.user_id,
+            original_filename=e.original_filename,
+            media_type=e.media_type,
+            uploaded_at=e.uploaded_at,
+            updated_at=e.updated_at,
+            confidence=dict(e.confidence),
+            vendor=e.vendor,
+            invoice_number=e.invoice_number,
+            invoice_date=e.invoice_date,
+            currency=e.currency,
+            tax=_amount(e.tax, e.currency),
+            total=_amount(e.total, e.currency),
+            note=e.note,
+            failure_reason=e.failure_reason,
+        )
+
+
+def _amount(value: Decimal | None, currency: str | None) -> Decimal | None:
+    """To the currency's minor unit (``127.50``, not the column's ``127.5000``) when exact."""
+    if value is None or currency is None or currency not in MINOR_UNITS:
+        return value
+    shown = value.quantize(Decimal(1).scaleb(-MINOR_UNITS[currency]))
+    return shown if shown == value else value
+
+
+class ExpensePage(msgspec.Struct):
+    items: list[ExpenseOut]
+
+
+class ExpenseCorrection(msgspec.Struct, forbid_unknown_fields=True):
+    """Only the fields sent are changed; ``null`` clears one. The expense becomes ``confirmed``."""
+
+    vendor: Text | UnsetType | None = UNSET
+    invoice_number: Text | UnsetType | None = UNSET
+    invoice_date: date | UnsetType | None = UNSET
+    currency: Annotated[str, Meta(pattern=r"^[A-Z]{3}$")] | UnsetType | None = UNSET
+    tax: Decimal | UnsetType | None = UNSET
+    total: Decimal | UnsetType | None = UNSET
+    note: Annotated[str, Meta(max_length=2000)] | UnsetType | None = UNSET
+
+
+class StatementsIn(msgspec.Struct, forbid_unknown_fields=True):
+    month: Month
+
+
+class StatementsOut(msgspec.Struct):
+    month: str
+    status: str = "requested"
+
+
+class ExpenseController(Controller):
+    path = "/v1/expenses"
+    tags = ["expenses"]
+
+    @post(
+        status_code=HTTP_202_ACCEPTED,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+        summary="Upload an invoice or receipt (PDF, PNG or JPEG, at most 10 MB)",
+        description="The kind is told by the content, not the name (415 otherwise); 413 above 10 MB. "
+        "The fields are read asynchronously: watch `status` (`processing` -> `extracted`, "
+        "`needs_review` or `failed` with `failure_reason`); the uploader gets an email.",
+    )
+    async def upload(
+        self,
+        data: Annotated[ExpenseUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        request: Request[User, Any, Any],
+        services: Services,
+    ) -> ExpenseOut:
+        content = await data.file.read()
+        expense = await services.expenses_upload.execute(
+            UploadExpenseCommand(
+                actor=request.user,
+                content=content,
+                filename=data.file.filename or "",
+                note=data.note,
+                correlation_id=correlation_id(request),
+            )
+        )
+        log.info("expense uploaded", extra={"expense_id": expense.id, "media_type": expense.media_type})
+        return ExpenseOut.of(expense)
+
+    @get(summary="List expenses, oldest first (your own unless you are an accountant or admin)")
+    async def list_all(
+        self,
+        request: Request[User, Any, Any],
+        services: Services,
+        month: Annotated[
+            str | None, Parameter(pattern=MONTH_PATTERN, description="uploaded in YYYY-MM")
+        ] = None,
+        user_id: Annotated[str | None, Parameter(max_length=64)] = None,
+    ) -> ExpensePage:
+        if user_id is not None:
+            try:
+                user_id = known_id(user_id, "user")
+            except Exception:
+                return ExpensePage(items=[])
+        items = await services.expenses.list(actor=request.user, month=month, user_id=user_id)
+        return ExpensePage(items=[ExpenseOut.of(e) for e in items])
+
+    @get("/{expense_id:str}", summary="Get an expense and what was read from it")
+    async def get_one(
+        self, expense_id: str, request: Request[User, Any, Any], services: Services
+    ) -> ExpenseOut:
+        return ExpenseOut.of(await services.expenses.get(known_id(expense_id, "expense"), actor=request.user))
+
+    @patch(
+        "/{expense_id:str}",
+        summary="Correct what was read; the expense becomes confirmed",
+        description="409 while the document is still being read.",
+    )
+    async def correct(
+        self, expense_id: str, data: ExpenseCorrection, request: Request[User, Any, Any], services: Services
+    ) -> ExpenseOut:
+        changes = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not UNSET}
+        expense = await services.expenses.correct(
+            CorrectExpenseCommand(request.user, known_id(expense_id, "expense"), changes)
+        )
+        return ExpenseOut.of(expense)
+
+    @get(
+        "/{expense_id:str}/file",
+        summary="A short-lived download link for the uploaded file",
+        description="A pre-signed S3 URL valid for 15 minutes.",
+    )
+    async def file(
+        self, expense_id: str, request: Request[User, Any, Any], services: Services
+    ) -> DownloadOut:
+        link = await services.expenses.file_link(known_id(expense_id, "expense"), actor=request.user)
+        return DownloadOut(url=link.url, expires_at=link.expires_at)
+
+
+class StatementController(Controller):
+    path = "/v1/statements"
+    tags = ["expenses"]
+
+    @post(
+        status_code=HTTP_202_ACCEPTED,
+        summary="Email every user their statement of a month's expenses now (admin)",
+        description="The same as the schedule on the 1st; a user already sent that month's "
+        "statement is not sent it again.",
+    )
+    async def request_statements(
+        self, data: StatementsIn, request: Request[User, Any, Any], services: Services
+    ) -> StatementsOut:
+        month = await services.statements.execute(
+            RequestStatementsCommand(request.user, data.month, correlation_id(request))
+        )
+        log.info("statements requested", extra={"month": month})
+        return StatementsOut(month=month)

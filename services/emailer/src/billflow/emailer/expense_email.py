@@ -1,0 +1,126 @@
+"""The expense emails: the confirmation of one upload, and the monthly statement with its CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from billflow.domain.currencies import MINOR_UNITS
+from billflow.domain.expenses.records import Expense, ExpenseStatus, totals_by_currency
+from billflow.domain.model import User
+from billflow.domain.ports import Attachment, OutgoingEmail
+from billflow.emailer.invoice_email import _one_line
+
+_LABELS = {
+    "vendor": "Vendor",
+    "invoice_number": "Invoice number",
+    "invoice_date": "Date",
+    "currency": "Currency",
+    "tax": "Tax",
+    "total": "Total",
+}
+CSV_COLUMNS = (
+    "uploaded_at", "status", "vendor", "invoice_number", "invoice_date", "currency", "tax", "total",
+    "file", "note",
+)  # fmt: skip
+
+
+def money(value: Decimal | None, currency: str | None = None) -> str:
+    """``1,234.50`` (to the currency's minor unit when it is known); an empty string for None."""
+    if value is None:
+        return ""
+    digits = MINOR_UNITS.get(currency or "", 2)
+    return f"{value:,.{digits}f}"
+
+
+def _plain(value: Decimal | None, currency: str | None) -> str:
+    return "" if value is None else f"{value:.{MINOR_UNITS.get(currency or '', 2)}f}"
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def field_rows(expense: Expense) -> list[tuple[str, str, float]]:
+    """(label, value as shown, confidence) for each field read."""
+    values = {
+        "vendor": expense.vendor or "",
+        "invoice_number": expense.invoice_number or "",
+        "invoice_date": expense.invoice_date.isoformat() if expense.invoice_date else "",
+        "currency": expense.currency or "",
+        "tax": money(expense.tax, expense.currency),
+        "total": money(expense.total, expense.currency),
+    }
+    return [
+        (label, values[name], float(expense.confidence.get(name, 0.0))) for name, label in _LABELS.items()
+    ]
+
+
+def statement_csv(expenses: Sequence[Expense]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in expenses:
+        writer.writerow(
+            _cell(v)
+            for v in (
+                e.uploaded_at.isoformat(timespec="seconds"),
+                e.status.value,
+                e.vendor,
+                e.invoice_number,
+                e.invoice_date.isoformat() if e.invoice_date else "",
+                e.currency,
+                _plain(e.tax, e.currency),
+                _plain(e.total, e.currency),
+                e.original_filename,
+                e.note,
+            )
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _env(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("billflow.emailer", "templates"),
+        # The plain-text body is never read as markup.
+        autoescape=select_autoescape(default=True) if autoescape else False,  # noqa: S701
+        undefined=StrictUndefined,
+    )
+    env.filters["money"] = money
+    return env
+
+
+_html, _text = _env(True), _env(False)
+
+
+class TemplateExpenseEmailWriter:
+    def confirmation(self, user: User, expense: Expense) -> OutgoingEmail:
+        context = {
+            "expense": expense,
+            "fields": field_rows(expense),
+            "failed": expense.status is ExpenseStatus.FAILED,
+            "review": expense.status is ExpenseStatus.NEEDS_REVIEW,
+        }
+        what = "could not be read" if context["failed"] else "was read"
+        return OutgoingEmail(
+            to=user.email,
+            subject=_one_line(f"Your expense {expense.original_filename} {what}"),
+            text=_text.get_template("expense.txt").render(**context),
+            html=_html.get_template("expense.html").render(**context),
+        )
+
+    def statement(self, user: User, month: str, expenses: Sequence[Expense]) -> OutgoingEmail:
+        context = {"month": month, "expenses": expenses, "totals": totals_by_currency(expenses)}
+        return OutgoingEmail(
+            to=user.email,
+            subject=_one_line(f"Your expenses statement for {month}"),
+            text=_text.get_template("statement.txt").render(**context),
+            html=_html.get_template("statement.html").render(**context),
+            attachments=(Attachment(f"expenses-{month}.csv", "text/csv", statement_csv(expenses)),),
+        )

@@ -1,0 +1,69 @@
+"""An expense: an uploaded invoice or receipt, its file, and the fields read from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from billflow.domain.expenses.model import ExtractedFields
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+"""The largest file accepted (the API answers 413 above it; the reader refuses it too)."""
+REVIEW_FIELDS = ("total", "invoice_date", "currency")
+"""An expense whose reading of any of these is unsure goes to ``needs_review``."""
+REVIEW_THRESHOLD = 0.5
+_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+class ExpenseStatus(StrEnum):
+    PROCESSING = "processing"
+    EXTRACTED = "extracted"
+    NEEDS_REVIEW = "needs_review"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Expense:
+    id: str
+    user_id: str
+    status: ExpenseStatus
+    file_key: str
+    media_type: str
+    original_filename: str
+    """As the uploader named it; shown to people, never used to build a key or a path."""
+    uploaded_at: datetime
+    updated_at: datetime
+    note: str | None = None
+    vendor: str | None = None
+    invoice_number: str | None = None
+    invoice_date: date | None = None
+    currency: str | None = None
+    tax: Decimal | None = None
+    total: Decimal | None = None
+    confidence: Mapping[str, float] = field(default_factory=dict)
+    failure_reason: str | None = None
+    notified_at: datetime | None = None
+
+
+def file_key(expense_id: str, media_type: str, uploaded_at: datetime) -> str:
+    """Where the upload is filed: chosen by Billflow, never derived from the uploader's filename."""
+    return f"expenses/{uploaded_at:%Y}/{uploaded_at:%m}/{expense_id}.{_EXTENSIONS[media_type]}"
+
+
+def status_after_reading(fields: ExtractedFields) -> ExpenseStatus:
+    """``needs_review`` when the total, the date or the currency was not read with confidence."""
+    unsure = set(fields.unsure(REVIEW_THRESHOLD)) & set(REVIEW_FIELDS)
+    return ExpenseStatus.NEEDS_REVIEW if unsure else ExpenseStatus.EXTRACTED
+
+
+def totals_by_currency(expenses: Iterable[Expense]) -> dict[str, Decimal]:
+    """The sum of the totals per currency, of the expenses that have both (failed ones do not)."""
+    totals: dict[str, Decimal] = {}
+    for e in expenses:
+        if e.status is not ExpenseStatus.FAILED and e.total is not None and e.currency:
+            totals[e.currency] = totals.get(e.currency, Decimal(0)) + e.total
+    return dict(sorted(totals.items()))

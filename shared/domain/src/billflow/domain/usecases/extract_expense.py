@@ -1,0 +1,107 @@
+"""Reading an uploaded expense document (the extractor's use case), and giving up on one.
+
+Business rules:
+- Only a ``processing`` expense is read; any other status means the work is done (a redelivered
+  command) and the call is a no-op.
+- The reader decides what the document says; the domain's rules (``read_fields``) decide the
+  fields. The expense becomes ``extracted``, or ``needs_review`` when the total, the date or the
+  currency was not read with confidence.
+- A document that cannot be read (``PermanentFailure`` from the reader: not a PDF/PNG/JPEG, too
+  many bytes or pixels, damaged) is not retried: the worker gives up, and ``FailExpense`` makes it
+  ``failed`` with the reason.
+- Every outcome is followed by a ``NotifyExpense`` command, committed with the status change, so
+  the uploader hears what was read, or why nothing was.
+- No database connection is held while the document is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from billflow.domain.contracts import NotifyExpense
+from billflow.domain.errors import NotFound
+from billflow.domain.expenses.extraction import read_fields
+from billflow.domain.expenses.ports import DocumentReader, ExpenseUnitOfWorkFactory
+from billflow.domain.expenses.records import ExpenseStatus, status_after_reading
+from billflow.domain.ports import Clock, DocumentStore, IdGenerator
+from billflow.domain.usecases.render_invoice import Outcome
+
+MAX_REASON_LENGTH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractExpenseCommand:
+    expense_id: str
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailExpenseCommand:
+    expense_id: str
+    reason: str
+    correlation_id: str
+
+
+class ExtractExpenseFields:
+    def __init__(
+        self,
+        uow: ExpenseUnitOfWorkFactory,
+        documents: DocumentStore,
+        reader: DocumentReader,
+        ids: IdGenerator,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._documents = documents
+        self._reader = reader
+        self._ids = ids
+        self._clock = clock
+
+    async def execute(self, cmd: ExtractExpenseCommand) -> Outcome:
+        async with self._uow() as uow:
+            expense = await uow.expenses.get(cmd.expense_id)
+        if expense is None:
+            raise NotFound(f"expense {cmd.expense_id} does not exist")
+        if expense.status is not ExpenseStatus.PROCESSING:
+            return Outcome.ALREADY_DONE
+        content = await self._documents.get(expense.file_key)
+        document = await self._reader.read(content, expense.media_type)
+        fields = read_fields(document)
+        async with self._uow() as uow:
+            if not await uow.expenses.record_reading(expense.id, status_after_reading(fields), fields):
+                return Outcome.ALREADY_DONE
+            await uow.outbox.add(self._notify(expense.id, cmd.correlation_id))
+            await uow.commit()
+        return Outcome.DONE
+
+    def _notify(self, expense_id: str, correlation_id: str) -> NotifyExpense:
+        return NotifyExpense(
+            message_id=self._ids.new_id(),
+            occurred_at=self._clock.now(),
+            correlation_id=correlation_id,
+            expense_id=expense_id,
+        )
+
+
+class FailExpense:
+    """``processing -> failed`` with the reason, and the uploader told; False when not processing."""
+
+    def __init__(self, uow: ExpenseUnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
+        self._uow = uow
+        self._ids = ids
+        self._clock = clock
+
+    async def execute(self, cmd: FailExpenseCommand) -> bool:
+        async with self._uow() as uow:
+            if not await uow.expenses.fail(cmd.expense_id, cmd.reason[:MAX_REASON_LENGTH]):
+                return False
+            await uow.outbox.add(
+                NotifyExpense(
+                    message_id=self._ids.new_id(),
+                    occurred_at=self._clock.now(),
+                    correlation_id=cmd.correlation_id,
+                    expense_id=cmd.expense_id,
+                )
+            )
+            await uow.commit()
+        return True

@@ -1,0 +1,91 @@
+"""Taking in an uploaded invoice or receipt (the API's use case).
+
+Business rules:
+- The kind of file is told by its content (magic bytes): PDF, PNG or JPEG; anything else is
+  ``UnsupportedDocument``, whatever its name says. An empty file is ``UnreadableDocument``; more
+  than ``MAX_UPLOAD_BYTES`` is ``DocumentTooLarge``.
+- The file is filed under a key Billflow chooses (``expenses/<year>/<month>/<id>.<ext>``); the
+  uploader's filename is kept for display only, reduced to a printable base name.
+- The expense row (``processing``) and its ``ExtractExpense`` command are committed together.
+  The file is stored first: a failure after that leaves an unreferenced object, never a row whose
+  file is missing.
+- Every user may upload; the expense is the uploader's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from billflow.domain.contracts import ExtractExpense
+from billflow.domain.errors import DocumentTooLarge, InvalidInput, UnreadableDocument
+from billflow.domain.expenses.ports import ExpenseUnitOfWorkFactory
+from billflow.domain.expenses.records import MAX_UPLOAD_BYTES, Expense, ExpenseStatus, file_key
+from billflow.domain.expenses.sniff import sniff_media_type
+from billflow.domain.model import User
+from billflow.domain.ports import Clock, DocumentStore, IdGenerator
+
+MAX_NOTE_LENGTH = 2000
+MAX_FILENAME_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class UploadExpenseCommand:
+    actor: User
+    content: bytes
+    filename: str
+    note: str | None
+    correlation_id: str
+
+
+def display_filename(name: str) -> str:
+    """The base name, printable characters only, at most ``MAX_FILENAME_LENGTH`` long."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if c.isprintable()).strip()
+    return cleaned[:MAX_FILENAME_LENGTH] or "upload"
+
+
+class UploadExpense:
+    def __init__(
+        self, uow: ExpenseUnitOfWorkFactory, documents: DocumentStore, ids: IdGenerator, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._documents = documents
+        self._ids = ids
+        self._clock = clock
+
+    async def execute(self, cmd: UploadExpenseCommand) -> Expense:
+        if len(cmd.content) > MAX_UPLOAD_BYTES:
+            raise DocumentTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        if not cmd.content:
+            raise UnreadableDocument("the file is empty")
+        media_type = sniff_media_type(cmd.content)
+        note = (cmd.note or "").strip() or None
+        if note is not None and len(note) > MAX_NOTE_LENGTH:
+            raise InvalidInput(f"the note is longer than {MAX_NOTE_LENGTH} characters", field="note")
+        now = self._clock.now()
+        expense_id = self._ids.new_id()
+        key = file_key(expense_id, media_type, now)
+        await self._documents.put(key, cmd.content, media_type)
+        expense = Expense(
+            id=expense_id,
+            user_id=cmd.actor.id,
+            status=ExpenseStatus.PROCESSING,
+            file_key=key,
+            media_type=media_type,
+            original_filename=display_filename(cmd.filename),
+            uploaded_at=now,
+            updated_at=now,
+            note=note,
+        )
+        async with self._uow() as uow:
+            await uow.expenses.add(expense)
+            await uow.outbox.add(
+                ExtractExpense(
+                    message_id=self._ids.new_id(),
+                    occurred_at=now,
+                    correlation_id=cmd.correlation_id,
+                    expense_id=expense_id,
+                )
+            )
+            await uow.commit()
+        return expense

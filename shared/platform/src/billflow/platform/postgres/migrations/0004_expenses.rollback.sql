@@ -1,0 +1,2 @@
+DROP TABLE statement_deliveries;
+DROP TABLE expenses;

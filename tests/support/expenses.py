@@ -1,0 +1,67 @@
+"""Uploading expenses through the API and waiting for them to be read, for the e2e tests."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.documents import invoice_png
+from tests.support.users import Account
+
+CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "invoice2data"
+READ = {"extracted", "needs_review", "failed"}
+
+
+def harbour_png() -> bytes:
+    return invoice_png(
+        vendor="Harbour Consulting Ltd",
+        number="HC-2026-0042",
+        issued="14/03/2026",
+        currency="EUR",
+        subtotal="1,000.00",
+        tax="230.00",
+        total="1,230.00",
+    )
+
+
+def aws_pdf() -> bytes:
+    path = CORPUS / "AmazonWebServices.pdf"
+    if not path.exists():
+        pytest.skip("the shared invoice corpus is not here")
+    return path.read_bytes()
+
+
+async def upload(
+    client: httpx.AsyncClient, content: bytes, filename: str, note: str | None = None
+) -> httpx.Response:
+    data = {"note": note} if note else None
+    return await client.post(
+        "/v1/expenses", files={"file": (filename, content, "application/octet-stream")}, data=data
+    )
+
+
+async def wait_read(client: httpx.AsyncClient, expense_id: str, within: float = 45) -> dict[str, Any]:
+    deadline = time.monotonic() + within
+    while True:
+        expense: dict[str, Any] = (await client.get(f"/v1/expenses/{expense_id}")).json()
+        if expense["status"] in READ:
+            return expense
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"expense {expense_id} still {expense['status']} after {within}s")
+        await asyncio.sleep(0.2)
+
+
+@dataclass
+class ScheduledStatements:
+    month: str
+    carol: Account
+    dave: Account
+    rule: str
+    events: Any
+    created: float
