@@ -30,3 +30,12 @@ def readme_variables() -> set[str]:
 
 def test_every_setting_is_documented_and_every_documented_setting_exists() -> None:
     assert readme_variables() == code_variables()
+
+
+def test_make_run_starts_every_service_in_the_procfile() -> None:
+    from billflow.devstack.stack import INFRASTRUCTURE, application_processes
+
+    procfile = README.parent / "Procfile"
+    started = set(application_processes(procfile))
+    assert started == {"api", "pdf_worker", "emailer", "extractor"}
+    assert not started & INFRASTRUCTURE

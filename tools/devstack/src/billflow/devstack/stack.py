@@ -82,8 +82,8 @@ def up(extra_args: list[str]) -> None:
         flush=True,
     )
     honcho = shutil.which("honcho", path=str(Path(sys.executable).parent)) or "honcho"
-    processes = [*servers, "api", "pdf_worker", "emailer"]
     procfile = infra.repo_root() / "Procfile"
+    processes = [*servers, *application_processes(procfile)]
     os.execv(
         honcho,
         [
@@ -99,6 +99,15 @@ def up(extra_args: list[str]) -> None:
             *processes,
         ],
     )
+
+
+INFRASTRUCTURE = {"postgres", "localstack", "mail"}
+
+
+def application_processes(procfile: Path) -> list[str]:
+    """Every Procfile entry that is not one of our local servers: the services, all of them."""
+    names = [line.split(":", 1)[0].strip() for line in procfile.read_text().splitlines() if ":" in line]
+    return [name for name in names if name and not name.startswith("#") and name not in INFRASTRUCTURE]
 
 
 def wait_prepared(var: Path, timeout: float = 180) -> None:
