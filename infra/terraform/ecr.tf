@@ -7,6 +7,7 @@ locals {
     api        = "api"
     pdf_worker = "pdf-worker"
     emailer    = "emailer"
+    extractor  = "extractor"
   }
 }
 

@@ -1,4 +1,4 @@
-# The three services as Lambda functions (modules/function): their handlers, environments and
+# The four services as Lambda functions (modules/function): their handlers, environments and
 # IAM policies. tests/infra/test_terraform_contract.py reads this file and checks it against the
 # code: environment names against shared/platform settings.py, handlers, and queue/bucket actions.
 
@@ -11,6 +11,7 @@ locals {
     api        = "billflow.api.lambda_handler.handler"
     pdf_worker = "billflow.pdf_worker.lambda_handler.handler"
     emailer    = "billflow.emailer.lambda_handler.handler"
+    extractor  = "billflow.extractor.lambda_handler.handler"
   }
 
   # No password in the URL: it comes from the RDS-managed secret named by
@@ -30,6 +31,8 @@ locals {
       BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
       BILLFLOW_RENDER_QUEUE        = module.render_queue.name
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
+      BILLFLOW_EXPENSE_QUEUE       = module.expense_queue.name
+      BILLFLOW_STATEMENTS_QUEUE    = module.statements_queue.name
       BILLFLOW_LOG_LEVEL           = var.log_level
       BILLFLOW_ADMIN_EMAIL         = var.admin_email
       BILLFLOW_COMPANY_NAME        = var.company.name
@@ -58,6 +61,7 @@ locals {
       BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
       BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
+      BILLFLOW_STATEMENTS_QUEUE    = module.statements_queue.name
       BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
       BILLFLOW_LOG_LEVEL           = var.log_level
       SMTP_HOST                    = "email-smtp.${var.region}.amazonaws.com" # the VPC endpoint, by private DNS
@@ -65,9 +69,23 @@ locals {
       SMTP_STARTTLS                = "true"
       BILLFLOW_MAIL_FROM           = "${var.sender_name} <${var.sender_address}>"
     }
+    extractor = {
+      DATABASE_URL                 = local.database_url
+      BILLFLOW_DATABASE_SECRET_ARN = local.database_secret_arn
+      BILLFLOW_DB_POOL_MIN         = "1"
+      BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
+      BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
+      BILLFLOW_EXPENSE_QUEUE       = module.expense_queue.name
+      BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
+      BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
+      BILLFLOW_LOG_LEVEL           = var.log_level
+      # Textract AnalyzeExpense through its VPC endpoint; the image needs no Tesseract for it.
+      BILLFLOW_DOCUMENT_READER = "textract"
+    }
   }
 
   invoice_objects_arn = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
+  expense_objects_arn = "${aws_s3_bucket.documents.arn}/${local.expense_prefix}*"
 
   # What consuming a queue through a Lambda event source mapping (and the local poller) needs.
   consume_actions = [
@@ -80,27 +98,41 @@ locals {
 
 # --- IAM: one policy per service ------------------------------------------------------------
 # Queue URLs are resolved by name at start-up (billflow.platform.runtime.queue_url), hence
-# sqs:GetQueueUrl on each queue a service names. The outbox relay in the API and the pdf-worker
-# publishes with SendMessageBatch, which IAM authorises as sqs:SendMessage.
+# sqs:GetQueueUrl on each queue a service names. The outbox relays in the API, the pdf-worker and
+# the extractor publish with SendMessageBatch, which IAM authorises as sqs:SendMessage; where each
+# message type goes is billflow.platform.runtime.outbox_routes.
 
 data "aws_iam_policy_document" "api" {
+  # RenderInvoice, ExtractExpense and SendMonthlyStatements (POST /v1/statements).
   statement {
-    sid       = "SendToRender"
+    sid       = "SendCommands"
     actions   = ["sqs:SendMessage"]
-    resources = [module.render_queue.arn]
+    resources = [module.render_queue.arn, module.expense_queue.arn, module.statements_queue.arn]
   }
 
   statement {
-    sid       = "ResolveQueueUrls"
-    actions   = ["sqs:GetQueueUrl"]
-    resources = [module.render_queue.arn, module.delivery_queue.arn]
+    sid     = "ResolveQueueUrls"
+    actions = ["sqs:GetQueueUrl"]
+    resources = [
+      module.render_queue.arn,
+      module.delivery_queue.arn,
+      module.expense_queue.arn,
+      module.statements_queue.arn,
+    ]
   }
 
-  # Pre-signed download URLs carry the signer's permissions: GetObject on invoices/ only.
+  # Pre-signed download URLs carry the signer's permissions: GetObject on invoices/ and expenses/.
   statement {
     sid       = "ReadInvoicePdfs"
     actions   = ["s3:GetObject"]
     resources = [local.invoice_objects_arn]
+  }
+
+  # POST /v1/expenses files the upload before committing its row; the download link is pre-signed.
+  statement {
+    sid       = "WriteAndReadExpenseDocuments"
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = [local.expense_objects_arn]
   }
 
   statement {
@@ -144,15 +176,15 @@ data "aws_iam_policy_document" "pdf_worker" {
 
 data "aws_iam_policy_document" "emailer" {
   statement {
-    sid       = "ConsumeDelivery"
+    sid       = "ConsumeDeliveryAndStatements"
     actions   = local.consume_actions
-    resources = [module.delivery_queue.arn]
+    resources = [module.delivery_queue.arn, module.statements_queue.arn]
   }
 
   statement {
     sid       = "ResolveQueueUrls"
     actions   = ["sqs:GetQueueUrl"]
-    resources = [module.delivery_queue.arn]
+    resources = [module.delivery_queue.arn, module.statements_queue.arn]
   }
 
   statement {
@@ -165,6 +197,53 @@ data "aws_iam_policy_document" "emailer" {
     sid       = "ReadOwnSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
     resources = [aws_secretsmanager_secret.emailer.arn, local.database_secret_arn]
+  }
+}
+
+data "aws_iam_policy_document" "extractor" {
+  statement {
+    sid       = "ConsumeExpenses"
+    actions   = local.consume_actions
+    resources = [module.expense_queue.arn]
+  }
+
+  # NotifyExpense shares the delivery queue with DeliverInvoice (docs/decisions/0030).
+  statement {
+    sid       = "SendToDelivery"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.delivery_queue.arn]
+  }
+
+  statement {
+    sid       = "ResolveQueueUrls"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [module.expense_queue.arn, module.delivery_queue.arn]
+  }
+
+  statement {
+    sid       = "ReadExpenseDocuments"
+    actions   = ["s3:GetObject"]
+    resources = [local.expense_objects_arn]
+  }
+
+  # The document goes to Textract as bytes, so Textract itself reads nothing from S3.
+  # AnalyzeExpense has no resource-level permissions: "*" is the only resource it accepts; the
+  # condition holds it to this deployment's region.
+  statement {
+    sid       = "AnalyzeExpenses"
+    actions   = ["textract:AnalyzeExpense"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [var.region]
+    }
+  }
+
+  statement {
+    sid       = "ReadOwnSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
   }
 }
 
@@ -235,9 +314,53 @@ module "emailer" {
   subnet_ids           = aws_subnet.private[*].id
   security_group_ids   = [aws_security_group.functions.id]
 
+  # Two of the reserved instances are left to the statements queue's mapping below, so the two
+  # mappings together never exceed the function's reserved concurrency.
   queue = {
     arn                 = module.delivery_queue.arn
     batch_size          = var.emailer_function.batch_size
-    maximum_concurrency = var.emailer_function.reserved_concurrency
+    maximum_concurrency = var.emailer_function.reserved_concurrency - 2
+  }
+}
+
+# The emailer's second queue: statement requests (the monthly schedule, POST /v1/statements). The
+# same handler takes them (it dispatches on the message type), one request per invocation since
+# each loops over every user; the module holds one mapping, so this one is written out here.
+resource "aws_lambda_event_source_mapping" "emailer_statements" {
+  event_source_arn = module.statements_queue.arn
+  function_name    = module.emailer.function_arn
+  batch_size       = 1
+  # The handler returns batchItemFailures, like every worker's mapping in modules/function.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    # AWS's minimum; with the delivery mapping's reserved_concurrency - 2, exactly the reserved concurrency.
+    maximum_concurrency = 2
+  }
+}
+
+module "extractor" {
+  source = "./modules/function"
+
+  name                 = "${local.name}-extractor"
+  description          = "Billflow extractor: expense queue -> document from S3 -> Textract AnalyzeExpense"
+  image_uri            = "${aws_ecr_repository.service["extractor"].repository_url}:${var.image_tag}"
+  architecture         = var.lambda_architecture
+  entry_point          = local.lambda_entry_point
+  command              = [local.lambda_handlers.extractor]
+  memory_mb            = var.extractor_function.memory_mb
+  timeout_seconds      = var.extractor_function.timeout_seconds
+  reserved_concurrency = var.extractor_function.reserved_concurrency
+  environment          = local.function_environment.extractor
+  policy_json          = data.aws_iam_policy_document.extractor.json
+  kms_key_arn          = aws_kms_key.main.arn
+  log_retention_days   = var.log_retention_days
+  subnet_ids           = aws_subnet.private[*].id
+  security_group_ids   = [aws_security_group.functions.id]
+
+  queue = {
+    arn                 = module.expense_queue.arn
+    batch_size          = var.extractor_function.batch_size
+    maximum_concurrency = var.extractor_function.reserved_concurrency
   }
 }

@@ -16,15 +16,21 @@ locals {
     render     = "billflow-${var.environment}-render"
     delivery   = "billflow-${var.environment}-delivery"
     statements = "billflow-${var.environment}-statements"
+    expense    = "billflow-${var.environment}-expenses"
   }
 
   # Invoice PDFs live under this prefix (billflow.domain.billing.pdf_key); every function's S3
   # permission is limited to it.
   invoice_prefix = "invoices/"
 
+  # Uploaded expense documents live under this prefix (billflow.domain.expenses.records):
+  # the API writes and pre-signs them, the extractor reads them.
+  expense_prefix = "expenses/"
+
   # Visibility timeout = 6 x the consuming function's timeout (AWS's guidance for Lambda event
   # sources: room for the function's retries and the event source mapping's batching).
   render_visibility_seconds     = 6 * var.pdf_worker_function.timeout_seconds
   delivery_visibility_seconds   = 6 * var.emailer_function.timeout_seconds
   statements_visibility_seconds = 6 * var.emailer_function.timeout_seconds
+  expense_visibility_seconds    = 6 * var.extractor_function.timeout_seconds
 }

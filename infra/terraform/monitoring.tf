@@ -18,11 +18,13 @@ locals {
     api        = module.api.function_name
     pdf_worker = module.pdf_worker.function_name
     emailer    = module.emailer.function_name
+    extractor  = module.extractor.function_name
   }
   work_queues = {
     render     = module.render_queue
     delivery   = module.delivery_queue
     statements = module.statements_queue
+    expense    = module.expense_queue
   }
 }
 

@@ -1,5 +1,5 @@
 # A VPC with private subnets only: the functions reach PostgreSQL (through RDS Proxy) directly and
-# AWS through VPC endpoints (S3 gateway; SQS, Secrets Manager and SES SMTP interface endpoints), so
+# AWS through VPC endpoints (S3 gateway; SQS, Secrets Manager, SES SMTP and Textract interface endpoints), so
 # there is no internet gateway and no NAT gateway to pay for or to leak through.
 
 resource "aws_vpc" "main" {
@@ -97,6 +97,7 @@ resource "aws_security_group" "functions" {
 
 resource "aws_security_group" "endpoints" {
   name        = "${local.name}-endpoints"
+  # The description predates the Textract endpoint; changing it would replace the group.
   description = "Interface VPC endpoints (SQS, Secrets Manager, SES SMTP): in from the functions only"
   vpc_id      = aws_vpc.main.id
 }
@@ -125,7 +126,7 @@ resource "aws_vpc_security_group_egress_rule" "functions_to_proxy" {
 
 resource "aws_vpc_security_group_egress_rule" "functions_to_endpoints_https" {
   security_group_id            = aws_security_group.functions.id
-  description                  = "HTTPS to the SQS and Secrets Manager endpoints"
+  description                  = "HTTPS to the SQS, Secrets Manager and Textract endpoints"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
@@ -226,8 +227,9 @@ resource "aws_vpc_endpoint" "s3" {
 
 locals {
   # sqs: the outbox relay and queue URL lookups; secretsmanager: secrets at cold start (functions)
-  # and the database credentials (RDS Proxy); email-smtp: the emailer's SES SMTP connection.
-  interface_endpoints = toset(["sqs", "secretsmanager", "email-smtp"])
+  # and the database credentials (RDS Proxy); email-smtp: the emailer's SES SMTP connection;
+  # textract: the extractor's AnalyzeExpense calls (BILLFLOW_DOCUMENT_READER=textract).
+  interface_endpoints = toset(["sqs", "secretsmanager", "email-smtp", "textract"])
 }
 
 resource "aws_vpc_endpoint" "interface" {

@@ -17,6 +17,8 @@ output "queue_urls" {
     delivery_dlq   = module.delivery_queue.dlq_url
     statements     = module.statements_queue.url
     statements_dlq = module.statements_queue.dlq_url
+    expense        = module.expense_queue.url
+    expense_dlq    = module.expense_queue.dlq_url
   }
 }
 

@@ -20,14 +20,26 @@ module "delivery_queue" {
   alarm_actions                = [aws_sns_topic.alarms.arn]
 }
 
-# Monthly statement requests from the schedule (schedule.tf), consumed by the emailer
-# (BILLFLOW_STATEMENTS_QUEUE). Wiring its event source mapping is still to do (docs/decisions/0030).
+# Monthly statement requests from the schedule (schedule.tf) and POST /v1/statements, consumed by
+# the emailer (BILLFLOW_STATEMENTS_QUEUE) through its second event source mapping (functions.tf).
 module "statements_queue" {
   source = "./modules/queue"
 
   name                         = local.queue_names.statements
   visibility_timeout_seconds   = local.statements_visibility_seconds
   message_retention_seconds    = 1209600 # 14 days: a statement request outlives a long weekend's outage
+  max_receive_count            = var.max_receive_count
+  oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
+  alarm_actions                = [aws_sns_topic.alarms.arn]
+}
+
+# Expense uploads to read: ExtractExpense from the API's outbox, consumed by the extractor
+# (BILLFLOW_EXPENSE_QUEUE). The extractor's NotifyExpense goes to the delivery queue.
+module "expense_queue" {
+  source = "./modules/queue"
+
+  name                         = local.queue_names.expense
+  visibility_timeout_seconds   = local.expense_visibility_seconds
   max_receive_count            = var.max_receive_count
   oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
   alarm_actions                = [aws_sns_topic.alarms.arn]

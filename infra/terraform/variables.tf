@@ -21,7 +21,7 @@ variable "environment" {
 }
 
 variable "image_tag" {
-  description = "Tag of the three service images in ECR (immutable tags: use the git commit, never 'latest')."
+  description = "Tag of the four service images in ECR (immutable tags: use the git commit, never 'latest')."
   type        = string
 }
 
@@ -125,12 +125,28 @@ variable "pdf_worker_function" {
 }
 
 variable "emailer_function" {
-  description = "emailer function: memory (MB), timeout (s), reserved concurrency, SQS batch size."
+  description = "emailer function: memory (MB), timeout (s), reserved concurrency, SQS batch size (delivery queue). Two of the reserved instances are kept for the statements queue's mapping."
   type = object({
     memory_mb            = optional(number, 512)
     timeout_seconds      = optional(number, 30)
     reserved_concurrency = optional(number, 4)
     batch_size           = optional(number, 10)
+  })
+  default = {}
+
+  validation {
+    condition     = var.emailer_function.reserved_concurrency >= 4
+    error_message = "emailer_function.reserved_concurrency: at least 4, two for each of its queues' mappings (AWS's minimum maximum_concurrency is 2)."
+  }
+}
+
+variable "extractor_function" {
+  description = "extractor function: memory (MB), timeout (s), reserved concurrency, SQS batch size. It calls Textract AnalyzeExpense, whose default quota is a few requests a second: keep the concurrency low."
+  type = object({
+    memory_mb            = optional(number, 1024)
+    timeout_seconds      = optional(number, 120)
+    reserved_concurrency = optional(number, 2)
+    batch_size           = optional(number, 2)
   })
   default = {}
 }

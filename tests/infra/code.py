@@ -20,7 +20,12 @@ DEPLOY_ONLY_NAMES: dict[str, str] = {}
 STANDARD_NAMES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "PYTHONUNBUFFERED"}
 
 # Service key (as in Terraform) -> the package whose composition root reads its settings.
-SERVICE_PACKAGES = {"api": "billflow.api", "pdf_worker": "billflow.pdf_worker", "emailer": "billflow.emailer"}
+SERVICE_PACKAGES = {
+    "api": "billflow.api",
+    "pdf_worker": "billflow.pdf_worker",
+    "emailer": "billflow.emailer",
+    "extractor": "billflow.extractor",
+}
 
 
 def settings_structs() -> list[type[msgspec.Struct]]:

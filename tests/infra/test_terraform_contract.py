@@ -9,12 +9,13 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from billflow.domain.billing import pdf_key
+from billflow.domain.expenses.records import file_key
 from billflow.platform import settings
 from tests.infra.code import (
     DEPLOY_ONLY_NAMES,
@@ -35,16 +36,20 @@ HANDLERS = {
     "api": "billflow.api.lambda_handler.handler",
     "pdf_worker": "billflow.pdf_worker.lambda_handler.handler",
     "emailer": "billflow.emailer.lambda_handler.handler",
+    "extractor": "billflow.extractor.lambda_handler.handler",
 }
 
 CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
 
 # What each service does with each queue. The relays publish through the outbox (api -> render,
-# pdf-worker -> delivery); every service resolves the URLs of the queues it names at start-up.
+# expense and statements; pdf-worker and extractor -> delivery: see runtime.outbox_routes); every
+# service resolves the URLs of the queues it names at start-up.
 QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
     "api": {
         "render": {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "delivery": {"sqs:GetQueueUrl"},
+        "expense": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "statements": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
     "pdf_worker": {
         "render": CONSUME | {"sqs:GetQueueUrl"},
@@ -52,17 +57,38 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
     },
     "emailer": {
         "delivery": CONSUME | {"sqs:GetQueueUrl"},
+        "statements": CONSUME | {"sqs:GetQueueUrl"},
+    },
+    "extractor": {
+        "expense": CONSUME | {"sqs:GetQueueUrl"},
+        "delivery": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
 }
 
-# What each service does under invoices/ in the documents bucket.
-BUCKET_ACTIONS = {"api": {"s3:GetObject"}, "pdf_worker": {"s3:PutObject"}, "emailer": {"s3:GetObject"}}
+INVOICES = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
+EXPENSES = "${aws_s3_bucket.documents.arn}/${local.expense_prefix}*"
 
-# The queue each worker consumes through its event source mapping.
-CONSUMES = {"pdf_worker": "render", "emailer": "delivery"}
+# What each service does under each prefix of the documents bucket (invoices/, expenses/).
+BUCKET_ACTIONS: dict[str, dict[str, set[str]]] = {
+    "api": {INVOICES: {"s3:GetObject"}, EXPENSES: {"s3:PutObject", "s3:GetObject"}},
+    "pdf_worker": {INVOICES: {"s3:PutObject"}},
+    "emailer": {INVOICES: {"s3:GetObject"}},
+    "extractor": {EXPENSES: {"s3:GetObject"}},
+}
+
+# The queue each worker consumes through its event source mapping (in modules/function).
+CONSUMES = {"pdf_worker": "render", "emailer": "delivery", "extractor": "expense"}
 
 # Queue key in Terraform -> the settings field naming it.
-QUEUE_SETTING = {"render": "BILLFLOW_RENDER_QUEUE", "delivery": "BILLFLOW_DELIVERY_QUEUE"}
+QUEUE_SETTING = {
+    "render": "BILLFLOW_RENDER_QUEUE",
+    "delivery": "BILLFLOW_DELIVERY_QUEUE",
+    "expense": "BILLFLOW_EXPENSE_QUEUE",
+    "statements": "BILLFLOW_STATEMENTS_QUEUE",
+}
+
+# The only actions allowed on every resource: they have no resource-level permissions in IAM.
+UNSCOPABLE_ACTIONS = {"extractor": {"textract:AnalyzeExpense"}}
 
 QUEUE_REF = re.compile(r"^\$\{module\.([a-z_]+)_queue\.arn\}$")
 
@@ -155,6 +181,8 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
     names = {key: _without_interpolations(t) for key, t in root_locals()["queue_names"].items()}
     assert names["render"] == queues.render_queue
     assert names["delivery"] == queues.delivery_queue
+    assert names["expense"] == queues.expense_queue
+    assert names["statements"] == queues.statements_queue
     assert _without_interpolations(root_locals()["default_bucket_name"]) == bucket
     documents = labelled("resource", "aws_s3_bucket")["documents"]
     assert unwrap(documents["bucket"]) == "${local.bucket_name}"
@@ -162,7 +190,7 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
 
 def test_each_queue_module_is_named_from_its_queue_name() -> None:
     modules = labelled("module")
-    for key in ("render", "delivery", "statements"):
+    for key in ("render", "delivery", "statements", "expense"):
         module = modules[f"{key}_queue"]
         assert unwrap(module["source"]) == "./modules/queue"
         assert unwrap(module["name"]) == f"${{local.queue_names.{key}}}"
@@ -190,8 +218,10 @@ def test_visibility_timeouts_are_six_times_the_consumers_timeout() -> None:
     local = root_locals()
     assert local["render_visibility_seconds"] == "${6 * var.pdf_worker_function.timeout_seconds}"
     assert local["delivery_visibility_seconds"] == "${6 * var.emailer_function.timeout_seconds}"
+    assert local["statements_visibility_seconds"] == "${6 * var.emailer_function.timeout_seconds}"
+    assert local["expense_visibility_seconds"] == "${6 * var.extractor_function.timeout_seconds}"
     modules = labelled("module")
-    for key in ("render", "delivery", "statements"):
+    for key in ("render", "delivery", "statements", "expense"):
         assert unwrap(modules[f"{key}_queue"]["visibility_timeout_seconds"]) == (
             f"${{local.{key}_visibility_seconds}}"
         )
@@ -253,6 +283,24 @@ def test_workers_consume_their_queue_with_partial_batch_failures() -> None:
     assert "queue" not in modules["api"]
 
 
+def test_the_emailer_also_consumes_the_statements_queue_within_its_reserved_concurrency() -> None:
+    mapping = labelled("resource", "aws_lambda_event_source_mapping")["emailer_statements"]
+    assert unwrap(mapping["event_source_arn"]) == "${module.statements_queue.arn}"
+    assert unwrap(mapping["function_name"]) == "${module.emailer.function_arn}"
+    assert unwrap(mapping["function_response_types"]) == "ReportBatchItemFailures"
+    statements_share = unwrap(unwrap(mapping["scaling_config"])["maximum_concurrency"])
+    delivery = unwrap(labelled("module")["emailer"]["queue"])
+    assert statements_share == 2
+    assert delivery["maximum_concurrency"] == "${var.emailer_function.reserved_concurrency - 2}"
+
+
+def test_the_extractor_reads_with_textract() -> None:
+    env = _environment("extractor")
+    assert env["BILLFLOW_DOCUMENT_READER"] == "textract"
+    # No NAT: Textract is reached through its interface endpoint, like SQS and Secrets Manager.
+    assert "'textract'" in unwrap(root_locals()["interface_endpoints"])
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_function_has_reserved_concurrency(service: str) -> None:
     value = unwrap(labelled("module")[service]["reserved_concurrency"])
@@ -279,21 +327,30 @@ def test_each_function_may_do_exactly_its_queue_actions(service: str) -> None:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_each_function_may_do_exactly_its_bucket_actions_under_invoices(service: str) -> None:
-    granted: set[str] = set()
+def test_each_function_may_do_exactly_its_bucket_actions_under_each_prefix(service: str) -> None:
+    granted: dict[str, set[str]] = {}
     for statement in _statements(service):
         actions = strings(statement["actions"])
         s3_actions = {a for a in actions if a.startswith("s3:")}
         if not s3_actions:
             continue
-        assert strings(statement["resources"]) == ["${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"]
-        granted |= s3_actions
+        assert s3_actions == set(actions), "keep S3 actions in statements of their own"
+        for resource in strings(statement["resources"]):
+            assert resource in {INVOICES, EXPENSES}, f"{service}: S3 actions on {resource}"
+            granted.setdefault(resource, set()).update(s3_actions)
     assert granted == BUCKET_ACTIONS[service]
 
 
 def test_the_invoice_prefix_is_where_the_domain_files_pdfs() -> None:
     prefix = root_locals()["invoice_prefix"]
     assert pdf_key("2026-0001", date(2026, 1, 31)).startswith(prefix)
+
+
+def test_the_expense_prefix_is_where_the_domain_files_uploads() -> None:
+    prefix = root_locals()["expense_prefix"]
+    uploaded_at = datetime(2026, 1, 31, tzinfo=UTC)
+    key = file_key("0190a5f2-0000-7000-8000-000000000001", "application/pdf", uploaded_at)
+    assert key.startswith(prefix)
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -310,10 +367,21 @@ def test_each_function_reads_only_its_own_secrets(service: str) -> None:
 @pytest.mark.parametrize("service", SERVICES)
 def test_no_service_policy_uses_wildcards(service: str) -> None:
     for statement in _statements(service):
-        for action in strings(statement["actions"]):
+        actions = strings(statement["actions"])
+        for action in actions:
             assert "*" not in action, f"{service}: {action}"
+        if set(actions) <= UNSCOPABLE_ACTIONS.get(service, set()):
+            continue  # no resource-level permissions exist for these: "*" is all IAM accepts
         for resource in strings(statement["resources"]):
             assert resource != "*", f"{service}: a statement on every resource"
+
+
+def test_the_extractor_may_analyse_expenses_in_its_region_only() -> None:
+    [statement] = [s for s in _statements("extractor") if "textract:AnalyzeExpense" in strings(s["actions"])]
+    assert strings(statement["actions"]) == ["textract:AnalyzeExpense"]
+    condition = unwrap(statement["condition"])
+    assert unwrap(condition["variable"]) == "aws:RequestedRegion"
+    assert strings(condition["values"]) == ["${var.region}"]
 
 
 def test_settings_names_are_read_from_msgspec_field_names() -> None:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 import aioboto3
 from aiobotocore.config import AioConfig
@@ -52,6 +53,9 @@ from billflow.platform.settings import (
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
 
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs import SQSClient
+
 log = logging.getLogger("billflow.extractor")
 
 
@@ -83,6 +87,7 @@ class Service:
     deps: Deps
     consumer: SqsConsumer
     relay: OutboxRelay
+    sqs: SQSClient
 
 
 async def document_reader(stack: AsyncExitStack, settings: Settings) -> DocumentReader:
@@ -151,7 +156,7 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
                 },
                 before_metrics=lambda: sample_queue_depths(sqs, depth_of, metrics),
             )
-        yield Service(deps=deps, consumer=consumer, relay=relay)
+        yield Service(deps=deps, consumer=consumer, relay=relay, sqs=sqs)
 
 
 async def main() -> None:
