@@ -23,7 +23,7 @@ from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.settings import PostgresSettings
 from billflow.platform.system import UuidIdGenerator
-from tests.support.expenses import ScheduledStatements, aws_pdf, harbour_png, upload, wait_read
+from tests.support.expenses import ScheduledStatements, harbour_png, small_usd_png, upload, wait_read
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 from tests.support.users import client_as, create_user
@@ -109,7 +109,7 @@ async def scheduled_statements(
     """
 
     carol, dave = await create_user(api, "viewer"), await create_user(api, "accountant")
-    for who, documents in ((carol, [harbour_png(), harbour_png()]), (dave, [aws_pdf()])):
+    for who, documents in ((carol, [harbour_png(), harbour_png()]), (dave, [small_usd_png()])):
         async with client_as(system.api_url, who) as client:
             ids = [(await upload(client, d, "receipt.png")).json()["id"] for d in documents]
             for expense_id in ids:

@@ -30,6 +30,19 @@ def harbour_png() -> bytes:
     )
 
 
+def small_usd_png() -> bytes:
+    """A rendered USD receipt: a second currency for the statements, without needing the corpus."""
+    return invoice_png(
+        vendor="Northwind Cloud Inc",
+        number="NW-7781",
+        issued="03/05/2026",
+        currency="USD",
+        subtotal="4.11",
+        tax="0.00",
+        total="4.11",
+    )
+
+
 def aws_pdf() -> bytes:
     path = CORPUS / "AmazonWebServices.pdf"
     if not path.exists():
