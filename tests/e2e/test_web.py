@@ -6,6 +6,7 @@ main pages land in test-artifacts/screenshots/.
 
 from __future__ import annotations
 
+import base64
 import io
 import random
 import re
@@ -23,6 +24,7 @@ from pypdf import PdfReader
 
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.billing import create_company, create_employee, record_workdays, wait_for_status
+from tests.support.expenses import aws_pdf
 from tests.support.system import RunningSystem
 from tests.support.users import PASSWORD, create_user
 
@@ -213,7 +215,7 @@ async def test_an_employee_sees_their_own_invoices_and_cannot_open_another_by_ed
 
     await log_in(page, me.email, PASSWORD)
     nav = page.get_by_role("navigation", name="Sections")
-    assert await nav.get_by_role("link").all_inner_texts() == ["Invoices", "My workdays"]
+    assert await nav.get_by_role("link").all_inner_texts() == ["Invoices", "My workdays", "Expenses"]
     await expect(page.get_by_role("link", name=own["number"])).to_be_visible()
     await expect(page.get_by_role("link", name=other["number"])).to_have_count(0)
     await shot(page, "08-employee-invoices")
@@ -343,3 +345,68 @@ async def test_the_pages_fit_a_phone_screen(browser: Browser, system: RunningSys
             await shot(page, name)
     finally:
         await phone.close()
+
+
+DROP_FILE = """([b64, name, type]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, { type }));
+  return transfer;
+}"""
+
+
+async def test_an_expense_is_dropped_read_corrected_and_counted_in_the_months_statement(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    admin = await create_user(api, "admin")
+    month = time.strftime("%Y-%m", time.gmtime())
+    await log_in(page, admin.email, PASSWORD)
+    await page.get_by_role("link", name="Expenses").click()
+    await expect(page.get_by_role("heading", name="Expenses", exact=True)).to_be_visible()
+
+    # A file that is not a document: the message sits beside the file input.
+    await page.get_by_label("File (PDF, PNG or JPEG").set_input_files(
+        {"name": "notes.png", "mimeType": "image/png", "buffer": b"these are not pixels\n"}
+    )
+    await page.get_by_role("button", name="Upload").click()
+    await expect(page.locator("#e-file")).to_have_text(re.compile("not a PDF, PNG or JPEG"))
+    await expect(page.get_by_label("File (PDF, PNG or JPEG")).to_have_attribute("aria-invalid", "true")
+
+    # The corpus PDF dropped on the drop zone fills the file input.
+    transfer = await page.evaluate_handle(
+        DROP_FILE, [base64.b64encode(aws_pdf()).decode(), "aws.pdf", "application/pdf"]
+    )
+    await page.locator("[data-dropzone]").dispatch_event("drop", {"dataTransfer": transfer})
+    assert await page.locator("#f-file").evaluate("input => input.files[0].name") == "aws.pdf"
+    await page.get_by_label("Note (optional)").fill("cloud hosting")
+    await page.get_by_role("button", name="Upload").click()
+    await expect(page.get_by_role("heading", name="Expense aws.pdf")).to_be_visible()
+
+    # Read in the background; the page follows without a reload.
+    status = page.locator("#expense-reading .badge").first
+    await expect(status).to_have_text("extracted", timeout=SETTLE_SECONDS)
+    total = page.locator("tr[data-field=total]")
+    await expect(total).to_contain_text("$4.11")
+    await expect(total).not_to_have_class("review")
+
+    await page.get_by_label("Vendor").fill("AWS")
+    await page.get_by_label("Total").fill("4.20")
+    await page.get_by_role("button", name="Save and confirm").click()
+    await expect(page.get_by_role("status")).to_have_text("Saved: the expense is confirmed.")
+    await expect(status).to_have_text("confirmed")
+    await expect(total).to_contain_text("$4.20")
+    await expect(total).to_contain_text("100 %")
+
+    # The month's list, then the statement: the same rows and totals as the email.
+    await page.get_by_role("link", name=re.compile("Expenses of")).click()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="aws.pdf"))
+    await expect(row.first).to_contain_text("confirmed")
+    await page.goto(f"/app/expenses/statement?month={month}&user_id={admin.id}")
+    mine = page.locator("section.statement")
+    await expect(mine).to_have_count(1)
+    await expect(mine.get_by_role("heading")).to_have_text(f"{admin.email} (you)")
+    await expect(mine.locator("[data-total=USD]")).to_have_text("$4.20")
+    await expect(mine.get_by_role("cell", name="AWS", exact=True)).to_be_visible()
+    await page.get_by_role("button", name=f"Email the statements of {month}").click()
+    await expect(page.get_by_role("status")).to_have_text(f"The statements of {month} are being emailed.")
+    await shot(page, "13-expenses")

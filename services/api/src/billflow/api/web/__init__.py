@@ -24,7 +24,7 @@ from billflow.api.web import errors, session
 from billflow.api.web.config import WebConfig
 from billflow.api.web.formatting import Formats
 from billflow.api.web.nav import sections_for
-from billflow.api.web.pages import auth, company, invoices, runs, users, workdays
+from billflow.api.web.pages import auth, company, expenses, invoices, runs, users, workdays
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.model import User
@@ -65,6 +65,7 @@ def route_handlers(config: WebConfig) -> list[ControllerRouterHandler]:
     pages: list[Any] = [
         *auth.HANDLERS,
         *invoices.HANDLERS,
+        *expenses.HANDLERS,
         *runs.HANDLERS,
         *company.HANDLERS,
         *workdays.HANDLERS,

@@ -86,7 +86,14 @@ def invalid_address(request: Request[Any, Any, Any], _: ValidationException) -> 
     return error_page(request, 400, "A value in the address is not one this page understands.")
 
 
+UPLOAD_PATH = "/app/expenses"
+"""The upload form: a body over the route's limit is refused before the page sees it, so its
+message goes beside the file input (by a redirect back) instead of on an error page."""
+
+
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code == 413 and request.method == "POST" and request.url.path == UPLOAD_PATH:
+        return Redirect(f"{UPLOAD_PATH}?error=too-large", status_code=HTTP_303_SEE_OTHER)
     if exc.status_code >= 500:
         return unexpected(request, exc)
     return error_page(request, exc.status_code, exc.detail)

@@ -26,6 +26,7 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("Invoices", "/app/invoices", Action.READ_OWN),
+    Section("Expenses", "/app/expenses", Action.READ_OWN),
     Section("Billing", "/app/runs/new", Action.WRITE_BILLING, "/app/runs"),
     Section("Employees", "/app/employees", Action.READ_BILLING),
     Section("Company", "/app/company", Action.READ_BILLING),
