@@ -23,21 +23,15 @@ from billflow.extractor.reader import TesseractDocumentReader
 from billflow.extractor.tesseract import TesseractOcr
 from billflow.extractor.textract import TextractClient, TextractDocumentReader
 from billflow.platform.aws.clients import s3_client, sqs_client
-from billflow.platform.aws.redrive import dead_letter_queue_url
 from billflow.platform.aws.s3 import S3DocumentStore
 from billflow.platform.aws.sqs_consumer import SqsConsumer
-from billflow.platform.health import serve_health
 from billflow.platform.logging import configure_logging
 from billflow.platform.metrics import Metrics
 from billflow.platform.outbox_relay import OutboxRelay
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.runtime import (
-    database_reachable,
     outbox_routes,
-    queue_reachable,
-    queue_url,
-    sample_queue_depths,
     stop_on_signals,
 )
 from billflow.platform.settings import (
@@ -52,6 +46,7 @@ from billflow.platform.settings import (
     load,
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
+from billflow.platform.worker import queue_worker
 
 if TYPE_CHECKING:
     from types_aiobotocore_sqs import SQSClient
@@ -130,32 +125,18 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
             metrics=metrics,
             queue=settings.queues.expense_queue,
         )
-        routes = await outbox_routes(sqs, settings.queues, [NotifyExpense])
-        expense_url = await queue_url(sqs, settings.queues.expense_queue)
-        consumer = SqsConsumer(
-            sqs,
-            expense_url,
-            partial(handle, deps=deps),
-            concurrency=settings.consumer.concurrency,
-            wait_seconds=settings.consumer.wait_seconds,
-            visibility_seconds=settings.consumer.visibility_seconds,
-            grace_seconds=settings.consumer.grace_seconds,
+        consumer = await queue_worker(
+            stack,
+            sqs=sqs,
+            pool=pool,
+            queue=settings.queues.expense_queue,
+            handler=partial(handle, deps=deps),
+            settings=settings.consumer,
+            metrics=metrics,
+            health_port=settings.log.health_port,
         )
+        routes = await outbox_routes(sqs, settings.queues, [NotifyExpense])
         relay = OutboxRelay(pool, sqs, routes, metrics=metrics)
-        if settings.log.health_port:
-            depth_of = {
-                settings.queues.expense_queue: expense_url,
-                f"{settings.queues.expense_queue}-dlq": await dead_letter_queue_url(sqs, expense_url),
-            }
-            await serve_health(
-                stack,
-                settings.log.health_port,
-                {
-                    "database": lambda: database_reachable(pool),
-                    "queue": lambda: queue_reachable(sqs, expense_url),
-                },
-                before_metrics=lambda: sample_queue_depths(sqs, depth_of, metrics),
-            )
         yield Service(deps=deps, consumer=consumer, relay=relay, sqs=sqs)
 
 
