@@ -3,7 +3,6 @@ tuned so that recovery happens in seconds (short visibility timeouts and deliver
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import uuid
@@ -111,5 +110,4 @@ def report(entry: dict[str, Any]) -> None:
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     with REPORT.open("a") as f:
         f.write(json.dumps(entry) + "\n")
-    with contextlib.suppress(OSError):
-        print(json.dumps(entry))
+    print(json.dumps(entry))

@@ -41,7 +41,7 @@ from billflow.platform.postgres.idempotency import PostgresIdempotencyStore
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.ratelimit import PostgresRateLimiter
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
-from billflow.platform.runtime import outbox_routes
+from billflow.platform.runtime import database_reachable, outbox_routes
 from billflow.platform.settings import (
     ApiSettings,
     AuthSettings,
@@ -53,7 +53,7 @@ from billflow.platform.settings import (
     SettingsError,
     StorageSettings,
     WebSettings,
-    load,
+    load_all,
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
 
@@ -74,17 +74,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        return cls(
-            api=load(ApiSettings, environ),
-            auth=load(AuthSettings, environ),
-            company=load(CompanySettings, environ),
-            postgres=load(PostgresSettings, environ),
-            aws=load(AwsSettings, environ),
-            queues=load(QueueSettings, environ),
-            storage=load(StorageSettings, environ),
-            log=load(LogSettings, environ),
-            web=load(WebSettings, environ),
-        )
+        return load_all(cls, environ)
 
 
 def token_verifier(auth: AuthSettings, own: JwtTokenService) -> TokenVerifier:
@@ -134,9 +124,8 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
 
         async def database_ready() -> bool:
             try:
-                async with pool.acquire(timeout=2) as conn:
-                    return bool(await conn.fetchval("SELECT true"))
-            except (OSError, TimeoutError, Exception):
+                return await database_reachable(pool)
+            except Exception:  # any failure to answer is "not ready"
                 return False
 
         relay = OutboxRelay(

@@ -43,7 +43,7 @@ from billflow.platform.settings import (
     QueueSettings,
     SmtpSettings,
     StorageSettings,
-    load,
+    load_all,
 )
 
 if TYPE_CHECKING:
@@ -64,15 +64,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        return cls(
-            postgres=load(PostgresSettings, environ),
-            aws=load(AwsSettings, environ),
-            queues=load(QueueSettings, environ),
-            storage=load(StorageSettings, environ),
-            consumer=load(ConsumerSettings, environ),
-            smtp=load(SmtpSettings, environ),
-            log=load(LogSettings, environ),
-        )
+        return load_all(cls, environ)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from billflow.platform.settings import (
     ReaderSettings,
     SettingsError,
     StorageSettings,
-    load,
+    load_all,
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
 from billflow.platform.worker import queue_worker
@@ -66,15 +66,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        return cls(
-            postgres=load(PostgresSettings, environ),
-            aws=load(AwsSettings, environ),
-            queues=load(QueueSettings, environ),
-            storage=load(StorageSettings, environ),
-            consumer=load(ConsumerSettings, environ),
-            reader=load(ReaderSettings, environ),
-            log=load(LogSettings, environ),
-        )
+        return load_all(cls, environ)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from billflow.platform.settings import (
     QueueSettings,
     RendererSettings,
     StorageSettings,
-    load,
+    load_all,
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
 from billflow.platform.worker import queue_worker
@@ -59,15 +59,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        return cls(
-            postgres=load(PostgresSettings, environ),
-            aws=load(AwsSettings, environ),
-            queues=load(QueueSettings, environ),
-            storage=load(StorageSettings, environ),
-            consumer=load(ConsumerSettings, environ),
-            renderer=load(RendererSettings, environ),
-            log=load(LogSettings, environ),
-        )
+        return load_all(cls, environ)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ and the code say the same names. Only composition roots call ``load``.
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from collections.abc import Mapping
 from typing import TypeVar
 
@@ -61,6 +63,17 @@ def load(cls: type[S], environ: Mapping[str, str]) -> S:
         return msgspec.convert(present, cls, strict=False)
     except msgspec.ValidationError as e:
         raise SettingsError(f"{cls.__name__}: {e}") from e
+
+
+D = TypeVar("D")
+
+
+def load_all(cls: type[D], environ: Mapping[str, str]) -> D:
+    """A service's settings: a dataclass whose every field is one of the Structs above, each
+    loaded from ``environ`` (the field's type says which)."""
+    hints = typing.get_type_hints(cls)
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    return cls(**{f.name: load(hints[f.name], environ) for f in fields})
 
 
 class ConsumerSettings(msgspec.Struct, frozen=True):
