@@ -28,6 +28,7 @@ from billflow.domain.model import (
 )
 from billflow.platform.postgres.outbox import OUTBOX_CHANNEL
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
+from billflow.platform.settings import PostgresSettings
 from billflow.platform.system import SystemClock
 
 pytestmark = pytest.mark.integration
@@ -85,6 +86,37 @@ async def test_an_invoice_round_trips_exactly(pool: asyncpg.Pool) -> None:
         await u.commit()
     async with uow() as u:
         assert await u.invoices.get(invoice.id) == invoice
+
+
+async def test_a_read_only_unit_reads_committed_data_and_cannot_commit(pool: asyncpg.Pool) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    invoice = make_invoice(await make_employee(uow), number(), date(2026, 10, 1), date(2026, 10, 31))
+    async with uow() as u:
+        await u.invoices.add(invoice)
+        await u.commit()
+    async with uow(read_only=True) as u:
+        assert await u.invoices.get(invoice.id) == invoice
+        with pytest.raises(RuntimeError, match="read-only"):
+            await u.commit()
+
+
+async def test_a_pooled_connection_comes_back_with_no_transaction_left_open(postgres_url: str) -> None:
+    """The pool skips asyncpg's reset query on release; an abandoned transaction is still rolled
+    back before the connection is handed out again."""
+    from billflow.platform.postgres.pool import create_pool
+
+    one = await create_pool(PostgresSettings(database_url=postgres_url, pool_min_size=1, pool_max_size=1))
+    try:
+        ghost = new_id()
+        conn = await one.acquire()
+        await conn.execute("BEGIN")
+        await conn.execute("INSERT INTO departments (id, name) VALUES ($1, 'Ghost')", ghost)
+        await one.release(conn)
+        async with one.acquire() as again:
+            assert not again.is_in_transaction()
+            assert await again.fetchval("SELECT count(*) FROM departments WHERE id = $1", ghost) == 0
+    finally:
+        await one.close()
 
 
 async def test_nothing_is_kept_without_commit(pool: asyncpg.Pool) -> None:

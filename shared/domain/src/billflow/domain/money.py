@@ -21,9 +21,16 @@ def validate_currency(code: str) -> str:
     return code
 
 
+_QUANTA = {code: Decimal(1).scaleb(-digits) for code, digits in MINOR_UNITS.items()}
+
+
 def quantum(currency: str) -> Decimal:
     """The smallest amount of ``currency`` (Decimal('0.01') for EUR)."""
-    return Decimal(1).scaleb(-MINOR_UNITS[validate_currency(currency)])
+    try:
+        return _QUANTA[currency]
+    except KeyError:
+        validate_currency(currency)  # raises InvalidInput naming the code
+        raise
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

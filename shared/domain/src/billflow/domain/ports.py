@@ -230,7 +230,11 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work. A ``read_only`` one never commits, and the adapter may skip the
+        transaction: each statement then reads its own snapshot, so use it where one statement
+        answers the question (or where what the statements read does not change)."""
+        ...
 
 
 class DocumentStore(Protocol):

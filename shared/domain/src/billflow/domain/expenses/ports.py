@@ -98,7 +98,9 @@ class ExpenseUnitOfWork(Protocol):
 
 
 class ExpenseUnitOfWorkFactory(Protocol):
-    def __call__(self) -> ExpenseUnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> ExpenseUnitOfWork:
+        """As ``UnitOfWorkFactory``: a ``read_only`` unit never commits."""
+        ...
 
 
 class ExpenseEmailWriter(Protocol):

@@ -75,7 +75,7 @@ class ExpenseQueries:
 
     async def get(self, expense_id: str, *, actor: User) -> Expense:
         scope = access.expense_scope(actor)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             expense = await uow.expenses.get(expense_id)
         if expense is None or (scope is not None and expense.user_id != scope):
             raise NotFound("no such expense")
@@ -90,7 +90,7 @@ class ExpenseQueries:
                 return []
             user_id = scope
         start, end = month_bounds(month) if month else (None, None)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.expenses.list(user_id=user_id, uploaded_from=start, uploaded_before=end)
 
     async def correct(self, cmd: CorrectExpenseCommand) -> Expense:

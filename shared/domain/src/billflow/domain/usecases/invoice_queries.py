@@ -43,7 +43,7 @@ class InvoiceQueries:
 
     async def get(self, invoice_id: str, *, actor: User) -> Invoice:
         scope = access.employee_scope(actor)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             invoice = await uow.invoices.get(invoice_id)
         if invoice is None or (scope is not None and invoice.employee_id != scope):
             raise NotFound("no such invoice")
@@ -66,7 +66,7 @@ class InvoiceQueries:
             if employee_id not in (None, scope):
                 return Page(items=[], next_cursor=None)
             employee_id = scope
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.invoices.list(
                 employee_id=employee_id,
                 status=status,
@@ -87,7 +87,7 @@ class InvoiceQueries:
 
     async def billing_run(self, run_id: str, *, actor: User) -> BillingRunProgress:
         access.require(actor, Action.READ_BILLING)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             run = await uow.billing_runs.get(run_id)
             if run is None:
                 raise NotFound("no such billing run")

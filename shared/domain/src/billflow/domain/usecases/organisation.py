@@ -95,36 +95,36 @@ class Organisation:
         return employee
 
     async def department(self, department_id: str) -> Department:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             found = await uow.departments.get(department_id)
         if found is None:
             raise NotFound("no such department")
         return found
 
     async def departments(self) -> Sequence[Department]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.departments.list()
 
     async def project(self, project_id: str) -> Project:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             found = await uow.projects.get(project_id)
         if found is None:
             raise NotFound("no such project")
         return found
 
     async def projects(self) -> Sequence[Project]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.projects.list()
 
     async def employee(self, employee_id: str, *, actor: User) -> Employee:
         """The employee, for those who may read all billing data or for the employee themself."""
         access.require_employee_visible(actor, employee_id)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             found = await uow.employees.get(employee_id)
         if found is None:
             raise NotFound("no such employee")
         return found
 
     async def employees(self) -> Sequence[Employee]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.employees.list()

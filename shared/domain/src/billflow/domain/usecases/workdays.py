@@ -68,7 +68,7 @@ class Workdays:
     async def between(self, employee_id: str, start: date, end: date, *, actor: User) -> list[Workday]:
         access.require_employee_visible(actor, employee_id)
         validate_period(start, end)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             if await uow.employees.get(employee_id) is None:
                 raise NotFound("no such employee")
             return await uow.workdays.between(employee_id, start, end)

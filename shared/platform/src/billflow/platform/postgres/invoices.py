@@ -27,6 +27,16 @@ _COLUMNS = (
     " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id, pdf_key"
 )
 
+# An invoice's lines ride along as one array of anonymous records: one statement, one round trip.
+_LINES = (
+    "ARRAY(SELECT (l.day, l.hours, l.rate, l.amount, l.description) FROM invoice_lines l"
+    " WHERE l.invoice_id = i.id ORDER BY l.position) AS lines"
+)
+
+
+def _lines(row: asyncpg.Record) -> list[InvoiceLine]:
+    return [InvoiceLine(*line) for line in row["lines"]]
+
 
 def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
     return Invoice(
@@ -112,26 +122,11 @@ class AsyncpgInvoiceRepository:
             ],
         )
 
-    async def _with_lines(self, rows: Sequence[asyncpg.Record]) -> list[Invoice]:
-        if not rows:
-            return []
-        line_rows = await self._conn.fetch(
-            "SELECT invoice_id::text, day, hours, rate, amount, description FROM invoice_lines"
-            " WHERE invoice_id = ANY($1::uuid[]) ORDER BY invoice_id, position",
-            [r["id"] for r in rows],
-        )
-        lines: dict[str, list[InvoiceLine]] = {}
-        for r in line_rows:
-            lines.setdefault(r["invoice_id"], []).append(
-                InvoiceLine(r["day"], r["hours"], r["rate"], r["amount"], r["description"])
-            )
-        return [_invoice(r, lines.get(r["id"], [])) for r in rows]
-
     async def get(self, invoice_id: str) -> Invoice | None:
-        row = await self._conn.fetchrow(f"SELECT {_COLUMNS} FROM invoices WHERE id = $1", invoice_id)
-        if row is None:
-            return None
-        return (await self._with_lines([row]))[0]
+        row = await self._conn.fetchrow(
+            f"SELECT {_COLUMNS}, {_LINES} FROM invoices i WHERE id = $1", invoice_id
+        )
+        return _invoice(row, _lines(row)) if row else None
 
     async def find_overlapping(self, employee_id: str, start: date, end: date) -> Invoice | None:
         row = await self._conn.fetchrow(
@@ -153,7 +148,7 @@ class AsyncpgInvoiceRepository:
         period: tuple[date, date] | None = None,
     ) -> Page[Invoice]:
         rows = await self._conn.fetch(
-            f"SELECT {_COLUMNS} FROM invoices"
+            f"SELECT {_COLUMNS}, {_LINES} FROM invoices i"
             " WHERE ($1::uuid IS NULL OR employee_id = $1)"
             " AND ($2::text IS NULL OR status = $2)"
             " AND ($3::text IS NULL OR number < $3)"
@@ -167,7 +162,7 @@ class AsyncpgInvoiceRepository:
             period[0] if period else None,
             period[1] if period else None,
         )
-        items = await self._with_lines(rows[:limit])
+        items = [_invoice(r, _lines(r)) for r in rows[:limit]]
         next_cursor = encode_cursor(items[-1].number) if len(rows) > limit else None
         return Page(items=items, next_cursor=next_cursor)
 

@@ -1,4 +1,4 @@
-"""The asyncpg unit of work: one pooled connection, one transaction, every repository.
+"""The asyncpg unit of work: one pooled connection, one transaction (none when read-only), every repository.
 
 It is both the domain's ``UnitOfWork`` and its ``ExpenseUnitOfWork``.
 """
@@ -50,8 +50,9 @@ class AsyncpgUnitOfWork:
     expenses: AsyncpgExpenseRepository
     statements: AsyncpgStatementDeliveryLog
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
+        self._read_only = read_only
         self._conn: asyncpg.pool.PoolConnectionProxy | None = None
         self._tx: asyncpg.transaction.Transaction | None = None
         self._done = False
@@ -62,12 +63,13 @@ class AsyncpgUnitOfWork:
         except _TRANSIENT as e:
             raise TransientFailure("the database is unreachable") from e
         self._conn = conn
-        try:
-            self._tx = conn.transaction()
-            await self._tx.start()
-        except BaseException:
-            await self._pool.release(conn)
-            raise
+        if not self._read_only:  # a read-only unit runs each statement on its own
+            try:
+                self._tx = conn.transaction()
+                await self._tx.start()
+            except BaseException:
+                await self._pool.release(conn)
+                raise
         c: asyncpg.Connection = conn  # type: ignore[assignment]
         self.departments = AsyncpgDepartmentRepository(c)
         self.projects = AsyncpgProjectRepository(c)
@@ -83,7 +85,8 @@ class AsyncpgUnitOfWork:
         return self
 
     async def commit(self) -> None:
-        assert self._tx is not None
+        if self._tx is None:
+            raise RuntimeError("a read-only unit of work cannot commit")
         try:
             await self._tx.commit()
         except _TRANSIENT as e:
@@ -97,9 +100,8 @@ class AsyncpgUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._conn is not None
-        assert self._tx is not None
         try:
-            if not self._done:
+            if self._tx is not None and not self._done:
                 # If the connection is gone, the server rolled back for us.
                 with contextlib.suppress(*_TRANSIENT):
                     await self._tx.rollback()
@@ -113,5 +115,5 @@ class AsyncpgUnitOfWorkFactory:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    def __call__(self) -> AsyncpgUnitOfWork:
-        return AsyncpgUnitOfWork(self._pool)
+    def __call__(self, *, read_only: bool = False) -> AsyncpgUnitOfWork:
+        return AsyncpgUnitOfWork(self._pool, read_only=read_only)
