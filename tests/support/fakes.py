@@ -332,8 +332,9 @@ class FakeOutbox:
 class FakeUnitOfWork:
     """Changes apply to the store at once (a fake, not a database), but the outbox only on commit."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, read_only: bool = False) -> None:
         self.store = store
+        self.read_only = read_only
         self.departments = FakeDepartments(store)
         self.projects = FakeProjects(store)
         self.employees = FakeEmployees(store)
@@ -355,6 +356,8 @@ class FakeUnitOfWork:
         return None
 
     async def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.store.outbox.extend(self.outbox.pending)
         self.outbox.pending.clear()
         self.store.commits += 1
@@ -364,8 +367,8 @@ class FakeUnitOfWorkFactory:
     def __init__(self, store: Store | None = None) -> None:
         self.store = store or Store()
 
-    def __call__(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.store)
+    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store, read_only=read_only)
 
 
 class FixedClock:
@@ -438,16 +441,29 @@ class PlainHasher:
 
 
 class PlainTokens:
-    """``token:<user id>`` for Billflow's own; ``ext:<sub>:<email>:<role>`` for an external IdP."""
+    """``token:<user id>`` for Billflow's own; ``ext:<sub>:<email>:<role>`` for an external IdP.
+
+    Counts verifications; every token it verifies expires at ``expires_at`` (None: not said)."""
+
+    def __init__(self, expires_at: datetime | None = None) -> None:
+        self.expires_at = expires_at
+        self.verified = 0
 
     def issue(self, user: User) -> tuple[str, int]:
         return f"token:{user.id}", 60
 
     async def verify(self, token: str) -> Identity:
+        self.verified += 1
         if token.startswith("ext:"):
             _, sub, email, role = token.split(":")
-            return Identity(sub, external=True, email=email or None, role=Role(role) if role else None)
-        return Identity(token.removeprefix("token:"))
+            return Identity(
+                sub,
+                external=True,
+                email=email or None,
+                role=Role(role) if role else None,
+                expires_at=self.expires_at,
+            )
+        return Identity(token.removeprefix("token:"), expires_at=self.expires_at)
 
 
 class MemoryRateLimiter:

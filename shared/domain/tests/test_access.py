@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -214,6 +214,56 @@ async def test_an_external_identity_is_linked_by_verified_email_then_by_its_subj
         await accounts.authenticate("ext:sub-2:stranger@example.com:admin")  # no Billflow user: no entry
     with pytest.raises(Unauthenticated):
         await accounts.authenticate("ext:sub-3::admin")
+
+
+async def test_a_tokens_user_is_remembered_briefly_never_past_expiry_and_forgotten_on_delete(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    clock = FixedClock()
+    tokens = PlainTokens(expires_at=clock.now() + timedelta(seconds=8))
+    accounts = Accounts(
+        uow,
+        SequentialIds(),
+        PlainHasher(),
+        tokens,
+        tokens,
+        MemoryRateLimiter(),
+        clock=clock,
+        remember_seconds=5,
+    )
+    users = Users(uow, SequentialIds(), PlainHasher(), on_deleted=accounts.forget)
+    bob = await accounts.create_user("bob@example.com", "long enough", Role.ACCOUNTANT)
+    carol = await accounts.create_user("carol@example.com", "long enough", Role.VIEWER)
+
+    assert (await accounts.authenticate(f"token:{bob.id}")).id == bob.id
+    assert (await accounts.authenticate(f"token:{bob.id}")).id == bob.id
+    assert tokens.verified == 1  # the second came from memory
+    await accounts.authenticate(f"token:{carol.id}")
+    assert tokens.verified == 2  # another token is always verified
+
+    clock.current += timedelta(seconds=5)  # remembered for 5 s: verified and read again
+    await accounts.authenticate(f"token:{bob.id}")
+    assert tokens.verified == 3
+    clock.current += timedelta(seconds=3)  # the token expires at 8 s, before the 5 s are up
+    await accounts.authenticate(f"token:{bob.id}")
+    assert tokens.verified == 4
+
+    tokens.expires_at = clock.now() + timedelta(hours=1)
+    await accounts.authenticate(f"token:{carol.id}")
+    await users.delete(ADMIN, carol.id)  # forgotten at once: the next request reads the store
+    with pytest.raises(Unauthenticated):
+        await accounts.authenticate(f"token:{carol.id}")
+
+
+async def test_nothing_is_remembered_without_a_remembering_time(uow: FakeUnitOfWorkFactory) -> None:
+    tokens = PlainTokens()
+    accounts = Accounts(
+        uow, SequentialIds(), PlainHasher(), tokens, tokens, MemoryRateLimiter(), clock=FixedClock()
+    )
+    bob = await accounts.create_user("bob@example.com", "long enough", Role.ACCOUNTANT)
+    for _ in range(3):
+        await accounts.authenticate(f"token:{bob.id}")
+    assert tokens.verified == 3
 
 
 async def test_invoice_creation_is_rate_limited_per_user() -> None:

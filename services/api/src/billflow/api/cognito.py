@@ -17,6 +17,7 @@ from typing import Any
 
 import jwt
 
+from billflow.api.security import expires_at
 from billflow.domain.errors import Unauthenticated
 from billflow.domain.model import Identity, Role
 from billflow.domain.ports import TokenVerifier
@@ -106,6 +107,7 @@ class CognitoTokenVerifier:
             role=role_of_groups(g for g in groups if isinstance(g, str))
             if isinstance(groups, list)
             else None,
+            expires_at=expires_at(claims),
         )
 
 

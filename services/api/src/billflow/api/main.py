@@ -10,6 +10,7 @@ import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import Final
 
 from litestar import Litestar
 
@@ -58,6 +59,10 @@ from billflow.platform.settings import (
 from billflow.platform.system import SystemClock, UuidIdGenerator
 
 log = logging.getLogger("billflow.api")
+
+# How uvicorn serves the API (decision 0012): libuv's event loop and the C HTTP parser, one process.
+SERVER_LOOP: Final = "uvloop"
+SERVER_HTTP: Final = "httptools"
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,16 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
         hasher = Argon2PasswordHasher()
         own_tokens = JwtTokenService(secret, settings.auth.token_ttl_seconds)
         limiter = PostgresRateLimiter(pool)
-        accounts = Accounts(uow, ids, hasher, own_tokens, token_verifier(settings.auth, own_tokens), limiter)
+        accounts = Accounts(
+            uow,
+            ids,
+            hasher,
+            own_tokens,
+            token_verifier(settings.auth, own_tokens),
+            limiter,
+            clock=clock,
+            remember_seconds=settings.auth.auth_cache_seconds,
+        )
         admin = settings.auth
         if (
             admin.admin_email
@@ -150,7 +164,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             database_ready=database_ready,
             metrics=metrics,
             prometheus=settings.log.metrics == "prometheus",
-            users=Users(uow, ids, hasher),
+            users=Users(uow, ids, hasher, on_deleted=accounts.forget),
             invoice_quota=InvoiceCreationQuota(limiter, settings.api.invoice_rate_per_minute),
             idempotency=PostgresIdempotencyStore(pool),
             fingerprint_key=hashlib.sha256(b"billflow idempotency fingerprints\0" + secret.encode()).digest(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -26,6 +27,11 @@ class Argon2PasswordHasher:
             return self._argon2.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+def expires_at(claims: dict[str, Any]) -> datetime:
+    """A verified token's ``exp`` (PyJWT has checked it is a number in the future)."""
+    return datetime.fromtimestamp(float(claims["exp"]), UTC)
 
 
 class JwtTokenService:
@@ -67,4 +73,4 @@ class JwtTokenService:
         subject = claims["sub"]
         if not isinstance(subject, str):
             raise Unauthenticated("invalid token subject")
-        return Identity(subject=subject)
+        return Identity(subject=subject, expires_at=expires_at(claims))

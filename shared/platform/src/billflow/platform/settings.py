@@ -134,6 +134,9 @@ class AuthSettings(msgspec.Struct, frozen=True):
     jwt_secret: str | None = msgspec.field(default=None, name="BILLFLOW_JWT_SECRET")
     """Unset: a random secret per process (tokens die with it; set it when running several)."""
     token_ttl_seconds: int = msgspec.field(default=3600, name="BILLFLOW_TOKEN_TTL_SECONDS")
+    auth_cache_seconds: float = msgspec.field(default=5.0, name="BILLFLOW_AUTH_CACHE_SECONDS")
+    """How long an API process trusts a token's user without asking the database again; a
+    deleted user's token stops working in other processes within this time (0: ask every time)."""
     jwks_url: str | None = msgspec.field(default=None, name="BILLFLOW_JWKS_URL")
     """Set (with issuer and audience) to also accept Cognito tokens: the user pool's JWKS URL."""
     jwt_issuer: str | None = msgspec.field(default=None, name="BILLFLOW_JWT_ISSUER")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -34,3 +35,5 @@ class Identity:
     external: bool = False
     email: str | None = None
     role: Role | None = None
+    expires_at: datetime | None = None
+    """When the token stops being valid (its ``exp``)."""

@@ -10,6 +10,11 @@ Business rules:
   linked to its ``sub``; failing that, the user whose email the provider has verified, who is then
   linked to that ``sub``; failing that, nobody (Unauthenticated: users are created by an admin,
   never just in time). The provider's groups, when they name a role, decide the role.
+- A verified token's user is remembered for ``remember_seconds`` (never past the token's expiry),
+  so a burst of requests with one token costs one lookup. Deleting a user forgets them at once in
+  this process (``forget``); other processes stop accepting their tokens within
+  ``remember_seconds``. Only the exact token string is remembered: a different (forged) token is
+  always verified.
 - The first admin is created from configuration only when no user exists at all.
 """
 
@@ -17,10 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from billflow.domain.errors import Conflict, RateLimited, Unauthenticated
 from billflow.domain.model import Identity, Role, User
 from billflow.domain.ports import (
+    Clock,
     IdGenerator,
     PasswordHasher,
     RateLimiter,
@@ -33,6 +40,8 @@ from billflow.domain.usecases.users import NewUser, add_user
 
 LOGIN_MAX_FAILURES = 10
 LOGIN_WINDOW_SECONDS = 60
+REMEMBERED_TOKENS = 10_000
+"""At most this many tokens are remembered at once (the least recently used is forgotten first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,9 @@ class Accounts:
         tokens: TokenIssuer,
         verifier: TokenVerifier,
         limiter: RateLimiter,
+        *,
+        clock: Clock | None = None,
+        remember_seconds: float = 0.0,
     ) -> None:
         self._uow = uow
         self._ids = ids
@@ -58,6 +70,10 @@ class Accounts:
         self._verifier = verifier
         self._limiter = limiter
         self._dummy_hash = hasher.hash("not-a-real-password")
+        self._clock = clock if remember_seconds > 0 else None  # None: remember nothing
+        self._remember = timedelta(seconds=remember_seconds)
+        self._recent: dict[str, tuple[User, datetime]] = {}
+        """Token -> its user and until when that answer stands, least recently used first."""
 
     async def login(self, email: str, password: str, client_address: str) -> IssuedToken:
         email = email.strip().lower()
@@ -77,15 +93,33 @@ class Accounts:
         return IssuedToken(token, expires_in)
 
     async def authenticate(self, token: str) -> User:
+        now = self._clock.now() if self._clock is not None else None
+        remembered = self._recent.pop(token, None) if now is not None else None
+        if now is not None and remembered is not None and now < remembered[1]:
+            self._recent[token] = remembered  # now the most recently used; an expired one stays out
+            return remembered[0]
         identity = await self._verifier.verify(token)
         async with self._uow() as uow:
-            user = await self._user_of(uow.users, identity)
+            found = await self._user_of(uow.users, identity)
             await uow.commit()
-        if user is None:
+        if found is None:
             raise Unauthenticated("the token's user is not a Billflow user")
+        user = found
         if identity.role is not None and identity.role is not user.role:
             user = dataclasses.replace(user, role=identity.role)
+        if now is not None:
+            until = now + self._remember
+            if identity.expires_at is not None:
+                until = min(until, identity.expires_at)
+            if len(self._recent) >= REMEMBERED_TOKENS:
+                del self._recent[next(iter(self._recent))]
+            self._recent[token] = (user, until)
         return user
+
+    def forget(self, user_id: str) -> None:
+        """Stop remembering every token of ``user_id`` (deleted, or their role changed)."""
+        for token in [t for t, (u, _) in self._recent.items() if u.id == user_id]:
+            del self._recent[token]
 
     @staticmethod
     async def _user_of(users: UserRepository, identity: Identity) -> User | None:

@@ -10,7 +10,7 @@ Business rules:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from billflow.domain import access
@@ -49,10 +49,19 @@ async def add_user(
 
 
 class Users:
-    def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, hasher: PasswordHasher) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        ids: IdGenerator,
+        hasher: PasswordHasher,
+        *,
+        on_deleted: Callable[[str], None] | None = None,
+    ) -> None:
         self._uow = uow
         self._ids = ids
         self._hasher = hasher
+        self._on_deleted = on_deleted
+        """Told each deleted user's id after the commit (Accounts.forget: their tokens stop now)."""
 
     async def create(self, actor: User, cmd: NewUser) -> User:
         access.require(actor, Action.MANAGE_USERS)
@@ -60,7 +69,7 @@ class Users:
 
     async def list(self, actor: User) -> Sequence[User]:
         access.require(actor, Action.MANAGE_USERS)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.users.list()
 
     async def delete(self, actor: User, user_id: str) -> None:
@@ -71,3 +80,5 @@ class Users:
             if not await uow.users.delete(user_id):
                 raise NotFound("no such user")
             await uow.commit()
+        if self._on_deleted is not None:
+            self._on_deleted(user_id)
