@@ -14,7 +14,7 @@ from contextlib import AsyncExitStack
 
 import uvicorn
 
-from billflow.api.main import Settings
+from billflow.api.main import SERVER_HTTP, SERVER_LOOP, Settings
 from billflow.platform.aws.clients import sqs_client
 from billflow.platform.aws.redrive import dead_letter_queue_url, redrive
 from billflow.platform.logging import configure_logging
@@ -37,6 +37,8 @@ def main(argv: list[str]) -> int:
             uvicorn.run(
                 "billflow.api.main:app_from_env",
                 factory=True,
+                loop=SERVER_LOOP,
+                http=SERVER_HTTP,
                 host=settings.api.host,
                 port=settings.api.port,
                 log_config=None,  # ours: JSON lines (configured again by the factory)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -16,7 +17,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
-from billflow.api.routes.common import adopt_correlation_id, echo_correlation_id
+from billflow.api.routes.common import CorrelationIdMiddleware
 from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT, ExpenseController, StatementController
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
@@ -48,6 +49,10 @@ def create_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with services_factory() as services:
             app.state.services = services
+            # Everything built so far lives as long as the process: keep it out of the cyclic
+            # garbage collector's full passes, which otherwise stall a request now and then.
+            gc.collect()
+            gc.freeze()
             yield
 
     app = Litestar(
@@ -67,8 +72,9 @@ def create_app(
             StatementController,
         ],
         lifespan=[lifespan],
-        dependencies={"services": Provide(_services, sync_to_thread=False)},
+        dependencies={"services": Provide(_services, sync_to_thread=False, use_cache=True)},
         middleware=[
+            CorrelationIdMiddleware,  # outermost: the id is on every log line, 401s' included
             DefineMiddleware(
                 BearerAuthenticationMiddleware, exclude=[*PUBLIC_PATHS, *(WEB_PATHS if web else [])]
             ),
@@ -79,8 +85,6 @@ def create_app(
             ),
         ],
         exception_handlers=problems.HANDLERS,
-        before_request=adopt_correlation_id,
-        after_request=echo_correlation_id,
         request_max_body_size=max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Billflow",
