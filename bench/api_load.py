@@ -1,8 +1,11 @@
-"""API load: wrk (a separate process) against the running API at rising connection counts, and,
-in the same run, the same reads through a bare asyncpg pool with no HTTP, so the API's own
-overhead shows. The workers are stopped first: this measures the API and PostgreSQL alone.
+"""API load: wrk (a separate process) against the running API at rising connection counts; in
+the same run, two baselines for the same read as ``GET /v1/invoices/{id}``: a minimal Litestar +
+msgspec + asyncpg app with no authentication (bench/minimal_api.py, served the same way), and the
+bare query through an asyncpg pool with no HTTP. The workers are stopped first: this measures the
+API and PostgreSQL alone. With ``--profile``, py-spy samples the API during one more GET run and
+the functions it spends the most time in are printed.
 
-    .venv/bin/python -m bench.api_load [--seconds 5]
+    .venv/bin/python -m bench.api_load [--seconds 5] [--profile]
 """
 
 from __future__ import annotations
@@ -12,15 +15,21 @@ import asyncio
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import asyncpg
 
-from bench.harness import running_billflow
+from bench.harness import cpu_seconds, profiled, running_billflow, server_process
+from billflow.devstack.infra import free_port
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 
 POST_SCRIPT = """
@@ -90,7 +99,45 @@ def wrk(url: str, token: str, connections: int, seconds: int, script: Path | Non
 
 
 def row(label: str, conns: int, r: dict[str, float]) -> str:
-    return f"  {label:<34} {conns:>5} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>8.0f}"
+    cpu = f"{r['cpu_us']:>9.0f}" if "cpu_us" in r else f"{'':>9}"
+    return (
+        f"  {label:<34} {conns:>5} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>8.0f}"
+        f" {cpu}"
+    )
+
+
+def measured(
+    pid: int, url: str, token: str, conns: int, seconds: int, script: Path | None = None
+) -> dict[str, float]:
+    """wrk's figures, and the server process's CPU microseconds per request during the run."""
+    before = cpu_seconds(pid)
+    r = wrk(url, token, conns, seconds, script)
+    r["cpu_us"] = (cpu_seconds(pid) - before) / max(r["requests"], 1) * 1e6
+    return r
+
+
+@contextmanager
+def minimal_app(database_url: str) -> Iterator[tuple[str, int]]:
+    """bench/minimal_api.py under uvicorn, configured as billflow.api serves the API."""
+    port = free_port()
+    code = (
+        "import uvicorn; from billflow.api.main import SERVER_HTTP, SERVER_LOOP; "
+        f"uvicorn.run('bench.minimal_api:app', factory=True, port={port}, loop=SERVER_LOOP, "
+        "http=SERVER_HTTP, access_log=False, log_level='warning')"
+    )
+    with server_process([sys.executable, "-c", code], {"DATABASE_URL": database_url}) as pid:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/invoices/none", timeout=1)
+            except urllib.error.HTTPError:
+                break  # it answers (404)
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield url, pid
 
 
 async def bare_asyncpg(database_url: str, invoice_id: str, concurrency: int, seconds: float) -> float:
@@ -113,7 +160,7 @@ async def bare_asyncpg(database_url: str, invoice_id: str, concurrency: int, sec
     return done / seconds
 
 
-async def main(seconds: int) -> None:
+async def main(seconds: int, profile: bool) -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian package `wrk`)")
     async with running_billflow() as bench:
@@ -164,26 +211,52 @@ async def main(seconds: int) -> None:
             )
         token = api.headers["Authorization"].split()[1]
         base = bench.system.api_url
+        pid = bench.system.processes["api"].pid
+        one = f"/v1/invoices/{seed['id']}"
         print(
-            f"API load: wrk, {seconds} s per level; the API process alone (one uvicorn worker) and PostgreSQL"
+            f"API load: wrk, {seconds} s per level;"
+            " the API process alone (uvicorn, one process) and PostgreSQL"
         )
-        print(f"  {'endpoint':<34} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+        print(
+            f"  {'endpoint':<34} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
+            f" {'CPU us/req':>9}"
+        )
+        results: dict[tuple[str, int], dict[str, float]] = {}
         for label, path in [
-            ("GET /v1/invoices/{id}", f"/v1/invoices/{seed['id']}"),
+            ("GET /v1/invoices/{id}", one),
             ("GET /v1/invoices?limit=50", "/v1/invoices?limit=50"),
         ]:
             for conns in (1, 4, 16):
-                r = wrk(base + path, token, conns, seconds)
+                results[label, conns] = r = measured(pid, base + path, token, conns, seconds)
                 print(row(label, conns, r))
         sent = 0
         for conns in (1, 4, 16):
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
                 f.write(POST_SCRIPT % (",".join(f'"{e}"' for e in employees[2:]), sent + 2))
-            r = wrk(base + "/v1/invoices", token, conns, seconds, Path(f.name))
+            r = measured(pid, base + "/v1/invoices", token, conns, seconds, Path(f.name))
             sent += int(r["requests"]) * 2 + 4
             print(row("POST /v1/invoices", conns, r))
+        if profile:
+            with profiled(pid, seconds) as top:
+                wrk(base + one, token, 16, seconds)
+            print("  py-spy, the API during GET /v1/invoices/{{id}} at 16 connections: where the time goes")
+            for share, where in top():
+                print(f"    {share:5.1f} %  {where}")
+        bench.system.stop("api")  # the baselines get the machine to themselves, as the API did
+        with minimal_app(bench.database_url) as (url, minimal_pid):
+            print("  baseline: a minimal Litestar + msgspec + asyncpg app, the same read, no auth")
+            for conns in (1, 16):
+                r = measured(minimal_pid, f"{url}/invoices/{seed['id']}", token, conns, seconds)
+                results["minimal", conns] = r
+                print(row("GET /invoices/{id} (minimal app)", conns, r))
         baseline = await bare_asyncpg(bench.database_url, seed["id"], 16, seconds)
-        print(f"  bare asyncpg, the same reads as GET /v1/invoices/{{id}}, 16 tasks: {baseline:.0f} reads/s")
+        print(f"  baseline: bare asyncpg, the same read with no HTTP, 16 tasks: {baseline:.0f} reads/s")
+        api16, minimal16 = results["GET /v1/invoices/{id}", 16], results["minimal", 16]
+        print(
+            f"  GET /v1/invoices/{{id}} at 16 connections: {api16['rps']:.0f} req/s,"
+            f" p99 {api16['p99']:.1f} ms;"
+            f" {api16['rps'] / minimal16['rps']:.2f} x the minimal app's {minimal16['rps']:.0f} req/s"
+        )
 
 
 if __name__ == "__main__":
@@ -191,4 +264,6 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=int, default=5)
-    asyncio.run(main(parser.parse_args().seconds))
+    parser.add_argument("--profile", action="store_true", help="sample the API with py-spy (one more run)")
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds, args.profile))

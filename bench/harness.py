@@ -4,10 +4,16 @@ SMTP server, the three services as processes), and the measuring helpers the ben
 from __future__ import annotations
 
 import asyncio
+import collections
+import os
+import re
+import shutil
+import signal
 import statistics
+import subprocess
 import tempfile
-from collections.abc import AsyncIterator
-from contextlib import ExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,3 +102,91 @@ async def wait_for_emails(smtp: CapturingSmtpServer, addresses: set[str], within
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("not every email arrived")
         await asyncio.sleep(0.02)
+
+
+@contextmanager
+def server_process(command: list[str], env: dict[str, str]) -> Iterator[int]:
+    """A process in its own group (stopped with all its children on exit); yields its pid."""
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process.pid
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+Costs = Callable[[], list[tuple[float, str]]]
+
+
+@contextmanager
+def profiled(pid: int, seconds: int, top: int = 12) -> Iterator[Costs]:
+    """py-spy samples ``pid`` for ``seconds`` while the block runs; the function yielded then
+    gives the shares of samples by where the time went: first by package (billflow's own code by
+    module), then the functions with the most time of their own."""
+    spy = shutil.which("py-spy") or str(Path(os.__file__).parents[3] / "bin" / "py-spy")
+    with tempfile.TemporaryDirectory() as work:
+        raw = Path(work) / "profile.txt"
+        process = subprocess.Popen(
+            [
+                spy,
+                "record",
+                "--nonblocking",
+                "-r",
+                "250",
+                "-d",
+                str(seconds),
+                "-f",
+                "raw",
+                "-o",
+                str(raw),
+                "-p",
+                str(pid),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        shares: list[tuple[float, str]] = []
+        yield lambda: shares
+        process.wait(timeout=seconds + 30)
+        shares.extend(_top_costs(raw.read_text(), top))
+
+
+def _where(frame: str) -> tuple[str, str]:
+    """(package, function) of a py-spy frame such as ``get (/x/site-packages/asyncpg/pool.py:12)``."""
+    m = re.match(r"(.*) \((.*):\d+\)$", frame)
+    if not m:
+        return "other", frame
+    function, path = m.groups()
+    if "/src/billflow/" in path:
+        package = "billflow." + path.split("/src/billflow/")[1].removesuffix(".py").replace("/", ".")
+    elif "site-packages/" in path:
+        package = path.split("site-packages/")[1].split("/")[0]
+    else:
+        package = "python: " + Path(path).stem
+    return package, f"{function} ({package})"
+
+
+def _top_costs(raw: str, top: int) -> list[tuple[float, str]]:
+    by_package: collections.Counter[str] = collections.Counter()
+    by_function: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        package, function = _where(stack.split(";")[-1])
+        by_package[package] += int(count)
+        by_function[function] += int(count)
+        total += int(count)
+    if not total:
+        return []
+    return [(100 * n / total, f"package {p}") for p, n in by_package.most_common(top)] + [
+        (100 * n / total, f"function {f}") for f, n in by_function.most_common(top)
+    ]
