@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, JSONBody, Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 from msgspec import UNSET, Meta, UnsetType
 
@@ -132,7 +133,7 @@ class ExpenseController(Controller):
         self,
         data: Annotated[ExpenseUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
         request: Request[User, Any, Any],
-        services: Services,
+        services: NamedDependency[Services],
     ) -> ExpenseOut:
         content = await data.file.read()
         expense = await services.expenses_upload.execute(
@@ -151,7 +152,7 @@ class ExpenseController(Controller):
     async def list_all(
         self,
         request: Request[User, Any, Any],
-        services: Services,
+        services: NamedDependency[Services],
         month: Annotated[
             str | None, Parameter(pattern=MONTH_PATTERN, description="uploaded in YYYY-MM")
         ] = None,
@@ -167,7 +168,7 @@ class ExpenseController(Controller):
 
     @get("/{expense_id:str}", summary="Get an expense and what was read from it")
     async def get_one(
-        self, expense_id: str, request: Request[User, Any, Any], services: Services
+        self, expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> ExpenseOut:
         return ExpenseOut.of(await services.expenses.get(known_id(expense_id, "expense"), actor=request.user))
 
@@ -177,7 +178,11 @@ class ExpenseController(Controller):
         description="409 while the document is still being read.",
     )
     async def correct(
-        self, expense_id: str, data: ExpenseCorrection, request: Request[User, Any, Any], services: Services
+        self,
+        expense_id: str,
+        data: JSONBody[ExpenseCorrection],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
     ) -> ExpenseOut:
         changes = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not UNSET}
         expense = await services.expenses.correct(
@@ -191,7 +196,7 @@ class ExpenseController(Controller):
         description="A pre-signed S3 URL valid for 15 minutes.",
     )
     async def file(
-        self, expense_id: str, request: Request[User, Any, Any], services: Services
+        self, expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> DownloadOut:
         link = await services.expenses.file_link(known_id(expense_id, "expense"), actor=request.user)
         return DownloadOut(url=link.url, expires_at=link.expires_at)
@@ -208,7 +213,10 @@ class StatementController(Controller):
         "statement is not sent it again.",
     )
     async def request_statements(
-        self, data: StatementsIn, request: Request[User, Any, Any], services: Services
+        self,
+        data: JSONBody[StatementsIn],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
     ) -> StatementsOut:
         month = await services.statements.execute(
             RequestStatementsCommand(request.user, data.month, correlation_id(request))

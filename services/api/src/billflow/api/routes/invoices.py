@@ -6,7 +6,8 @@ import logging
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from billflow.api.auth import can_write_billing, invoice_quota
@@ -42,7 +43,9 @@ class InvoiceController(Controller):
         description="Computes and numbers the invoice at once; rendering and emailing follow "
         "asynchronously (watch `status`). 409 names the existing invoice when the period overlaps one.",
     )
-    async def issue(self, data: InvoiceIn, request: Request[Any, Any, Any], services: Services) -> InvoiceOut:
+    async def issue(
+        self, data: JSONBody[InvoiceIn], request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> InvoiceOut:
         try:
             employee_id = known_id(data.employee_id, "employee")
         except Exception:
@@ -58,7 +61,7 @@ class InvoiceController(Controller):
     async def list_page(
         self,
         request: Request[User, Any, Any],
-        services: Services,
+        services: NamedDependency[Services],
         employee_id: str | None = None,
         status: InvoiceStatus | None = None,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 50,
@@ -76,7 +79,7 @@ class InvoiceController(Controller):
 
     @get("/{invoice_id:str}", summary="Get an invoice and its status")
     async def get_one(
-        self, invoice_id: str, request: Request[User, Any, Any], services: Services
+        self, invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> InvoiceOut:
         return InvoiceOut.of(await services.invoices.get(known_id(invoice_id, "invoice"), actor=request.user))
 
@@ -88,7 +91,9 @@ class InvoiceController(Controller):
         description="Only a `failed` invoice can be retried (409 otherwise); an email the mail "
         "server already accepted is never sent twice.",
     )
-    async def retry(self, invoice_id: str, request: Request[Any, Any, Any], services: Services) -> InvoiceOut:
+    async def retry(
+        self, invoice_id: str, request: Request[Any, Any, Any], services: NamedDependency[Services]
+    ) -> InvoiceOut:
         invoice = await services.retry.execute(
             RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request))
         )
@@ -101,7 +106,9 @@ class InvoiceController(Controller):
         summary="A short-lived download link for the invoice PDF",
         description="A pre-signed S3 URL valid for 15 minutes; 409 until the PDF is rendered.",
     )
-    async def pdf(self, invoice_id: str, request: Request[User, Any, Any], services: Services) -> DownloadOut:
+    async def pdf(
+        self, invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> DownloadOut:
         link = await services.invoices.download_link(known_id(invoice_id, "invoice"), actor=request.user)
         return DownloadOut(url=link.url, expires_at=link.expires_at)
 
@@ -117,7 +124,10 @@ class BillingRunController(Controller):
         description="Employees who already have an invoice overlapping the period are skipped and listed.",
     )
     async def start(
-        self, data: BillingRunIn, request: Request[Any, Any, Any], services: Services
+        self,
+        data: JSONBody[BillingRunIn],
+        request: Request[Any, Any, Any],
+        services: NamedDependency[Services],
     ) -> BillingRunOut:
         started = await services.invoicing.start_run(
             StartBillingRunCommand(data.period_start, data.period_end, correlation_id(request))
@@ -135,7 +145,7 @@ class BillingRunController(Controller):
 
     @get("/{run_id:str}", summary="A billing run's progress: invoices per status")
     async def progress(
-        self, run_id: str, request: Request[User, Any, Any], services: Services
+        self, run_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> BillingRunProgressOut:
         p = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=request.user)
         return BillingRunProgressOut(

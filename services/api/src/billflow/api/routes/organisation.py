@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
 from litestar import Controller, Request, get, post, put
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
 from billflow.api.auth import can_read_billing, can_write_billing
 from billflow.api.routes.common import known_id
@@ -37,15 +38,17 @@ class DepartmentController(Controller):
     tags = ["company"]
 
     @post(guards=[can_write_billing], summary="Create a department")
-    async def create(self, data: DepartmentIn, services: Services) -> DepartmentOut:
+    async def create(
+        self, data: JSONBody[DepartmentIn], services: NamedDependency[Services]
+    ) -> DepartmentOut:
         return DepartmentOut.of(await services.organisation.create_department(NewDepartment(data.name)))
 
     @get(guards=[can_read_billing], summary="List departments")
-    async def list_all(self, services: Services) -> DepartmentList:
+    async def list_all(self, services: NamedDependency[Services]) -> DepartmentList:
         return DepartmentList([DepartmentOut.of(d) for d in await services.organisation.departments()])
 
     @get("/{department_id:str}", guards=[can_read_billing], summary="Get a department")
-    async def get_one(self, department_id: str, services: Services) -> DepartmentOut:
+    async def get_one(self, department_id: str, services: NamedDependency[Services]) -> DepartmentOut:
         found = await services.organisation.department(known_id(department_id, "department"))
         return DepartmentOut.of(found)
 
@@ -55,16 +58,16 @@ class ProjectController(Controller):
     tags = ["company"]
 
     @post(guards=[can_write_billing], summary="Create a project")
-    async def create(self, data: ProjectIn, services: Services) -> ProjectOut:
+    async def create(self, data: JSONBody[ProjectIn], services: NamedDependency[Services]) -> ProjectOut:
         project = await services.organisation.create_project(NewProject(data.name, data.tax_rate))
         return ProjectOut.of(project)
 
     @get(guards=[can_read_billing], summary="List projects")
-    async def list_all(self, services: Services) -> ProjectList:
+    async def list_all(self, services: NamedDependency[Services]) -> ProjectList:
         return ProjectList([ProjectOut.of(p) for p in await services.organisation.projects()])
 
     @get("/{project_id:str}", guards=[can_read_billing], summary="Get a project")
-    async def get_one(self, project_id: str, services: Services) -> ProjectOut:
+    async def get_one(self, project_id: str, services: NamedDependency[Services]) -> ProjectOut:
         return ProjectOut.of(await services.organisation.project(known_id(project_id, "project")))
 
 
@@ -87,7 +90,7 @@ class EmployeeController(Controller):
     tags = ["company"]
 
     @post(guards=[can_write_billing], summary="Create an employee")
-    async def create(self, data: EmployeeIn, services: Services) -> EmployeeOut:
+    async def create(self, data: JSONBody[EmployeeIn], services: NamedDependency[Services]) -> EmployeeOut:
         employee = await services.organisation.create_employee(
             NewEmployee(
                 full_name=data.full_name,
@@ -101,12 +104,12 @@ class EmployeeController(Controller):
         return EmployeeOut.of(employee)
 
     @get(guards=[can_read_billing], summary="List employees")
-    async def list_all(self, services: Services) -> EmployeeList:
+    async def list_all(self, services: NamedDependency[Services]) -> EmployeeList:
         return EmployeeList([EmployeeOut.of(e) for e in await services.organisation.employees()])
 
     @get("/{employee_id:str}", summary="Get an employee")
     async def get_one(
-        self, employee_id: str, request: Request[User, Any, Any], services: Services
+        self, employee_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> EmployeeOut:
         found = await services.organisation.employee(known_id(employee_id, "employee"), actor=request.user)
         return EmployeeOut.of(found)
@@ -117,7 +120,11 @@ class EmployeeController(Controller):
         description="Admins and accountants record anybody's; an employee user only their own.",
     )
     async def record_workdays(
-        self, employee_id: str, data: WorkdaysIn, request: Request[User, Any, Any], services: Services
+        self,
+        employee_id: str,
+        data: JSONBody[WorkdaysIn],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
     ) -> WorkdaysOut:
         stored = await services.workdays.record(
             RecordWorkdaysCommand(
@@ -133,7 +140,7 @@ class EmployeeController(Controller):
         self,
         employee_id: str,
         request: Request[User, Any, Any],
-        services: Services,
+        services: NamedDependency[Services],
         from_: Annotated[
             date | None, Parameter(query="from", description="First day (default: 365 days before `to`)")
         ] = None,

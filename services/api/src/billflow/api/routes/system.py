@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -22,7 +24,9 @@ from billflow.api.services import Services
     "Retry-After.",
     security=[],
 )
-async def token(data: TokenRequest, request: Request[Any, Any, Any], services: Services) -> TokenResponse:
+async def token(
+    data: JSONBody[TokenRequest], request: Request[Any, Any, Any], services: NamedDependency[Services]
+) -> TokenResponse:
     # The peer address as the server sees it: behind API Gateway, the Lambda adapter sets it from
     # the request context's source IP; no client-supplied header is trusted for it.
     client = request.client.host if request.client else "unknown"
@@ -31,14 +35,14 @@ async def token(data: TokenRequest, request: Request[Any, Any, Any], services: S
 
 
 @get("/metrics", tags=["system"], summary="Prometheus metrics", security=[], include_in_schema=False)
-async def metrics(services: Services) -> Response[bytes]:
+async def metrics(services: NamedDependency[Services]) -> Response[bytes]:
     if not services.prometheus:
         raise NotFoundException("metrics are exported as CloudWatch EMF here")
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 @get("/health", tags=["system"], summary="200 once the API can reach its database", security=[])
-async def health(services: Services) -> Response[dict[str, str]]:
+async def health(services: NamedDependency[Services]) -> Response[dict[str, str]]:
     if await services.database_ready():
         return Response({"status": "ok"})
     return Response({"status": "database unreachable"}, status_code=503)

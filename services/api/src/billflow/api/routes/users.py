@@ -6,6 +6,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from billflow.api.auth import can_manage_users
@@ -30,7 +32,9 @@ class UserController(Controller):
     guards = [can_manage_users]
 
     @post(status_code=HTTP_201_CREATED, summary="Create a user (admins only)")
-    async def create(self, data: UserIn, request: Request[User, Any, Any], services: Services) -> UserOut:
+    async def create(
+        self, data: JSONBody[UserIn], request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> UserOut:
         employee_id = None
         if data.employee_id is not None:
             try:
@@ -43,11 +47,15 @@ class UserController(Controller):
         return UserOut.of(user)
 
     @get(summary="List users (admins only)")
-    async def list_all(self, request: Request[User, Any, Any], services: Services) -> UserList:
+    async def list_all(
+        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> UserList:
         return UserList([UserOut.of(u) for u in await services.users.list(request.user)])
 
     @delete("/{user_id:str}", status_code=HTTP_204_NO_CONTENT, summary="Delete a user (admins only)")
-    async def remove(self, user_id: str, request: Request[User, Any, Any], services: Services) -> None:
+    async def remove(
+        self, user_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> None:
         await services.users.delete(request.user, known_id(user_id, "user"))
 
 

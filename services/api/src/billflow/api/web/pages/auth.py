@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from billflow.api.services import Services
@@ -21,7 +22,9 @@ async def login_page(next: str | None = None, ended: bool = False) -> Template:
 
 
 @post("/login")
-async def login(request: Request[Any, Any, Any], services: Services, web: WebConfig) -> Response[Any]:
+async def login(
+    request: Request[Any, Any, Any], services: NamedDependency[Services], web: WebConfig
+) -> Response[Any]:
     form = await read_form(request)
     email, password = form.get("email"), form.values.get("password", "")
     target = safe_next(form.get("next"))

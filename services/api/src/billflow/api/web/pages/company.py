@@ -7,6 +7,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from billflow.api.auth import can_read_billing, can_write_billing
@@ -29,12 +30,14 @@ async def _company(services: Services, status: int = 200, **forms: Form | None) 
 
 
 @get("/company", guards=[can_read_billing])
-async def company(services: Services) -> Template:
+async def company(services: NamedDependency[Services]) -> Template:
     return await _company(services)
 
 
 @post("/company/departments", guards=[can_write_billing])
-async def add_department(request: Request[Any, Any, Any], services: Services) -> Response[Any]:
+async def add_department(
+    request: Request[Any, Any, Any], services: NamedDependency[Services]
+) -> Response[Any]:
     form = await read_form(request)
     name = form.text("name", "a name")
     if form.ok:
@@ -48,7 +51,7 @@ async def add_department(request: Request[Any, Any, Any], services: Services) ->
 
 
 @post("/company/projects", guards=[can_write_billing])
-async def add_project(request: Request[Any, Any, Any], services: Services) -> Response[Any]:
+async def add_project(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     form = await read_form(request)
     name = form.text("name", "a name")
     tax_rate = form.decimal("tax_rate", "21") if form.get("tax_rate") else None
@@ -73,7 +76,7 @@ async def _employee_form(services: Services, form: Form | None, status: int = 20
 
 
 @get("/employees", guards=[can_read_billing])
-async def employees(services: Services) -> Template:
+async def employees(services: NamedDependency[Services]) -> Template:
     departments = {d.id: d.name for d in await services.organisation.departments()}
     projects = {p.id: p.name for p in await services.organisation.projects()}
     return page(
@@ -85,12 +88,12 @@ async def employees(services: Services) -> Template:
 
 
 @get("/employees/new", guards=[can_write_billing])
-async def new_employee(services: Services) -> Template:
+async def new_employee(services: NamedDependency[Services]) -> Template:
     return await _employee_form(services, None)
 
 
 @post("/employees", guards=[can_write_billing])
-async def add_employee(request: Request[Any, Any, Any], services: Services) -> Response[Any]:
+async def add_employee(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     form = await read_form(request)
     full_name = form.text("full_name", "the employee's name")
     email = form.text("email", "an email address")

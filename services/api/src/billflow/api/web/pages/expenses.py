@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from billflow.api.routes.common import correlation_id, known_id
@@ -126,7 +127,7 @@ async def _list_page(
 @get("/expenses")
 async def expenses(
     request: Request[User, Any, Any],
-    services: Services,
+    services: NamedDependency[Services],
     month: str | None = None,
     user_id: str | None = None,
     error: str | None = None,
@@ -139,7 +140,10 @@ async def expenses(
 
 @get("/expenses/rows")
 async def rows(
-    request: Request[User, Any, Any], services: Services, month: str | None = None, user_id: str | None = None
+    request: Request[User, Any, Any],
+    services: NamedDependency[Services],
+    month: str | None = None,
+    user_id: str | None = None,
 ) -> Template:
     """The table alone, polled by the list while an expense is still being read."""
     user = actor(request)
@@ -158,7 +162,7 @@ async def rows(
 
 
 @post("/expenses", request_max_body_size=UPLOAD_BODY_LIMIT)
-async def upload(request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def upload(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     user = actor(request)
     data = await request.form()
     note = str(data.get("note") or "")
@@ -245,21 +249,28 @@ def _detail_context(expense: Expense, form: Form | None, saved: bool = False) ->
 
 @get("/expenses/{expense_id:str}")
 async def expense(
-    expense_id: str, request: Request[User, Any, Any], services: Services, saved: bool = False
+    expense_id: str,
+    request: Request[User, Any, Any],
+    services: NamedDependency[Services],
+    saved: bool = False,
 ) -> Template:
     found = await services.expenses.get(known_id(expense_id, "expense"), actor=actor(request))
     return page("expenses/detail.html", **_detail_context(found, None, saved))
 
 
 @get("/expenses/{expense_id:str}/reading")
-async def reading(expense_id: str, request: Request[User, Any, Any], services: Services) -> Template:
+async def reading(
+    expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Template:
     """What was read, alone: polled by the expense's page until the reading is over."""
     found = await services.expenses.get(known_id(expense_id, "expense"), actor=actor(request))
     return page("expenses/_reading.html", **_detail_context(found, None))
 
 
 @post("/expenses/{expense_id:str}")
-async def correct(expense_id: str, request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def correct(
+    expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Response[Any]:
     user = actor(request)
     found = await services.expenses.get(known_id(expense_id, "expense"), actor=user)
     form = Form.of(await request.form())
@@ -283,7 +294,9 @@ async def correct(expense_id: str, request: Request[User, Any, Any], services: S
 
 
 @get("/expenses/{expense_id:str}/file")
-async def file(expense_id: str, request: Request[User, Any, Any], services: Services) -> Redirect:
+async def file(
+    expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Redirect:
     """To the short-lived pre-signed link (the access check comes first, inside the use case)."""
     link = await services.expenses.file_link(known_id(expense_id, "expense"), actor=actor(request))
     return Redirect(link.url)
@@ -292,7 +305,7 @@ async def file(expense_id: str, request: Request[User, Any, Any], services: Serv
 @get("/expenses/statement")
 async def statement(
     request: Request[User, Any, Any],
-    services: Services,
+    services: NamedDependency[Services],
     month: str | None = None,
     user_id: str | None = None,
     requested: bool = False,
@@ -326,7 +339,9 @@ async def statement(
 
 
 @post("/expenses/statement/send")
-async def send_statements(request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def send_statements(
+    request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Response[Any]:
     form = Form.of(await request.form())
     month = _month(form.get("month"))
     await services.statements.execute(

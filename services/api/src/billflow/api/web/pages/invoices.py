@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from billflow.api.auth import can_write_billing
@@ -34,7 +35,7 @@ async def _employees(services: Services, user: User) -> list[Employee]:
 @get("/invoices")
 async def invoices(
     request: Request[User, Any, Any],
-    services: Services,
+    services: NamedDependency[Services],
     employee_id: str | None = None,
     status: str | None = None,
     period_from: str | None = None,
@@ -88,7 +89,11 @@ def _last_month() -> tuple[date, date]:
 
 
 async def _new_form(
-    services: Services, user: User, form: Form, status: int = 200, overlap: InvoiceOverlap | None = None
+    services: Services,
+    user: User,
+    form: Form,
+    status: int = 200,
+    overlap: InvoiceOverlap | None = None,
 ) -> Template:
     employees = await _employees(services, user)
     return page("invoices/new.html", status=status, form=form, employees=employees, overlap=overlap)
@@ -96,7 +101,7 @@ async def _new_form(
 
 @get("/invoices/new", guards=[can_write_billing])
 async def new_invoice(
-    request: Request[User, Any, Any], services: Services, employee_id: str | None = None
+    request: Request[User, Any, Any], services: NamedDependency[Services], employee_id: str | None = None
 ) -> Template:
     start, end = _last_month()
     form = Form(values={"employee_id": employee_id or "", "period_start": str(start), "period_end": str(end)})
@@ -104,7 +109,7 @@ async def new_invoice(
 
 
 @post("/invoices", guards=[can_write_billing])
-async def issue(request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def issue(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     user = actor(request)
     form = await read_form(request)
     employee_id = form.reference("employee_id", "an employee")
@@ -128,7 +133,9 @@ async def issue(request: Request[User, Any, Any], services: Services) -> Respons
 
 
 @get("/invoices/{invoice_id:str}")
-async def invoice(invoice_id: str, request: Request[User, Any, Any], services: Services) -> Template:
+async def invoice(
+    invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Template:
     user = actor(request)
     found = await services.invoices.get(known_id(invoice_id, "invoice"), actor=user)
     return page(
@@ -140,7 +147,9 @@ async def invoice(invoice_id: str, request: Request[User, Any, Any], services: S
 
 
 @get("/invoices/{invoice_id:str}/status")
-async def invoice_status(invoice_id: str, request: Request[User, Any, Any], services: Services) -> Template:
+async def invoice_status(
+    invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Template:
     """The status panel alone, polled by the detail page until the invoice is sent or failed."""
     user = actor(request)
     found = await services.invoices.get(known_id(invoice_id, "invoice"), actor=user)
@@ -153,7 +162,9 @@ async def invoice_status(invoice_id: str, request: Request[User, Any, Any], serv
 
 
 @post("/invoices/{invoice_id:str}/retry", guards=[can_write_billing])
-async def retry(invoice_id: str, request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def retry(
+    invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Response[Any]:
     found = await services.retry.execute(
         RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request))
     )
@@ -162,7 +173,9 @@ async def retry(invoice_id: str, request: Request[User, Any, Any], services: Ser
 
 
 @get("/invoices/{invoice_id:str}/pdf")
-async def pdf(invoice_id: str, request: Request[User, Any, Any], services: Services) -> Redirect:
+async def pdf(
+    invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Redirect:
     """To the short-lived pre-signed link (the access check comes first, inside the use case)."""
     link = await services.invoices.download_link(known_id(invoice_id, "invoice"), actor=actor(request))
     return Redirect(link.url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from billflow.api.auth import can_read_billing, can_write_billing
@@ -28,7 +29,7 @@ async def new_run() -> Template:
 
 
 @post("/runs", guards=[can_write_billing])
-async def start(request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def start(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     form = await read_form(request)
     period_start, period_end = form.day("period_start"), form.day("period_end")
     if form.ok and period_start and period_end:
@@ -55,7 +56,7 @@ def _progress(p: BillingRunProgress) -> dict[str, Any]:
 
 @get("/runs/{run_id:str}", guards=[can_read_billing])
 async def run(
-    run_id: str, request: Request[User, Any, Any], services: Services, skipped: int = 0
+    run_id: str, request: Request[User, Any, Any], services: NamedDependency[Services], skipped: int = 0
 ) -> Template:
     user = actor(request)
     progress = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=user)
@@ -69,7 +70,9 @@ async def run(
 
 
 @get("/runs/{run_id:str}/progress", guards=[can_read_billing])
-async def run_progress(run_id: str, request: Request[User, Any, Any], services: Services) -> Template:
+async def run_progress(
+    run_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Template:
     """The counts alone, polled by the run's page until every invoice is sent or failed."""
     progress = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=actor(request))
     return page("runs/_progress.html", **_progress(progress))

@@ -6,6 +6,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from billflow.api.auth import can_manage_users
@@ -32,12 +33,12 @@ async def _users(services: Services, user: User, form: Form | None, status: int 
 
 
 @get("/users", guards=[can_manage_users])
-async def users(request: Request[User, Any, Any], services: Services) -> Template:
+async def users(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Template:
     return await _users(services, actor(request), None)
 
 
 @post("/users", guards=[can_manage_users])
-async def add_user(request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def add_user(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     user = actor(request)
     form = await read_form(request)
     email = form.text("email", "an email address")
@@ -64,7 +65,9 @@ async def add_user(request: Request[User, Any, Any], services: Services) -> Resp
 
 
 @post("/users/{user_id:str}/delete", guards=[can_manage_users])
-async def delete_user(user_id: str, request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def delete_user(
+    user_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Response[Any]:
     await services.users.delete(actor(request), known_id(user_id, "user"))
     return see_other("/app/users")
 

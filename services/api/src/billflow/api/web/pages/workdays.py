@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from billflow.api.routes.common import known_id
@@ -122,7 +123,7 @@ async def _page(
 async def workdays(
     employee_id: str,
     request: Request[User, Any, Any],
-    services: Services,
+    services: NamedDependency[Services],
     month: str | None = None,
     saved: int | None = None,
     added: bool = False,
@@ -133,7 +134,9 @@ async def workdays(
 
 
 @post("/employees/{employee_id:str}/workdays")
-async def record(employee_id: str, request: Request[User, Any, Any], services: Services) -> Response[Any]:
+async def record(
+    employee_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Response[Any]:
     user = actor(request)
     employee = await services.organisation.employee(known_id(employee_id, "employee"), actor=user)
     if not _editable(user, employee.id):
