@@ -13,7 +13,7 @@ from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody, Parameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 from msgspec import UNSET, Meta, UnsetType
 
@@ -154,9 +154,9 @@ class ExpenseController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
         month: Annotated[
-            str | None, Parameter(pattern=MONTH_PATTERN, description="uploaded in YYYY-MM")
+            str | None, QueryParameter(pattern=MONTH_PATTERN, description="uploaded in YYYY-MM")
         ] = None,
-        user_id: Annotated[str | None, Parameter(max_length=64)] = None,
+        user_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
     ) -> ExpensePage:
         if user_id is not None:
             try:
@@ -168,7 +168,7 @@ class ExpenseController(Controller):
 
     @get("/{expense_id:str}", summary="Get an expense and what was read from it")
     async def get_one(
-        self, expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self, expense_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> ExpenseOut:
         return ExpenseOut.of(await services.expenses.get(known_id(expense_id, "expense"), actor=request.user))
 
@@ -179,7 +179,7 @@ class ExpenseController(Controller):
     )
     async def correct(
         self,
-        expense_id: str,
+        expense_id: FromPath[str],
         data: JSONBody[ExpenseCorrection],
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
@@ -196,7 +196,7 @@ class ExpenseController(Controller):
         description="A pre-signed S3 URL valid for 15 minutes.",
     )
     async def file(
-        self, expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self, expense_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> DownloadOut:
         link = await services.expenses.file_link(known_id(expense_id, "expense"), actor=request.user)
         return DownloadOut(url=link.url, expires_at=link.expires_at)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from billflow.api.auth import can_write_billing, invoice_quota
@@ -62,10 +62,10 @@ class InvoiceController(Controller):
         self,
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
-        employee_id: str | None = None,
-        status: InvoiceStatus | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 50,
-        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+        employee_id: FromQuery[str | None] = None,
+        status: FromQuery[InvoiceStatus | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> InvoicePage:
         if employee_id is not None:
             try:
@@ -79,7 +79,7 @@ class InvoiceController(Controller):
 
     @get("/{invoice_id:str}", summary="Get an invoice and its status")
     async def get_one(
-        self, invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self, invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> InvoiceOut:
         return InvoiceOut.of(await services.invoices.get(known_id(invoice_id, "invoice"), actor=request.user))
 
@@ -92,7 +92,7 @@ class InvoiceController(Controller):
         "server already accepted is never sent twice.",
     )
     async def retry(
-        self, invoice_id: str, request: Request[Any, Any, Any], services: NamedDependency[Services]
+        self, invoice_id: FromPath[str], request: Request[Any, Any, Any], services: NamedDependency[Services]
     ) -> InvoiceOut:
         invoice = await services.retry.execute(
             RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request))
@@ -107,7 +107,7 @@ class InvoiceController(Controller):
         description="A pre-signed S3 URL valid for 15 minutes; 409 until the PDF is rendered.",
     )
     async def pdf(
-        self, invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self, invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> DownloadOut:
         link = await services.invoices.download_link(known_id(invoice_id, "invoice"), actor=request.user)
         return DownloadOut(url=link.url, expires_at=link.expires_at)
@@ -145,7 +145,7 @@ class BillingRunController(Controller):
 
     @get("/{run_id:str}", summary="A billing run's progress: invoices per status")
     async def progress(
-        self, run_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self, run_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> BillingRunProgressOut:
         p = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=request.user)
         return BillingRunProgressOut(

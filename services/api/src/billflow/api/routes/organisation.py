@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from email_validator import EmailNotValidError, validate_email
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from billflow.api.auth import can_read_billing, can_write_billing
 from billflow.api.routes.common import known_id
@@ -48,7 +48,9 @@ class DepartmentController(Controller):
         return DepartmentList([DepartmentOut.of(d) for d in await services.organisation.departments()])
 
     @get("/{department_id:str}", guards=[can_read_billing], summary="Get a department")
-    async def get_one(self, department_id: str, services: NamedDependency[Services]) -> DepartmentOut:
+    async def get_one(
+        self, department_id: FromPath[str], services: NamedDependency[Services]
+    ) -> DepartmentOut:
         found = await services.organisation.department(known_id(department_id, "department"))
         return DepartmentOut.of(found)
 
@@ -67,7 +69,7 @@ class ProjectController(Controller):
         return ProjectList([ProjectOut.of(p) for p in await services.organisation.projects()])
 
     @get("/{project_id:str}", guards=[can_read_billing], summary="Get a project")
-    async def get_one(self, project_id: str, services: NamedDependency[Services]) -> ProjectOut:
+    async def get_one(self, project_id: FromPath[str], services: NamedDependency[Services]) -> ProjectOut:
         return ProjectOut.of(await services.organisation.project(known_id(project_id, "project")))
 
 
@@ -109,7 +111,10 @@ class EmployeeController(Controller):
 
     @get("/{employee_id:str}", summary="Get an employee")
     async def get_one(
-        self, employee_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self,
+        employee_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
     ) -> EmployeeOut:
         found = await services.organisation.employee(known_id(employee_id, "employee"), actor=request.user)
         return EmployeeOut.of(found)
@@ -121,7 +126,7 @@ class EmployeeController(Controller):
     )
     async def record_workdays(
         self,
-        employee_id: str,
+        employee_id: FromPath[str],
         data: JSONBody[WorkdaysIn],
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
@@ -138,13 +143,13 @@ class EmployeeController(Controller):
     @get("/{employee_id:str}/workdays", summary="An employee's workdays between two dates")
     async def workdays(
         self,
-        employee_id: str,
+        employee_id: FromPath[str],
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
         from_: Annotated[
-            date | None, Parameter(query="from", description="First day (default: 365 days before `to`)")
+            date | None, QueryParameter(name="from", description="First day (default: 365 days before `to`)")
         ] = None,
-        to: Annotated[date | None, Parameter(description="Last day (default: today)")] = None,
+        to: Annotated[date | None, QueryParameter(description="Last day (default: today)")] = None,
     ) -> WorkdaysOut:
         end = to or date.today()
         start = from_ or end - timedelta(days=365)

@@ -7,7 +7,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from billflow.api.auth import can_manage_users
@@ -54,7 +54,7 @@ class UserController(Controller):
 
     @delete("/{user_id:str}", status_code=HTTP_204_NO_CONTENT, summary="Delete a user (admins only)")
     async def remove(
-        self, user_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self, user_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> None:
         await services.users.delete(request.user, known_id(user_id, "user"))
 
