@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from billflow.api.services import Services
@@ -16,14 +17,14 @@ from billflow.domain.errors import RateLimited, Unauthenticated
 
 
 @get("/login")
-async def login_page(next: str | None = None, ended: bool = False) -> Template:
+async def login_page(next: FromQuery[str | None] = None, ended: FromQuery[bool] = False) -> Template:
     notice = "Your session has ended. Please log in again." if ended else None
     return page("login.html", next=safe_next(next), notice=notice, form=None, error=None)
 
 
 @post("/login")
 async def login(
-    request: Request[Any, Any, Any], services: NamedDependency[Services], web: WebConfig
+    request: Request[Any, Any, Any], services: NamedDependency[Services], web: NamedDependency[WebConfig]
 ) -> Response[Any]:
     form = await read_form(request)
     email, password = form.get("email"), form.values.get("password", "")

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from billflow.api.routes.common import correlation_id, known_id
@@ -128,9 +129,9 @@ async def _list_page(
 async def expenses(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
-    month: str | None = None,
-    user_id: str | None = None,
-    error: str | None = None,
+    month: FromQuery[str | None] = None,
+    user_id: FromQuery[str | None] = None,
+    error: FromQuery[str | None] = None,
 ) -> Template:
     form = Form()
     if error == "too-large":
@@ -142,8 +143,8 @@ async def expenses(
 async def rows(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
-    month: str | None = None,
-    user_id: str | None = None,
+    month: FromQuery[str | None] = None,
+    user_id: FromQuery[str | None] = None,
 ) -> Template:
     """The table alone, polled by the list while an expense is still being read."""
     user = actor(request)
@@ -249,10 +250,10 @@ def _detail_context(expense: Expense, form: Form | None, saved: bool = False) ->
 
 @get("/expenses/{expense_id:str}")
 async def expense(
-    expense_id: str,
+    expense_id: FromPath[str],
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
-    saved: bool = False,
+    saved: FromQuery[bool] = False,
 ) -> Template:
     found = await services.expenses.get(known_id(expense_id, "expense"), actor=actor(request))
     return page("expenses/detail.html", **_detail_context(found, None, saved))
@@ -260,7 +261,7 @@ async def expense(
 
 @get("/expenses/{expense_id:str}/reading")
 async def reading(
-    expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    expense_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Template:
     """What was read, alone: polled by the expense's page until the reading is over."""
     found = await services.expenses.get(known_id(expense_id, "expense"), actor=actor(request))
@@ -269,7 +270,7 @@ async def reading(
 
 @post("/expenses/{expense_id:str}")
 async def correct(
-    expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    expense_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Response[Any]:
     user = actor(request)
     found = await services.expenses.get(known_id(expense_id, "expense"), actor=user)
@@ -295,7 +296,7 @@ async def correct(
 
 @get("/expenses/{expense_id:str}/file")
 async def file(
-    expense_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    expense_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Redirect:
     """To the short-lived pre-signed link (the access check comes first, inside the use case)."""
     link = await services.expenses.file_link(known_id(expense_id, "expense"), actor=actor(request))
@@ -306,9 +307,9 @@ async def file(
 async def statement(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
-    month: str | None = None,
-    user_id: str | None = None,
-    requested: bool = False,
+    month: FromQuery[str | None] = None,
+    user_id: FromQuery[str | None] = None,
+    requested: FromQuery[bool] = False,
 ) -> Template:
     """A month's statement: per uploader, the expenses and the totals per currency (the email's)."""
     user = actor(request)

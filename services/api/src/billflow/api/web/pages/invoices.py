@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from billflow.api.auth import can_write_billing
@@ -36,11 +37,11 @@ async def _employees(services: Services, user: User) -> list[Employee]:
 async def invoices(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
-    employee_id: str | None = None,
-    status: str | None = None,
-    period_from: str | None = None,
-    period_to: str | None = None,
-    cursor: str | None = None,
+    employee_id: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    period_from: FromQuery[str | None] = None,
+    period_to: FromQuery[str | None] = None,
+    cursor: FromQuery[str | None] = None,
 ) -> Template:
     user = actor(request)
     form = Form(
@@ -101,7 +102,9 @@ async def _new_form(
 
 @get("/invoices/new", guards=[can_write_billing])
 async def new_invoice(
-    request: Request[User, Any, Any], services: NamedDependency[Services], employee_id: str | None = None
+    request: Request[User, Any, Any],
+    services: NamedDependency[Services],
+    employee_id: FromQuery[str | None] = None,
 ) -> Template:
     start, end = _last_month()
     form = Form(values={"employee_id": employee_id or "", "period_start": str(start), "period_end": str(end)})
@@ -134,7 +137,7 @@ async def issue(request: Request[User, Any, Any], services: NamedDependency[Serv
 
 @get("/invoices/{invoice_id:str}")
 async def invoice(
-    invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Template:
     user = actor(request)
     found = await services.invoices.get(known_id(invoice_id, "invoice"), actor=user)
@@ -148,7 +151,7 @@ async def invoice(
 
 @get("/invoices/{invoice_id:str}/status")
 async def invoice_status(
-    invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Template:
     """The status panel alone, polled by the detail page until the invoice is sent or failed."""
     user = actor(request)
@@ -163,7 +166,7 @@ async def invoice_status(
 
 @post("/invoices/{invoice_id:str}/retry", guards=[can_write_billing])
 async def retry(
-    invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Response[Any]:
     found = await services.retry.execute(
         RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request))
@@ -174,7 +177,7 @@ async def retry(
 
 @get("/invoices/{invoice_id:str}/pdf")
 async def pdf(
-    invoice_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Redirect:
     """To the short-lived pre-signed link (the access check comes first, inside the use case)."""
     link = await services.invoices.download_link(known_id(invoice_id, "invoice"), actor=actor(request))

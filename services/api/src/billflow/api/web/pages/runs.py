@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from billflow.api.auth import can_read_billing, can_write_billing
@@ -56,7 +57,10 @@ def _progress(p: BillingRunProgress) -> dict[str, Any]:
 
 @get("/runs/{run_id:str}", guards=[can_read_billing])
 async def run(
-    run_id: str, request: Request[User, Any, Any], services: NamedDependency[Services], skipped: int = 0
+    run_id: FromPath[str],
+    request: Request[User, Any, Any],
+    services: NamedDependency[Services],
+    skipped: FromQuery[int] = 0,
 ) -> Template:
     user = actor(request)
     progress = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=user)
@@ -71,7 +75,7 @@ async def run(
 
 @get("/runs/{run_id:str}/progress", guards=[can_read_billing])
 async def run_progress(
-    run_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    run_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Template:
     """The counts alone, polled by the run's page until every invoice is sent or failed."""
     progress = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=actor(request))

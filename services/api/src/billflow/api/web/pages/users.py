@@ -7,6 +7,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Template
 
 from billflow.api.auth import can_manage_users
@@ -66,7 +67,7 @@ async def add_user(request: Request[User, Any, Any], services: NamedDependency[S
 
 @post("/users/{user_id:str}/delete", guards=[can_manage_users])
 async def delete_user(
-    user_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    user_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Response[Any]:
     await services.users.delete(actor(request), known_id(user_id, "user"))
     return see_other("/app/users")

@@ -11,6 +11,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from billflow.api.routes.common import known_id
@@ -121,12 +122,12 @@ async def _page(
 
 @get("/employees/{employee_id:str}/workdays")
 async def workdays(
-    employee_id: str,
+    employee_id: FromPath[str],
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
-    month: str | None = None,
-    saved: int | None = None,
-    added: bool = False,
+    month: FromQuery[str | None] = None,
+    saved: FromQuery[int | None] = None,
+    added: FromQuery[bool] = False,
 ) -> Template:
     user = actor(request)
     employee = await services.organisation.employee(known_id(employee_id, "employee"), actor=user)
@@ -135,7 +136,7 @@ async def workdays(
 
 @post("/employees/{employee_id:str}/workdays")
 async def record(
-    employee_id: str, request: Request[User, Any, Any], services: NamedDependency[Services]
+    employee_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Response[Any]:
     user = actor(request)
     employee = await services.organisation.employee(known_id(employee_id, "employee"), actor=user)
