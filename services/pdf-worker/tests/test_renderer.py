@@ -117,6 +117,19 @@ async def test_markup_in_names_prints_as_text_and_fetches_nothing(
     assert "<iframe" in text
 
 
+async def test_pooled_pages_print_each_invoice_alone_even_rendering_at_once(
+    renderer: PlaywrightPdfRenderer,
+) -> None:
+    """Pages are reused across renders: nothing of one invoice may show on the next one's PDF."""
+    names = [f"Person Number{i:02d}" for i in range(12)]
+    pdfs = await asyncio.gather(*(renderer.render(invoice(name=n)) for n in names[:4]))
+    for n in names[4:]:
+        pdfs.append(await renderer.render(invoice(name=n)))
+    for name, pdf in zip(names, pdfs, strict=True):
+        text = text_of(pdf)
+        assert [n for n in names if n in text] == [name]
+
+
 async def test_a_dead_browser_is_relaunched(renderer: PlaywrightPdfRenderer) -> None:
     assert renderer.ready
     await renderer._browser.close()  # type: ignore[union-attr]  # simulate a crash

@@ -1,18 +1,25 @@
 """PlaywrightPdfRenderer: the domain's PdfRenderer on one long-lived headless Chromium.
 
-One browser per process, launched once and relaunched only if it dies; one page per render, in a
-context with JavaScript disabled, offline, and a route that aborts every request, so an invoice
-can neither run code nor fetch anything, whatever text it carries.
+One browser per process, launched once and relaunched only if it dies, in a context with
+JavaScript disabled, offline, and a route that aborts every request, so an invoice can neither
+run code nor fetch anything, whatever text it carries.
+
+Pages are pooled: a render borrows an open page, replaces its whole document with the invoice and
+prints it. Opening a page per render starts a renderer process each time, which cost more CPU
+than the rendering itself (bench/render_engine.py, docs/benchmarks.md). A page that fails is
+closed rather than returned, and each page is replaced after ``RENDERS_PER_PAGE`` renders so that
+whatever a long-lived renderer accumulates stays bounded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import shutil
 from contextlib import AsyncExitStack
 
-from playwright.async_api import Browser, BrowserContext, Error, Playwright, Route, async_playwright
+from playwright.async_api import Browser, BrowserContext, Error, Page, Playwright, Route, async_playwright
 
 from billflow.domain.errors import TransientFailure
 from billflow.domain.model import Invoice
@@ -34,6 +41,9 @@ _ARGS = [
 ]
 
 
+RENDERS_PER_PAGE = 500
+
+
 def find_chromium(configured: str | None) -> str | None:
     """The configured executable, else the system's Chromium, else None (Playwright's own)."""
     return configured or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -51,6 +61,8 @@ class PlaywrightPdfRenderer:
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
         self._lock = asyncio.Lock()
+        self._idle: list[tuple[Page, int]] = []
+        """Open pages waiting for a render, with how many renders each has done."""
 
     async def start(self, stack: AsyncExitStack) -> None:
         self._playwright = await stack.enter_async_context(async_playwright())
@@ -64,6 +76,7 @@ class PlaywrightPdfRenderer:
         )
         self._context = await self._browser.new_context(java_script_enabled=False, offline=True)
         await self._context.route("**/*", _block)
+        self._idle = []  # pages of a browser that died died with it
         log.info("chromium started", extra={"version": self._browser.version})
 
     async def _close(self) -> None:
@@ -91,9 +104,16 @@ class PlaywrightPdfRenderer:
             raise TransientFailure(f"rendering failed: {type(e).__name__}") from e
 
     async def _render(self, context: BrowserContext, html: str) -> bytes:
-        page = await context.new_page()
+        page, renders = self._idle.pop() if self._idle else (await context.new_page(), 0)
+        reusable = False
         try:
             await page.set_content(html, wait_until="load")
-            return await page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+            pdf = await page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+            reusable = renders + 1 < RENDERS_PER_PAGE and page.context is self._context
+            return pdf
         finally:
-            await page.close()
+            if reusable:
+                self._idle.append((page, renders + 1))
+            else:
+                with contextlib.suppress(Error):
+                    await page.close()
