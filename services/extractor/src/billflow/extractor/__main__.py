@@ -1,7 +1,7 @@
 """``python -m billflow.extractor``: consume the expense queue until SIGTERM."""
 
-import asyncio
+import uvloop
 
 from billflow.extractor.main import main
 
-asyncio.run(main())
+uvloop.run(main())  # libuv's event loop: less CPU per message than asyncio's own
