@@ -90,6 +90,39 @@ def cpu_by_service(system: RunningSystem) -> dict[str, float]:
     return {name: cpu_seconds(p.pid) for name, p in system.processes.items()}
 
 
+def cpu_by_component(system: RunningSystem) -> dict[str, float]:
+    """CPU seconds so far of every process on the machine that takes part, by component: each
+    service (the pdf-worker's Chromium apart), PostgreSQL, LocalStack, and this process (the load
+    generator and the SMTP server). The machine is otherwise idle during a benchmark."""
+    services = {p.pid: name for name, p in system.processes.items()}
+    totals: collections.Counter[str] = collections.Counter()
+    for process in psutil.process_iter(["pid", "name", "cmdline"]):
+        try:
+            component = _component(process, services)
+            if component:
+                t = process.cpu_times()
+                totals[component] += t.user + t.system
+        except psutil.Error:
+            continue
+    return dict(totals)
+
+
+def _component(process: psutil.Process, services: dict[int, str]) -> str | None:
+    name = process.info["name"] or ""
+    command = " ".join(process.info["cmdline"] or [])
+    if process.pid == os.getpid():
+        return "bench process (SMTP server)"
+    if name == "postgres" or name.startswith("postgres:"):
+        return "PostgreSQL"
+    if "localstack" in command:
+        return "LocalStack"
+    for ancestor in [process, *process.parents()]:
+        if ancestor.pid in services:
+            service = services[ancestor.pid]
+            return f"{service} (Chromium)" if "chrom" in name.lower() else service
+    return None
+
+
 def percentile(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]

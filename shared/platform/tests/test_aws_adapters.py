@@ -165,6 +165,51 @@ async def test_the_consumer_deletes_acked_messages_retries_others_and_dead_lette
     assert len(seen["explode"]) >= 1  # the consumer survived a raising handler and kept going
 
 
+async def test_a_busy_consumer_receives_several_per_call_and_deletes_in_batches(
+    aws_env: dict[str, str], stack: AsyncExitStack
+) -> None:
+    sqs = await sqs_client(stack, load(AwsSettings, aws_env))
+    queue_url, _ = await new_queue(sqs)
+    calls: list[str] = []
+    sqs.meta.events.register("before-call.sqs.*", lambda model, **_: calls.append(model.name))
+    bodies = [f"m{i}" for i in range(60)]
+    for i in range(0, 60, 10):
+        await sqs.send_message_batch(
+            QueueUrl=queue_url,
+            Entries=[{"Id": str(n), "MessageBody": b} for n, b in enumerate(bodies[i : i + 10])],
+        )
+    handled: list[str] = []
+    all_handled = asyncio.Event()
+
+    async def busy(received: Received) -> Ack:
+        await asyncio.sleep(0.05)
+        handled.append(received.body.decode())
+        if len(handled) == len(bodies):
+            all_handled.set()
+        return Ack()
+
+    calls.clear()
+    stop = asyncio.Event()
+    consumer = SqsConsumer(sqs, queue_url, busy, concurrency=4, wait_seconds=1, visibility_seconds=30)
+    task = asyncio.create_task(consumer.run(stop))
+    await asyncio.wait_for(all_handled.wait(), timeout=60)
+    stop.set()
+    await asyncio.wait_for(task, timeout=30)
+
+    assert sorted(handled) == sorted(bodies)  # each once
+    assert calls.count("DeleteMessage") == 0
+    assert calls.count("DeleteMessageBatch") <= 60 / 4  # one per message before
+    assert calls.count("ReceiveMessage") <= 60 / 2  # one per message before, while busy
+    left = await sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )
+    assert left["Attributes"] == {
+        "ApproximateNumberOfMessages": "0",
+        "ApproximateNumberOfMessagesNotVisible": "0",
+    }
+
+
 async def test_stopping_the_consumer_releases_what_it_holds(
     aws_env: dict[str, str], stack: AsyncExitStack
 ) -> None:

@@ -6,9 +6,18 @@ its receive count passes the redrive policy's maximum). While a handler runs, th
 visibility is extended, so slow work is not handed to a second worker. A handler that raises is a
 bug, but never stops the consumer: the message is retried and the error logged.
 
-On stop, intake ends at once; in-flight messages get ``grace`` seconds to finish, then are
-released (visibility 0) so another worker picks them up without waiting. A long poll under way
-is allowed to end (at most ``wait_seconds``) and what it returns is released the same way.
+Fewer calls under load: while every slot is busy the consumer already receives the next messages
+(up to ``concurrency`` more, held for a moment until a slot frees), so a busy worker receives
+several messages per call instead of one; and acknowledged messages are deleted in batches of up
+to ten (``DeleteMessageBatch``), sent at the latest ``ack_linger`` seconds after the first ack.
+An ack not yet sent when the process dies only means the message is handled once more, which
+every handler makes harmless. A held message waits at most one handler's run, so the visibility
+timeout must exceed the handlers' own time limits (the defaults do: 60 s against 30 s).
+
+On stop, intake ends at once; messages held but not started are released (visibility 0), and
+in-flight ones get ``grace`` seconds to finish, then are released too, so another worker picks
+them up without waiting. A long poll under way is allowed to end (at most ``wait_seconds``) and
+what it returns is released the same way. Pending acks are sent before ``run`` returns.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +36,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 if TYPE_CHECKING:
     from types_aiobotocore_sqs import SQSClient
+    from types_aiobotocore_sqs.type_defs import DeleteMessageBatchRequestEntryTypeDef
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +97,7 @@ class SqsConsumer:
         wait_seconds: int = 20,
         visibility_seconds: int = 60,
         grace_seconds: float = 20.0,
+        ack_linger: float = 0.05,
     ) -> None:
         self._sqs = sqs
         self._queue_url = queue_url
@@ -94,21 +106,26 @@ class SqsConsumer:
         self._wait = wait_seconds
         self._visibility = visibility_seconds
         self._grace = grace_seconds
+        self._linger = ack_linger
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._held: deque[Any] = deque()
+        """Received, not yet started: at most ``concurrency`` messages, while every slot is busy."""
+        self._acks: list[str] = []
+        self._acked = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         failures = 0
         self._abandoned: asyncio.Task[None] | None = None
+        flusher = asyncio.create_task(self._flush_acks(stop))
         while not stop.is_set():
-            free = self._concurrency - len(self._in_flight)
-            if free <= 0:
-                await asyncio.wait(
-                    [*self._in_flight, asyncio.ensure_future(stop.wait())],
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
+            while self._held and len(self._in_flight) < self._concurrency:
+                self._start(self._held.popleft())
+            if self._held:  # every slot busy, the next messages in hand: wait for a slot
+                await self._until_a_slot_frees(stop)
                 continue
+            room = 2 * self._concurrency - len(self._in_flight)
             try:
-                messages = await self._receive(min(10, free), stop)
+                messages = await self._receive(min(10, room), stop)
                 failures = 0
             except (ClientError, BotoCoreError, OSError) as e:
                 failures += 1
@@ -116,11 +133,22 @@ class SqsConsumer:
                 log.warning("cannot receive from the queue", extra={"error": repr(e), "retry_in": delay})
                 await _sleep_unless(stop, delay)
                 continue
-            for message in messages:
-                task = asyncio.create_task(self._process(message))
-                self._in_flight.add(task)
-                task.add_done_callback(self._in_flight.discard)
-        await asyncio.gather(self._drain(), self._abandoned or asyncio.sleep(0))
+            self._held.extend(messages)
+        held = [self._settle_now(m["ReceiptHandle"], RetryAfter(0)) for m in self._held]
+        self._held.clear()
+        await asyncio.gather(*held, self._drain(), self._abandoned or asyncio.sleep(0))
+        self._acked.set()
+        await flusher
+
+    def _start(self, message: Any) -> None:
+        task = asyncio.create_task(self._process(message))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _until_a_slot_frees(self, stop: asyncio.Event) -> None:
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait([*self._in_flight, stopped], return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
 
     async def _receive(self, count: int, stop: asyncio.Event) -> list[Any]:
         receive = asyncio.ensure_future(
@@ -172,17 +200,47 @@ class SqsConsumer:
         await self._settle(receipt, disposition)
 
     async def _settle(self, receipt: str, disposition: Disposition) -> None:
+        if isinstance(disposition, Ack):
+            self._acks.append(receipt)
+            self._acked.set()
+        else:
+            await self._settle_now(receipt, disposition)
+
+    async def _settle_now(self, receipt: str, disposition: RetryAfter) -> None:
         try:
-            if isinstance(disposition, Ack):
-                await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=receipt)
-            else:
-                await self._sqs.change_message_visibility(
-                    QueueUrl=self._queue_url, ReceiptHandle=receipt, VisibilityTimeout=disposition.seconds
-                )
+            await self._sqs.change_message_visibility(
+                QueueUrl=self._queue_url, ReceiptHandle=receipt, VisibilityTimeout=disposition.seconds
+            )
         except (ClientError, BotoCoreError, OSError) as e:
             # The message becomes visible again when its timeout runs out; the handler is
             # idempotent, so handling it once more is harmless.
             log.warning("could not settle a message", extra={"error": repr(e)})
+
+    async def _flush_acks(self, stop: asyncio.Event) -> None:
+        """Deletes acknowledged messages, ten per call, ``ack_linger`` after the first is waiting;
+        returns once ``run`` has stopped and every ack is sent."""
+        while True:
+            await self._acked.wait()
+            self._acked.clear()
+            if len(self._acks) < 10 and not stop.is_set():
+                await asyncio.sleep(self._linger)  # a few more acks may come
+            while self._acks:
+                batch, self._acks = self._acks[:10], self._acks[10:]
+                await self._delete(batch)
+            if stop.is_set() and not self._in_flight:
+                return
+
+    async def _delete(self, receipts: list[str]) -> None:
+        entries: list[DeleteMessageBatchRequestEntryTypeDef] = [
+            {"Id": str(i), "ReceiptHandle": r} for i, r in enumerate(receipts)
+        ]
+        try:
+            answer = await self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=entries)
+        except (ClientError, BotoCoreError, OSError) as e:
+            log.warning("could not delete handled messages", extra={"error": repr(e), "count": len(entries)})
+            return
+        for failed in answer.get("Failed", []):
+            log.warning("could not delete a handled message", extra={"error": failed.get("Message", "")})
 
     async def _keep_invisible(self, receipt: str) -> None:
         while True:
