@@ -239,7 +239,7 @@ async def main(seconds: int, profile: bool) -> None:
         if profile:
             with profiled(pid, seconds) as top:
                 wrk(base + one, token, 16, seconds)
-            print("  py-spy, the API during GET /v1/invoices/{{id}} at 16 connections: where the time goes")
+            print("  py-spy, the API during GET /v1/invoices/{id} at 16 connections: where the time goes")
             for share, where in top():
                 print(f"    {share:5.1f} %  {where}")
         bench.system.stop("api")  # the baselines get the machine to themselves, as the API did

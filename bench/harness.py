@@ -7,10 +7,10 @@ import asyncio
 import collections
 import os
 import re
-import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager, suppress
@@ -163,7 +163,7 @@ def profiled(pid: int, seconds: int, top: int = 12) -> Iterator[Costs]:
     """py-spy samples ``pid`` for ``seconds`` while the block runs; the function yielded then
     gives the shares of samples by where the time went: first by package (billflow's own code by
     module), then the functions with the most time of their own."""
-    spy = shutil.which("py-spy") or str(Path(os.__file__).parents[3] / "bin" / "py-spy")
+    spy = str(Path(sys.executable).parent / "py-spy")  # installed in the same virtual environment
     with tempfile.TemporaryDirectory() as work:
         raw = Path(work) / "profile.txt"
         process = subprocess.Popen(
@@ -171,6 +171,7 @@ def profiled(pid: int, seconds: int, top: int = 12) -> Iterator[Costs]:
                 spy,
                 "record",
                 "--nonblocking",
+                "--full-filenames",
                 "-r",
                 "250",
                 "-d",
@@ -201,8 +202,10 @@ def _where(frame: str) -> tuple[str, str]:
         package = "billflow." + path.split("/src/billflow/")[1].removesuffix(".py").replace("/", ".")
     elif "site-packages/" in path:
         package = path.split("site-packages/")[1].split("/")[0]
+    elif m := re.search(r"/lib/python3\.\d+/(.*)$", path):
+        package = "stdlib " + m[1].split("/")[0].removesuffix(".py")  # asyncio, contextlib, ...
     else:
-        package = "python: " + Path(path).stem
+        package = path
     return package, f"{function} ({package})"
 
 

@@ -11,7 +11,7 @@ import asyncio
 import time
 import uuid
 
-from bench.harness import percentile, running_billflow, wait_for_emails
+from bench.harness import Bench, percentile, running_billflow, wait_for_emails
 
 
 async def main(repetitions: int) -> None:
@@ -54,11 +54,50 @@ async def main(repetitions: int) -> None:
             [mail] = bench.smtp.to(email)
             if i >= 3:
                 latencies.append(mail.at - started)
+        cold = await cold_start(bench, department, project)
     print(f"single invoice, POST to email accepted, {repetitions} repetitions on an idle system")
     print(
         f"  p50 {percentile(latencies, 50):.3f} s   p99 {percentile(latencies, 99):.3f} s   "
         f"min {min(latencies):.3f} s   max {max(latencies):.3f} s"
     )
+    print(f"pdf-worker cold start: process started -> first invoice rendered {cold:.2f} s")
+
+
+async def cold_start(bench: Bench, department: str, project: str) -> float:
+    """An invoice waits in the queue while the pdf-worker is stopped; then the worker starts, and
+    the clock runs until the invoice is rendered (imports, connections, Chromium, the render)."""
+    api = bench.api
+    bench.system.stop("pdf-worker")
+    employee = (
+        await api.post(
+            "/v1/employees",
+            json={
+                "full_name": "Cold Start",
+                "email": f"cold-{uuid.uuid4().hex[:6]}@example.com",
+                "department_id": department,
+                "project_id": project,
+                "hourly_rate": "100",
+                "currency": "EUR",
+            },
+        )
+    ).json()
+    await api.put(
+        f"/v1/employees/{employee['id']}/workdays", json={"workdays": [{"date": "2031-07-01", "hours": "8"}]}
+    )
+    invoice = (
+        await api.post(
+            "/v1/invoices",
+            json={"employee_id": employee["id"], "period_start": "2031-07-01", "period_end": "2031-07-31"},
+        )
+    ).json()
+    await asyncio.sleep(1)  # the command is in the queue
+    started = time.monotonic()
+    bench.system.start("pdf-worker")
+    while (await api.get(f"/v1/invoices/{invoice['id']}")).json()["status"] == "pending":
+        if time.monotonic() - started > 60:
+            raise TimeoutError("the pdf-worker did not render within 60 s")
+        await asyncio.sleep(0.01)
+    return time.monotonic() - started
 
 
 if __name__ == "__main__":
