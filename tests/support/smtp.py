@@ -23,6 +23,8 @@ class Received:
     message: EmailMessage
     at: float = field(default_factory=time.monotonic)
     """When the server accepted it (time.monotonic), for the benchmarks."""
+    peer: tuple[str, int] | None = None
+    """The client's address and port: one per SMTP connection."""
 
 
 class _Handler:
@@ -40,7 +42,8 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
-        self._sink.add(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        peer = tuple(session.peer[:2]) if session.peer else None
+        self._sink.add(Received(envelope.mail_from, list(envelope.rcpt_tos), message, peer=peer))
         return "250 Message accepted for delivery"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import socket
 from datetime import date
 from decimal import Decimal
@@ -103,6 +105,39 @@ async def test_an_unreachable_server_is_a_transient_failure(smtp_server: Capturi
     email = TemplateInvoiceEmailWriter().write(invoice(), b"%PDF")
     with pytest.raises(TransientFailure):
         await mailer(smtp_server, port=closed_port).send(email)
+
+
+async def test_one_connection_carries_many_emails_and_a_dropped_one_is_replaced() -> None:
+    server = CapturingSmtpServer()
+    server.start()
+    writer = TemplateInvoiceEmailWriter()
+
+    def email_to(address: str) -> OutgoingEmail:
+        return dataclasses.replace(writer.write(invoice(), b"%PDF"), to=address)
+
+    try:
+        m = mailer(server)
+        for i in range(3):
+            await m.send(email_to(f"reuse-{i}@example.com"))
+        assert len({r.peer for r in server.messages}) == 1  # one connection for all three
+
+        server.stop()  # the server goes away and comes back: the idle connection is dead
+        server.start()
+        await asyncio.sleep(0.1)
+        await m.send(email_to("after-restart@example.com"))
+        server.refuse("nobody@example.com")
+        with pytest.raises(PermanentFailure):
+            await m.send(email_to("nobody@example.com"))
+        await m.send(email_to("after-refusal@example.com"))
+        await m.close()
+    finally:
+        server.stop()
+    peers = [r.peer for r in server.messages]
+    assert [r.rcpt_tos for r in server.messages][-2:] == [
+        ["after-restart@example.com"],
+        ["after-refusal@example.com"],
+    ]
+    assert len(set(peers)) == 3  # a new connection after the restart, and after the refusal
 
 
 def test_markup_in_a_name_is_escaped_in_the_html_body() -> None:

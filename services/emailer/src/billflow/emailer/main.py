@@ -86,6 +86,7 @@ async def build(settings: Settings) -> AsyncIterator[Service]:
         uow = AsyncpgUnitOfWorkFactory(pool)
         metrics = Metrics("emailer", emf=settings.log.metrics == "emf")
         mailer, expense_writer = SmtpMailer(settings.smtp), TemplateExpenseEmailWriter()
+        stack.push_async_callback(mailer.close)
         deps = Deps(
             deliver=DeliverInvoicePdf(
                 uow,
