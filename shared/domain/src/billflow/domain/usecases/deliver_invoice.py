@@ -58,7 +58,7 @@ class DeliverInvoicePdf:
         self._lease = lease_seconds
 
     async def execute(self, cmd: DeliverInvoiceCommand) -> Outcome:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             invoice = await uow.invoices.get(cmd.invoice_id)
         if invoice is None:
             raise NotFound(f"invoice {cmd.invoice_id} does not exist")

@@ -58,7 +58,7 @@ class ExtractExpenseFields:
         self._clock = clock
 
     async def execute(self, cmd: ExtractExpenseCommand) -> Outcome:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             expense = await uow.expenses.get(cmd.expense_id)
         if expense is None:
             raise NotFound(f"expense {cmd.expense_id} does not exist")

@@ -92,7 +92,7 @@ class SendStatements:
 
     async def execute(self, cmd: SendStatementsCommand) -> Outcome:
         start, end = month_bounds(cmd.month)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user_ids = await uow.expenses.uploaders(start, end)
         sent, pending = 0, 0
         for user_id in user_ids:

@@ -48,7 +48,7 @@ class RenderInvoicePdf:
         self._clock = clock
 
     async def execute(self, cmd: RenderInvoiceCommand) -> Outcome:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             invoice = await uow.invoices.get(cmd.invoice_id)
         if invoice is None:
             raise NotFound(f"invoice {cmd.invoice_id} does not exist")
