@@ -114,9 +114,9 @@ variable "api_function" {
 }
 
 variable "pdf_worker_function" {
-  description = "pdf-worker function: memory (MB; Chromium wants >= 1024), timeout (s), reserved concurrency, SQS batch size."
+  description = "pdf-worker function: memory (MB; one Chromium with up to a batch of pooled pages open measured about 0.7 GB + 0.1 GB per page, docs/benchmarks.md), timeout (s), reserved concurrency, SQS batch size."
   type = object({
-    memory_mb            = optional(number, 1024)
+    memory_mb            = optional(number, 2048)
     timeout_seconds      = optional(number, 60)
     reserved_concurrency = optional(number, 4)
     batch_size           = optional(number, 5)
