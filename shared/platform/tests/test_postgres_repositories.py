@@ -101,8 +101,7 @@ async def test_a_read_only_unit_reads_committed_data_and_cannot_commit(pool: asy
 
 
 async def test_a_pooled_connection_comes_back_with_no_transaction_left_open(postgres_url: str) -> None:
-    """The pool skips asyncpg's reset query on release; an abandoned transaction is still rolled
-    back before the connection is handed out again."""
+    """An abandoned transaction is rolled back before the connection is handed out again."""
     from billflow.platform.postgres.pool import create_pool
 
     one = await create_pool(PostgresSettings(database_url=postgres_url, pool_min_size=1, pool_max_size=1))

@@ -129,6 +129,9 @@ class OutboxRelay:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as e:
                 log.warning("outbox relay cannot reach the database", extra={"error": repr(e)})
                 listener = None
+            except Exception:  # never let the relay die with its process: the sweep retries
+                log.exception("outbox relay failed unexpectedly; retrying at the next sweep")
+                listener = None
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waiters, timeout=self._sweep, return_when=asyncio.FIRST_COMPLETED)
             for w in waiters:

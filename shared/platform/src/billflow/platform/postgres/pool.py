@@ -7,12 +7,6 @@ import asyncpg
 from billflow.platform.settings import PostgresSettings
 
 
-async def _keep_session(_: asyncpg.Connection) -> None:
-    """Billflow sets no session state (no SET, no session locks, no LISTEN on pooled connections,
-    no cursors outside a transaction), so returning a connection needs no reset query. asyncpg
-    still rolls back a transaction left open and drops listeners before calling this."""
-
-
 async def create_pool(settings: PostgresSettings) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
         settings.database_url,
@@ -22,8 +16,10 @@ async def create_pool(settings: PostgresSettings) -> asyncpg.Pool:
         # mode (or RDS Proxy), set it to 0.
         statement_cache_size=256,
         command_timeout=30,
-        # The default reset sends a query on every release; this saves that round trip.
-        reset=_keep_session,
+        # asyncpg's default reset query on every release stays: skipping it (Billflow keeps no
+        # session state) saved a round trip, but the query is also what catches a connection
+        # whose server was killed mid-operation; without it such a connection went back to the
+        # pool and broke the next user (fault injection, decision 0014).
     )
     assert pool is not None
     return pool
