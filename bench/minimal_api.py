@@ -16,13 +16,14 @@ import asyncpg
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from billflow.api.schemas import InvoiceOut
 from billflow.platform.postgres.invoices import AsyncpgInvoiceRepository
 
 
 @get("/invoices/{invoice_id:str}")
-async def one_invoice(invoice_id: str, state: State) -> InvoiceOut:
+async def one_invoice(invoice_id: FromPath[str], state: State) -> InvoiceOut:
     pool: asyncpg.Pool = state.pool
     async with pool.acquire() as conn:
         invoice = await AsyncpgInvoiceRepository(conn).get(invoice_id)

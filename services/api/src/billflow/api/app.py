@@ -74,7 +74,7 @@ def create_app(
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False, use_cache=True)},
         middleware=[
-            CorrelationIdMiddleware,  # outermost: the id is on every log line, 401s' included
+            CorrelationIdMiddleware,  # outermost: the id is set before authentication runs
             DefineMiddleware(
                 BearerAuthenticationMiddleware, exclude=[*PUBLIC_PATHS, *(WEB_PATHS if web else [])]
             ),

@@ -4,4 +4,4 @@ import uvloop
 
 from billflow.extractor.main import main
 
-uvloop.run(main())  # libuv's event loop: less CPU per message than asyncio's own
+uvloop.run(main())  # libuv's event loop, as the API's (decision 0015)

@@ -27,8 +27,8 @@ class CorrelationIdMiddleware:
     """Every request carries the caller's correlation id when it is a sane token, else a new one:
     on every log line of the request, on every message it causes, and back on its response.
 
-    Plain ASGI rather than Litestar's before/after-request hooks, which cost about 5 % of a
-    simple read's time (bench/api_load.py)."""
+    Plain ASGI rather than Litestar's before/after-request hooks: with the hooks removed,
+    ``GET /v1/invoices/{id}`` served about 5 % more requests a second (bench/api_load.py)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self._app = app
