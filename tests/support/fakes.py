@@ -104,14 +104,28 @@ class FakeWorkdays(_Repo):
         days = self.s.workdays.get(employee_id, {})
         return sorted((w for d, w in days.items() if start <= d <= end), key=lambda w: w.date)
 
+    async def between_for(
+        self, employee_ids: Sequence[str], start: date, end: date
+    ) -> dict[str, list[Workday]]:
+        return {e: await self.between(e, start, end) for e in employee_ids}
+
 
 class FakeInvoices(_Repo):
-    async def next_number(self, year: int) -> int:
-        self.s.sequences[year] = self.s.sequences.get(year, 0) + 1
-        return self.s.sequences[year]
+    async def next_number(self, year: int, count: int = 1) -> int:
+        self.s.sequences[year] = self.s.sequences.get(year, 0) + count
+        return self.s.sequences[year] - count + 1
 
     async def add(self, invoice: Invoice) -> None:
         self.s.invoices[invoice.id] = invoice
+
+    async def add_many(self, invoices: Sequence[Invoice]) -> None:
+        for invoice in invoices:
+            await self.add(invoice)
+
+    async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
+        return {
+            i.employee_id for i in self.s.invoices.values() if i.period_start <= end and i.period_end >= start
+        }
 
     async def get(self, i: str) -> Invoice | None:
         return self.s.invoices.get(i)
@@ -327,6 +341,9 @@ class FakeOutbox:
 
     async def add(self, message: Message) -> None:
         self.pending.append(message)
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        self.pending.extend(messages)
 
 
 class FakeUnitOfWork:

@@ -88,6 +88,34 @@ async def test_an_invoice_round_trips_exactly(pool: asyncpg.Pool) -> None:
         assert await u.invoices.get(invoice.id) == invoice
 
 
+async def test_a_billing_runs_reads_and_writes_in_bulk_round_trip(pool: asyncpg.Pool) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    first, second = await make_employee(uow), await make_employee(uow)
+    oct_ = (date(2026, 10, 1), date(2026, 10, 31))
+    year = 2900 + uuid.uuid4().int % 99  # a year of this test's own
+    async with uow() as u:
+        await u.workdays.upsert(
+            first.id, [Workday(date(2026, 10, 2), Decimal("8")), Workday(date(2026, 11, 2), Decimal("1"))]
+        )
+        block = await u.invoices.next_number(year, 3)
+        assert await u.invoices.next_number(year) == block + 3  # the block's three numbers are taken
+        invoices = [make_invoice(first, number(), *oct_), make_invoice(second, number(), *oct_)]
+        await u.invoices.add_many(invoices)
+        await u.commit()
+    async with uow(read_only=True) as u:
+        assert [await u.invoices.get(i.id) for i in invoices] == invoices
+        assert {first.id, second.id} <= await u.invoices.employees_with_overlapping(
+            date(2026, 10, 31), date(2026, 11, 5)
+        )
+        assert not {first.id, second.id} & await u.invoices.employees_with_overlapping(
+            date(2026, 11, 1), date(2026, 11, 5)
+        )
+        assert await u.workdays.between_for([first.id, second.id], *oct_) == {
+            first.id: [Workday(date(2026, 10, 2), Decimal("8.00"))],
+            second.id: [],
+        }
+
+
 async def test_a_read_only_unit_reads_committed_data_and_cannot_commit(pool: asyncpg.Pool) -> None:
     uow = AsyncpgUnitOfWorkFactory(pool)
     invoice = make_invoice(await make_employee(uow), number(), date(2026, 10, 1), date(2026, 10, 31))

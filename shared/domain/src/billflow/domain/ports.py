@@ -79,17 +79,30 @@ class WorkdayRepository(Protocol):
         ...
 
     async def between(self, employee_id: str, start: date, end: date) -> list[Workday]: ...
+    async def between_for(
+        self, employee_ids: Sequence[str], start: date, end: date
+    ) -> dict[str, list[Workday]]:
+        """Each employee's workdays in the period, by date (one read for a billing run)."""
+        ...
 
 
 class InvoiceRepository(Protocol):
-    async def next_number(self, year: int) -> int:
-        """Allocate the next sequence number of ``year``.
+    async def next_number(self, year: int, count: int = 1) -> int:
+        """Allocate the next ``count`` sequence numbers of ``year``; return the first.
 
         Gapless: the allocation is part of the caller's transaction and is undone with it.
         """
         ...
 
     async def add(self, invoice: Invoice) -> None: ...
+    async def add_many(self, invoices: Sequence[Invoice]) -> None:
+        """Insert the invoices and their lines (a billing run's, in a few statements)."""
+        ...
+
+    async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
+        """The employees who have an invoice whose period overlaps ``start``..``end``."""
+        ...
+
     async def get(self, invoice_id: str) -> Invoice | None: ...
     async def find_overlapping(self, employee_id: str, start: date, end: date) -> Invoice | None: ...
     async def list(
@@ -189,6 +202,10 @@ class UserRepository(Protocol):
 class Outbox(Protocol):
     async def add(self, message: Message) -> None:
         """Record ``message`` for publication; it is published only if the transaction commits."""
+        ...
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        """``add`` for several messages at once."""
         ...
 
 

@@ -14,7 +14,7 @@ Business rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from billflow.domain import billing
 from billflow.domain.contracts import RenderInvoice
@@ -26,6 +26,8 @@ from billflow.domain.model import (
     Invoice,
     InvoiceStatus,
     Issuer,
+    Project,
+    Workday,
 )
 from billflow.domain.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 
@@ -83,29 +85,41 @@ class IssueInvoices:
         return invoice
 
     async def start_run(self, cmd: StartBillingRunCommand) -> BillingRunStarted:
+        """Every employee with workdays in the period, in one transaction and a fixed number of
+        statements however many employees there are (no per-employee queries)."""
         billing.validate_period(cmd.period_start, cmd.period_end)
+        start, end = cmd.period_start, cmd.period_end
         run_id = self._ids.new_id()
-        invoice_ids: list[str] = []
-        skipped: list[str] = []
         async with self._uow() as uow:
-            employees = await uow.employees.with_workdays_between(cmd.period_start, cmd.period_end)
+            employees = await uow.employees.with_workdays_between(start, end)
             if not employees:
                 raise InvalidInput("no employee has workdays in this period", field="period_start")
-            run = BillingRun(
-                id=run_id, period_start=cmd.period_start, period_end=cmd.period_end, invoice_ids=()
+            await uow.billing_runs.add(
+                BillingRun(id=run_id, period_start=start, period_end=end, invoice_ids=())
             )
-            await uow.billing_runs.add(run)
-            for employee in employees:
-                if await uow.invoices.find_overlapping(employee.id, cmd.period_start, cmd.period_end):
-                    skipped.append(employee.id)
-                    continue
-                invoice = await self._draft(
-                    uow, employee, cmd.period_start, cmd.period_end, run_id, cmd.correlation_id
-                )
-                invoice_ids.append(invoice.id)
+            billed = await uow.invoices.employees_with_overlapping(start, end)
+            skipped = [e.id for e in employees if e.id in billed]
+            to_bill = [e for e in employees if e.id not in billed]
+            invoices: list[Invoice] = []
+            if to_bill:
+                projects = {p.id: p for p in await uow.projects.list()}
+                workdays = await uow.workdays.between_for([e.id for e in to_bill], start, end)
+                now = self._clock.now()
+                first = await uow.invoices.next_number(now.year, len(to_bill))
+                for n, employee in enumerate(to_bill):
+                    project = projects.get(employee.project_id)
+                    if project is None:  # a foreign key makes this impossible; say so loudly
+                        raise NotFound("an employee's project no longer exists")
+                    invoices.append(
+                        self._invoice(
+                            employee, project, workdays[employee.id], start, end, run_id, first + n, now
+                        )
+                    )
+                await uow.invoices.add_many(invoices)
+                await uow.outbox.add_many([self._render(i, cmd.correlation_id, now) for i in invoices])
             await uow.commit()
         return BillingRunStarted(
-            run=BillingRun(run_id, cmd.period_start, cmd.period_end, tuple(invoice_ids)),
+            run=BillingRun(run_id, start, end, tuple(i.id for i in invoices)),
             skipped_employee_ids=tuple(skipped),
         )
 
@@ -122,15 +136,29 @@ class IssueInvoices:
         if project is None:  # a foreign key makes this impossible; say so loudly if it happens
             raise NotFound("the employee's project no longer exists")
         workdays = await uow.workdays.between(employee.id, start, end)
-        totals = billing.compute_totals(employee, project, workdays, start, end)
         now = self._clock.now()
+        number = await uow.invoices.next_number(now.year)
+        invoice = self._invoice(employee, project, workdays, start, end, run_id, number, now)
+        await uow.invoices.add(invoice)
+        await uow.outbox.add(self._render(invoice, correlation_id, now))
+        return invoice
+
+    def _invoice(
+        self,
+        employee: Employee,
+        project: Project,
+        workdays: list[Workday],
+        start: date,
+        end: date,
+        run_id: str | None,
+        number: int,
+        now: datetime,
+    ) -> Invoice:
+        totals = billing.compute_totals(employee, project, workdays, start, end)
         issue_date = now.date()
-        number = billing.format_invoice_number(
-            issue_date.year, await uow.invoices.next_number(issue_date.year)
-        )
-        invoice = Invoice(
+        return Invoice(
             id=self._ids.new_id(),
-            number=number,
+            number=billing.format_invoice_number(issue_date.year, number),
             status=InvoiceStatus.PENDING,
             period_start=start,
             period_end=end,
@@ -146,13 +174,11 @@ class IssueInvoices:
             counterparty=Counterparty(employee.id, employee.full_name, employee.email),
             billing_run_id=run_id,
         )
-        await uow.invoices.add(invoice)
-        await uow.outbox.add(
-            RenderInvoice(
-                message_id=self._ids.new_id(),
-                occurred_at=now,
-                correlation_id=correlation_id,
-                invoice_id=invoice.id,
-            )
+
+    def _render(self, invoice: Invoice, correlation_id: str, now: datetime) -> RenderInvoice:
+        return RenderInvoice(
+            message_id=self._ids.new_id(),
+            occurred_at=now,
+            correlation_id=correlation_id,
+            invoice_id=invoice.id,
         )
-        return invoice

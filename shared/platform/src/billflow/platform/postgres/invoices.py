@@ -76,51 +76,69 @@ class AsyncpgInvoiceRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def next_number(self, year: int) -> int:
-        value = await self._conn.fetchval(
-            "INSERT INTO invoice_number_sequences (year, last_value) VALUES ($1, 1)"
-            " ON CONFLICT (year) DO UPDATE SET last_value = invoice_number_sequences.last_value + 1"
+    async def next_number(self, year: int, count: int = 1) -> int:
+        last = await self._conn.fetchval(
+            "INSERT INTO invoice_number_sequences (year, last_value) VALUES ($1, $2)"
+            " ON CONFLICT (year) DO UPDATE SET last_value = invoice_number_sequences.last_value + $2"
             " RETURNING last_value",
             year,
+            count,
         )
-        assert isinstance(value, int)
-        return value
+        assert isinstance(last, int)
+        return last - count + 1
 
     async def add(self, invoice: Invoice) -> None:
-        await self._conn.execute(
+        await self.add_many([invoice])
+
+    async def add_many(self, invoices: Sequence[Invoice]) -> None:
+        await self._conn.executemany(
             "INSERT INTO invoices (id, number, status, employee_id, employee_name, employee_email,"
             " billing_run_id, period_start, period_end, issue_date, due_date, currency, subtotal,"
             " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
             " $18, $19)",
-            invoice.id,
-            invoice.number,
-            invoice.status.value,
-            invoice.counterparty.employee_id,
-            invoice.counterparty.full_name,
-            invoice.counterparty.email,
-            invoice.billing_run_id,
-            invoice.period_start,
-            invoice.period_end,
-            invoice.issue_date,
-            invoice.due_date,
-            invoice.currency,
-            invoice.subtotal,
-            invoice.tax_rate,
-            invoice.tax,
-            invoice.total,
-            invoice.issuer.name,
-            invoice.issuer.address,
-            invoice.issuer.tax_id,
+            [
+                (
+                    i.id,
+                    i.number,
+                    i.status.value,
+                    i.counterparty.employee_id,
+                    i.counterparty.full_name,
+                    i.counterparty.email,
+                    i.billing_run_id,
+                    i.period_start,
+                    i.period_end,
+                    i.issue_date,
+                    i.due_date,
+                    i.currency,
+                    i.subtotal,
+                    i.tax_rate,
+                    i.tax,
+                    i.total,
+                    i.issuer.name,
+                    i.issuer.address,
+                    i.issuer.tax_id,
+                )
+                for i in invoices
+            ],
         )
         await self._conn.executemany(
             "INSERT INTO invoice_lines (invoice_id, position, day, hours, rate, amount, description)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [
-                (invoice.id, i, line.date, line.hours, line.rate, line.amount, line.description)
-                for i, line in enumerate(invoice.lines)
+                (i.id, n, line.date, line.hours, line.rate, line.amount, line.description)
+                for i in invoices
+                for n, line in enumerate(i.lines)
             ],
         )
+
+    async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT employee_id::text FROM invoices WHERE period_start <= $2 AND period_end >= $1",
+            start,
+            end,
+        )
+        return {r["employee_id"] for r in rows}
 
     async def get(self, invoice_id: str) -> Invoice | None:
         row = await self._conn.fetchrow(

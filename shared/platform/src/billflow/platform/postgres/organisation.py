@@ -130,3 +130,18 @@ class AsyncpgWorkdayRepository:
             end,
         )
         return [Workday(r["day"], r["hours"], r["description"]) for r in rows]
+
+    async def between_for(
+        self, employee_ids: Sequence[str], start: date, end: date
+    ) -> dict[str, list[Workday]]:
+        rows = await self._conn.fetch(
+            "SELECT employee_id::text, day, hours, description FROM workdays"
+            " WHERE employee_id = ANY($1::uuid[]) AND day BETWEEN $2 AND $3 ORDER BY employee_id, day",
+            list(employee_ids),
+            start,
+            end,
+        )
+        found: dict[str, list[Workday]] = {e: [] for e in employee_ids}
+        for r in rows:
+            found[r["employee_id"]].append(Workday(r["day"], r["hours"], r["description"]))
+        return found
