@@ -10,6 +10,9 @@ import argparse
 import asyncio
 import time
 import uuid
+from typing import Any
+
+import httpx
 
 from bench.harness import Bench, percentile, running_billflow, wait_for_emails
 
@@ -22,22 +25,8 @@ async def main(repetitions: int) -> None:
         latencies: list[float] = []
         for i in range(repetitions + 3):  # the first three warm the pipeline up
             email = f"single-{i}-{uuid.uuid4().hex[:6]}@example.com"
-            employee = (
-                await api.post(
-                    "/v1/employees",
-                    json={
-                        "full_name": f"Single {i}",
-                        "email": email,
-                        "department_id": department,
-                        "project_id": project,
-                        "hourly_rate": "100",
-                        "currency": "EUR",
-                    },
-                )
-            ).json()
-            await api.put(
-                f"/v1/employees/{employee['id']}/workdays",
-                json={"workdays": [{"date": "2031-06-02", "hours": "8"}]},
+            employee = await employee_with_a_workday(
+                api, f"Single {i}", email, department, project, "2031-06-02"
             )
             await asyncio.sleep(0.2)
             started = time.monotonic()
@@ -63,17 +52,15 @@ async def main(repetitions: int) -> None:
     print(f"pdf-worker cold start: process started -> first invoice rendered {cold:.2f} s")
 
 
-async def cold_start(bench: Bench, department: str, project: str) -> float:
-    """An invoice waits in the queue while the pdf-worker is stopped; then the worker starts, and
-    the clock runs until the invoice is rendered (imports, connections, Chromium, the render)."""
-    api = bench.api
-    bench.system.stop("pdf-worker")
-    employee = (
+async def employee_with_a_workday(
+    api: httpx.AsyncClient, name: str, email: str, department: str, project: str, day: str
+) -> dict[str, Any]:
+    employee: dict[str, Any] = (
         await api.post(
             "/v1/employees",
             json={
-                "full_name": "Cold Start",
-                "email": f"cold-{uuid.uuid4().hex[:6]}@example.com",
+                "full_name": name,
+                "email": email,
                 "department_id": department,
                 "project_id": project,
                 "hourly_rate": "100",
@@ -82,8 +69,18 @@ async def cold_start(bench: Bench, department: str, project: str) -> float:
         )
     ).json()
     await api.put(
-        f"/v1/employees/{employee['id']}/workdays", json={"workdays": [{"date": "2031-07-01", "hours": "8"}]}
+        f"/v1/employees/{employee['id']}/workdays", json={"workdays": [{"date": day, "hours": "8"}]}
     )
+    return employee
+
+
+async def cold_start(bench: Bench, department: str, project: str) -> float:
+    """An invoice waits in the queue while the pdf-worker is stopped; then the worker starts, and
+    the clock runs until the invoice is rendered (imports, connections, Chromium, the render)."""
+    api = bench.api
+    bench.system.stop("pdf-worker")
+    email = f"cold-{uuid.uuid4().hex[:6]}@example.com"
+    employee = await employee_with_a_workday(api, "Cold Start", email, department, project, "2031-07-01")
     invoice = (
         await api.post(
             "/v1/invoices",
