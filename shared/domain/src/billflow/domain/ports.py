@@ -209,12 +209,22 @@ class Outbox(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
-    """One database transaction over every repository.
+class Transaction(Protocol):
+    """``async with uow:`` opens it; ``commit()`` makes the changes and recorded messages durable
+    together; leaving the block without commit rolls everything back."""
 
-    ``async with uow:`` opens it; ``commit()`` makes the changes and recorded messages durable
-    together; leaving the block without commit rolls everything back.
-    """
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+
+
+class UnitOfWork(Transaction, Protocol):
+    """One database transaction over every repository."""
 
     # Read-only members, so an adapter may expose its own repository classes.
     @property
@@ -235,15 +245,6 @@ class UnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def deliveries(self) -> EmailDeliveryLog: ...
-
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    async def commit(self) -> None: ...
 
 
 class UnitOfWorkFactory(Protocol):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from billflow.domain.expenses.model import DocumentText, ExtractedFields
 from billflow.domain.expenses.records import Expense, ExpenseStatus
 from billflow.domain.model import User
-from billflow.domain.ports import DeliveryClaim, Outbox, OutgoingEmail, UserRepository
+from billflow.domain.ports import DeliveryClaim, Outbox, OutgoingEmail, Transaction, UserRepository
 
 ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
@@ -75,7 +74,7 @@ class StatementDeliveryLog(Protocol):
     async def release(self, user_id: str, month: str) -> None: ...
 
 
-class ExpenseUnitOfWork(Protocol):
+class ExpenseUnitOfWork(Transaction, Protocol):
     """One database transaction over the expense records, the users and the outbox."""
 
     @property
@@ -86,15 +85,6 @@ class ExpenseUnitOfWork(Protocol):
     def users(self) -> UserRepository: ...
     @property
     def outbox(self) -> Outbox: ...
-
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    async def commit(self) -> None: ...
 
 
 class ExpenseUnitOfWorkFactory(Protocol):
