@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from billflow.domain.billing import pdf_key
-from billflow.domain.expenses.records import file_key
+from billflow.domain.expenses.expense import file_key
 from billflow.platform import settings
 from tests.infra.code import (
     DEPLOY_ONLY_NAMES,

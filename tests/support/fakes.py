@@ -15,8 +15,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from billflow.domain.contracts import Message
-from billflow.domain.expenses.model import FIELD_NAMES, ExtractedFields
-from billflow.domain.expenses.records import Expense, ExpenseStatus
+from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.model import (
     BillingRun,
     Department,
@@ -30,7 +30,10 @@ from billflow.domain.model import (
     Workday,
 )
 from billflow.domain.model.invoice import allowed_sources
-from billflow.domain.ports import Admission, DeliveryClaim, OutgoingEmail, Page
+from billflow.domain.ports.delivery import DeliveryClaim
+from billflow.domain.ports.mail import OutgoingEmail
+from billflow.domain.ports.pagination import Page
+from billflow.domain.ports.rate_limits import Admission
 
 
 @dataclass

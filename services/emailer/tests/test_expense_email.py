@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from billflow.domain.contracts import SendMonthlyStatements
-from billflow.domain.expenses.records import Expense, ExpenseStatus
+from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.model import Role, User
 from billflow.emailer.expense_email import TemplateExpenseEmailWriter, statement_csv
 from billflow.emailer.handler import decode, statement_month

@@ -12,7 +12,7 @@ import pytest
 
 from billflow.domain.errors import PermanentFailure, TransientFailure
 from billflow.domain.model import Counterparty, Invoice, InvoiceLine, InvoiceStatus, Issuer
-from billflow.domain.ports import Attachment, OutgoingEmail
+from billflow.domain.ports.mail import Attachment, OutgoingEmail
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
 from billflow.emailer.mailer import SmtpMailer
 from billflow.platform.settings import SmtpSettings

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from billflow.domain.expenses import ExtractedFields, Field
-from billflow.domain.expenses.records import Expense, ExpenseStatus
+from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.model import Role, User
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 

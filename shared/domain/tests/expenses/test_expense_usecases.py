@@ -21,10 +21,10 @@ from billflow.domain.errors import (
     UnsupportedDocument,
 )
 from billflow.domain.expenses import DocumentText, ExpenseStatus
+from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES
 from billflow.domain.expenses.months import month_bounds, previous_month
-from billflow.domain.expenses.records import MAX_UPLOAD_BYTES
 from billflow.domain.model import Role, User
-from billflow.domain.ports import OutgoingEmail
+from billflow.domain.ports.mail import OutgoingEmail
 from billflow.domain.usecases.expense_queries import CorrectExpenseCommand, ExpenseQueries
 from billflow.domain.usecases.extract_expense import (
     ExtractExpenseCommand,

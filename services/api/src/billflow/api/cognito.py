@@ -20,7 +20,7 @@ import jwt
 from billflow.api.security import expires_at
 from billflow.domain.errors import Unauthenticated
 from billflow.domain.model import Identity, Role
-from billflow.domain.ports import TokenVerifier
+from billflow.domain.ports.identity import TokenVerifier
 
 # Most privileged first.
 _ROLE_ORDER = (Role.ADMIN, Role.ACCOUNTANT, Role.VIEWER, Role.EMPLOYEE)

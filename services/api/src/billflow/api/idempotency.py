@@ -21,8 +21,8 @@ from typing import Any
 import msgspec
 from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
+from billflow.api.idempotency_store import IdempotencyStore, RecordedAnswer
 from billflow.domain.model import User
-from billflow.domain.ports import IdempotencyStore, RecordedAnswer
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 255

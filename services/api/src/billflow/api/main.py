@@ -16,12 +16,13 @@ from litestar import Litestar
 
 from billflow.api.app import create_app
 from billflow.api.cognito import CognitoTokenVerifier, IssuerRoutingTokenVerifier
+from billflow.api.postgres_idempotency import PostgresIdempotencyStore
 from billflow.api.security import ISSUER, Argon2PasswordHasher, JwtTokenService
 from billflow.api.services import Services
 from billflow.api.web import WebConfig
 from billflow.domain.contracts import ExtractExpense, RenderInvoice, SendMonthlyStatements
 from billflow.domain.model import Issuer
-from billflow.domain.ports import TokenVerifier
+from billflow.domain.ports.identity import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
@@ -38,7 +39,6 @@ from billflow.platform.aws.s3 import S3DocumentStore
 from billflow.platform.logging import configure_logging
 from billflow.platform.metrics import Metrics
 from billflow.platform.outbox_relay import OutboxRelay
-from billflow.platform.postgres.idempotency import PostgresIdempotencyStore
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.ratelimit import PostgresRateLimiter
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory

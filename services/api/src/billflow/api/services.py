@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from billflow.domain.ports import IdempotencyStore
+from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries

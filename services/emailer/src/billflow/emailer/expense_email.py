@@ -10,9 +10,9 @@ from decimal import Decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from billflow.domain.currencies import MINOR_UNITS
-from billflow.domain.expenses.records import Expense, ExpenseStatus, totals_by_currency
+from billflow.domain.expenses.expense import Expense, ExpenseStatus, totals_by_currency
 from billflow.domain.model import User
-from billflow.domain.ports import Attachment, OutgoingEmail
+from billflow.domain.ports.mail import Attachment, OutgoingEmail
 from billflow.emailer.invoice_email import _one_line
 
 _LABELS = {

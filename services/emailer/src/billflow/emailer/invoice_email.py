@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from billflow.domain.model import Invoice
 from billflow.domain.money import quantum
-from billflow.domain.ports import Attachment, OutgoingEmail
+from billflow.domain.ports.mail import Attachment, OutgoingEmail
 
 
 def _amount(value: Decimal, currency: str) -> str:

@@ -19,7 +19,7 @@ from email.utils import make_msgid
 import aiosmtplib
 
 from billflow.domain.errors import PermanentFailure, TransientFailure
-from billflow.domain.ports import OutgoingEmail
+from billflow.domain.ports.mail import OutgoingEmail
 from billflow.platform.settings import SmtpSettings
 
 

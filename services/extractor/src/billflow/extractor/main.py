@@ -15,7 +15,7 @@ import aioboto3
 from aiobotocore.config import AioConfig
 
 from billflow.domain.contracts import NotifyExpense
-from billflow.domain.expenses.ports import DocumentReader
+from billflow.domain.ports.expenses import DocumentReader
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor.handler import Deps, handle
 from billflow.extractor.limits import ReadingLimits

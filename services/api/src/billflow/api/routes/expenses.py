@@ -21,8 +21,8 @@ from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.schemas import DownloadOut
 from billflow.api.services import Services
 from billflow.domain.currencies import MINOR_UNITS
+from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES, Expense, ExpenseStatus
 from billflow.domain.expenses.months import MONTH_PATTERN
-from billflow.domain.expenses.records import MAX_UPLOAD_BYTES, Expense, ExpenseStatus
 from billflow.domain.model import User
 from billflow.domain.usecases.expense_queries import CorrectExpenseCommand
 from billflow.domain.usecases.monthly_statements import RequestStatementsCommand

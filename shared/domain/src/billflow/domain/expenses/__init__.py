@@ -4,9 +4,9 @@ The document-reading core is pure: readers (adapters in services/extractor) turn
 :class:`DocumentText`; :func:`read_fields` turns that into :class:`ExtractedFields`.
 """
 
+from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.extraction import extract_fields, read_fields
-from billflow.domain.expenses.model import FIELD_NAMES, DocumentText, ExtractedFields, Field, Word
-from billflow.domain.expenses.records import Expense, ExpenseStatus
+from billflow.domain.expenses.reading import FIELD_NAMES, DocumentText, ExtractedFields, Field, Word
 from billflow.domain.expenses.sniff import sniff_media_type
 
 __all__ = [

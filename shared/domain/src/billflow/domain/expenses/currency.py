@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from billflow.domain.expenses.amounts import SYMBOLS, Amount
-from billflow.domain.expenses.model import Field
+from billflow.domain.expenses.reading import Field
 
 _COMMON_CODES = " ".join(
     (

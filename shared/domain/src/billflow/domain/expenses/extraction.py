@@ -12,8 +12,8 @@ from billflow.domain.expenses.currency import detect_currency
 from billflow.domain.expenses.dates import Order
 from billflow.domain.expenses.invoice_date import read_date
 from billflow.domain.expenses.lines import lines_from_text, lines_from_words
-from billflow.domain.expenses.model import DocumentText, ExtractedFields, Field, Word
 from billflow.domain.expenses.number import read_number
+from billflow.domain.expenses.reading import DocumentText, ExtractedFields, Field, Word
 from billflow.domain.expenses.totals import read_money
 from billflow.domain.expenses.vendor import read_vendor
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from billflow.domain.expenses.context import Document
 from billflow.domain.expenses.labels import Kind, any_label_after, find_labels, is_refused
-from billflow.domain.expenses.model import Field
+from billflow.domain.expenses.reading import Field
 
 
 def read_date(doc: Document) -> Field[date]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from billflow.domain.expenses.model import Word
+from billflow.domain.expenses.reading import Word
 
 _SPACE = re.compile(r"\S+")
 

@@ -12,7 +12,7 @@ import re
 from billflow.domain.expenses.context import Document
 from billflow.domain.expenses.dates import find_dates
 from billflow.domain.expenses.labels import Kind, Label, find_labels
-from billflow.domain.expenses.model import Field
+from billflow.domain.expenses.reading import Field
 
 _LEAD = re.compile(
     r"^[\s:#.\-\u2013=]*(?:(?:n°|nº|no\.?|nr\.?|number|num\.?|#)(?![\w])\s*[:.]?[\s#]*)?", re.IGNORECASE

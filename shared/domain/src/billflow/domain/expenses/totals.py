@@ -15,7 +15,7 @@ from decimal import Decimal
 from billflow.domain.expenses.amounts import Amount
 from billflow.domain.expenses.context import Document
 from billflow.domain.expenses.labels import Kind, any_label_after, find_labels
-from billflow.domain.expenses.model import Field
+from billflow.domain.expenses.reading import Field
 
 
 @dataclass(frozen=True, slots=True)

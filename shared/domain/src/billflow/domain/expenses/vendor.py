@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from billflow.domain.expenses.context import Document
 from billflow.domain.expenses.labels import Kind, find_labels
-from billflow.domain.expenses.model import Field
+from billflow.domain.expenses.reading import Field
 
 LEGAL = (
     r"B\.?V\.?|N\.?V\.?|AG|GmbH|S\.?A\.?S?\.?|SARL|S\.?à\s?r\.?l\.?|Inc\.?|Ltd\.?|LLC|Limited|Pvt\.?\s*Ltd\.?|"

@@ -26,16 +26,10 @@ from datetime import datetime, timedelta
 
 from billflow.domain.errors import Conflict, RateLimited, Unauthenticated
 from billflow.domain.model import Identity, Role, User
-from billflow.domain.ports import (
-    Clock,
-    IdGenerator,
-    PasswordHasher,
-    RateLimiter,
-    TokenIssuer,
-    TokenVerifier,
-    UnitOfWorkFactory,
-    UserRepository,
-)
+from billflow.domain.ports.identity import PasswordHasher, TokenIssuer, TokenVerifier, UserRepository
+from billflow.domain.ports.rate_limits import RateLimiter
+from billflow.domain.ports.system import Clock, IdGenerator
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.users import NewUser, add_user
 
 LOGIN_MAX_FAILURES = 10

@@ -20,7 +20,9 @@ from dataclasses import dataclass, replace
 
 from billflow.domain.errors import DomainError, NotFound, TransientFailure
 from billflow.domain.model import Invoice, InvoiceStatus
-from billflow.domain.ports import DocumentStore, InvoiceEmailWriter, Mailer, UnitOfWorkFactory
+from billflow.domain.ports.documents import DocumentStore
+from billflow.domain.ports.mail import InvoiceEmailWriter, Mailer
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.render_invoice import Outcome
 
 log = logging.getLogger(__name__)

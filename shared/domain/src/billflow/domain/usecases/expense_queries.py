@@ -20,12 +20,13 @@ from decimal import Decimal
 
 from billflow.domain import access
 from billflow.domain.errors import InvalidInput, NotFound, NotReady
+from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.months import month_bounds
-from billflow.domain.expenses.ports import ExpenseUnitOfWorkFactory
-from billflow.domain.expenses.records import Expense, ExpenseStatus
 from billflow.domain.model import User
 from billflow.domain.money import validate_currency
-from billflow.domain.ports import Clock, DocumentStore
+from billflow.domain.ports.documents import DocumentStore
+from billflow.domain.ports.expenses import ExpenseUnitOfWorkFactory
+from billflow.domain.ports.system import Clock
 from billflow.domain.usecases.invoice_queries import DOWNLOAD_LINK_SECONDS, DownloadLink
 
 MAX_TEXT_FIELD = 200

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 
 from billflow.domain.contracts import NotifyExpense
 from billflow.domain.errors import NotFound
+from billflow.domain.expenses.expense import ExpenseStatus, status_after_reading
 from billflow.domain.expenses.extraction import read_fields
-from billflow.domain.expenses.ports import DocumentReader, ExpenseUnitOfWorkFactory
-from billflow.domain.expenses.records import ExpenseStatus, status_after_reading
-from billflow.domain.ports import Clock, DocumentStore, IdGenerator
+from billflow.domain.ports.documents import DocumentStore
+from billflow.domain.ports.expenses import DocumentReader, ExpenseUnitOfWorkFactory
+from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.usecases.render_invoice import Outcome
 
 MAX_REASON_LENGTH = 500

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billflow.domain.model import InvoiceStatus
-from billflow.domain.ports import UnitOfWorkFactory
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
 MAX_REASON = 500
 

@@ -17,7 +17,10 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import NotFound, NotReady
 from billflow.domain.model import BillingRun, Invoice, InvoiceStatus, User
-from billflow.domain.ports import Clock, DocumentStore, Page, UnitOfWorkFactory
+from billflow.domain.ports.documents import DocumentStore
+from billflow.domain.ports.pagination import Page
+from billflow.domain.ports.system import Clock
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
 DOWNLOAD_LINK_SECONDS = 15 * 60
 MAX_PAGE = 100

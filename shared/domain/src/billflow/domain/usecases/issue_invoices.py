@@ -29,7 +29,8 @@ from billflow.domain.model import (
     Project,
     Workday,
 )
-from billflow.domain.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from billflow.domain.ports.system import Clock, IdGenerator
+from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)

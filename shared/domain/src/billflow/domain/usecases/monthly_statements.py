@@ -26,9 +26,10 @@ from billflow.domain.access import Action
 from billflow.domain.contracts import SendMonthlyStatements
 from billflow.domain.errors import DomainError, PermanentFailure, TransientFailure
 from billflow.domain.expenses.months import month_bounds
-from billflow.domain.expenses.ports import ExpenseEmailWriter, ExpenseUnitOfWorkFactory
 from billflow.domain.model import User
-from billflow.domain.ports import Clock, IdGenerator, Mailer
+from billflow.domain.ports.expenses import ExpenseEmailWriter, ExpenseUnitOfWorkFactory
+from billflow.domain.ports.mail import Mailer
+from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.usecases.deliver_invoice import DEFAULT_LEASE_SECONDS
 from billflow.domain.usecases.render_invoice import Outcome
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from billflow.domain.errors import NotFound
-from billflow.domain.expenses.ports import ExpenseEmailWriter, ExpenseUnitOfWorkFactory
-from billflow.domain.expenses.records import ExpenseStatus
-from billflow.domain.ports import Mailer
+from billflow.domain.expenses.expense import ExpenseStatus
+from billflow.domain.ports.expenses import ExpenseEmailWriter, ExpenseUnitOfWorkFactory
+from billflow.domain.ports.mail import Mailer
 from billflow.domain.usecases.render_invoice import Outcome
 
 

@@ -17,7 +17,8 @@ from billflow.domain import access
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import Department, Employee, Project, User
 from billflow.domain.money import validate_currency
-from billflow.domain.ports import IdGenerator, UnitOfWorkFactory
+from billflow.domain.ports.system import IdGenerator
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
 
 def _name(value: str, field: str) -> str:

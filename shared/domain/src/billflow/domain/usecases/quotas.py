@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from billflow.domain.errors import RateLimited
 from billflow.domain.model import User
-from billflow.domain.ports import RateLimiter
+from billflow.domain.ports.rate_limits import RateLimiter
 
 WINDOW_SECONDS = 60
 

@@ -18,7 +18,9 @@ from billflow.domain import billing
 from billflow.domain.contracts import DeliverInvoice
 from billflow.domain.errors import NotFound
 from billflow.domain.model import InvoiceStatus
-from billflow.domain.ports import Clock, DocumentStore, IdGenerator, PdfRenderer, UnitOfWorkFactory
+from billflow.domain.ports.documents import DocumentStore, PdfRenderer
+from billflow.domain.ports.system import Clock, IdGenerator
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
 
 class Outcome(StrEnum):

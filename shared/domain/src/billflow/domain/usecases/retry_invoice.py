@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.errors import Conflict, NotFound
 from billflow.domain.model import Invoice, InvoiceStatus
-from billflow.domain.ports import Clock, IdGenerator, UnitOfWorkFactory
+from billflow.domain.ports.system import Clock, IdGenerator
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)

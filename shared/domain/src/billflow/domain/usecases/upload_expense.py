@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from billflow.domain.contracts import ExtractExpense
 from billflow.domain.errors import DocumentTooLarge, InvalidInput, UnreadableDocument
-from billflow.domain.expenses.ports import ExpenseUnitOfWorkFactory
-from billflow.domain.expenses.records import MAX_UPLOAD_BYTES, Expense, ExpenseStatus, file_key
+from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES, Expense, ExpenseStatus, file_key
 from billflow.domain.expenses.sniff import sniff_media_type
 from billflow.domain.model import User
-from billflow.domain.ports import Clock, DocumentStore, IdGenerator
+from billflow.domain.ports.documents import DocumentStore
+from billflow.domain.ports.expenses import ExpenseUnitOfWorkFactory
+from billflow.domain.ports.system import Clock, IdGenerator
 
 MAX_NOTE_LENGTH = 2000
 MAX_FILENAME_LENGTH = 200

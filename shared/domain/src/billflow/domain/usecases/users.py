@@ -17,7 +17,9 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import Conflict, InvalidInput, NotFound
 from billflow.domain.model import Role, User
-from billflow.domain.ports import IdGenerator, PasswordHasher, UnitOfWorkFactory
+from billflow.domain.ports.identity import PasswordHasher
+from billflow.domain.ports.system import IdGenerator
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
 MIN_PASSWORD = 8
 

@@ -19,7 +19,7 @@ from billflow.domain import access
 from billflow.domain.billing import validate_period
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import User, Workday
-from billflow.domain.ports import UnitOfWorkFactory
+from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
 MAX_DESCRIPTION = 500
 MAX_WORKDAYS_PER_REQUEST = 366

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from billflow.domain.ports import DeliveryClaim
+from billflow.domain.ports.delivery import DeliveryClaim
 
 
 class AsyncpgEmailDeliveryLog:

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import asyncpg
 
-from billflow.domain.expenses.model import FIELD_NAMES, ExtractedFields
-from billflow.domain.expenses.records import Expense, ExpenseStatus
-from billflow.domain.ports import DeliveryClaim
+from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
+from billflow.domain.ports.delivery import DeliveryClaim
 
 _COLUMNS = (
     "id::text, user_id::text, status, failure_reason, file_key, media_type, original_filename, note,"

@@ -19,7 +19,7 @@ from billflow.domain.model import (
     Issuer,
 )
 from billflow.domain.model.invoice import allowed_sources
-from billflow.domain.ports import Page
+from billflow.domain.ports.pagination import Page
 
 _COLUMNS = (
     "id::text, number, status, failure_reason, employee_id::text, employee_name, employee_email,"

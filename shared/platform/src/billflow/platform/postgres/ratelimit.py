@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from billflow.domain.errors import TransientFailure
-from billflow.domain.ports import Admission
+from billflow.domain.ports.rate_limits import Admission
 
 _TRANSIENT = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
 

@@ -23,13 +23,13 @@ from billflow.api.web.pages.common import actor, page, see_other
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import DocumentTooLarge, InvalidInput, UnreadableDocument, UnsupportedDocument
-from billflow.domain.expenses.months import month_bounds, month_of
-from billflow.domain.expenses.records import (
+from billflow.domain.expenses.expense import (
     REVIEW_THRESHOLD,
     Expense,
     ExpenseStatus,
     totals_by_currency,
 )
+from billflow.domain.expenses.months import month_bounds, month_of
 from billflow.domain.model import User
 from billflow.domain.usecases.expense_queries import CorrectExpenseCommand
 from billflow.domain.usecases.monthly_statements import RequestStatementsCommand

@@ -6,10 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from billflow.domain.expenses.model import DocumentText, ExtractedFields
-from billflow.domain.expenses.records import Expense, ExpenseStatus
+from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.expenses.reading import DocumentText, ExtractedFields
 from billflow.domain.model import User
-from billflow.domain.ports import DeliveryClaim, Outbox, OutgoingEmail, Transaction, UserRepository
+from billflow.domain.ports.delivery import DeliveryClaim
+from billflow.domain.ports.identity import UserRepository
+from billflow.domain.ports.mail import OutgoingEmail
+from billflow.domain.ports.unit_of_work import Outbox, Transaction
 
 ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
 

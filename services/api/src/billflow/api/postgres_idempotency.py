@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from billflow.api.idempotency_store import IdempotencyClaim, RecordedAnswer
 from billflow.domain.errors import TransientFailure
-from billflow.domain.ports import IdempotencyClaim, RecordedAnswer
 
 KEEP_HOURS = 24
 ABANDONED_AFTER_SECONDS = 120

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from billflow.domain.expenses.model import ExtractedFields
+from billflow.domain.expenses.reading import ExtractedFields
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 """The largest file accepted (the API answers 413 above it; the reader refuses it too)."""

@@ -1,0 +1,29 @@
+"""Documents: storing them and rendering invoices into them."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from billflow.domain.model import Invoice
+
+
+class DocumentStore(Protocol):
+    """Object storage for documents. Raises TransientFailure for outages, NotFound for a missing key."""
+
+    async def put(self, key: str, body: bytes, content_type: str) -> None:
+        """Store ``body`` under ``key``; idempotent (the same key and bytes may be put twice)."""
+        ...
+
+    async def get(self, key: str) -> bytes: ...
+
+    async def download_url(
+        self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
+    ) -> str:
+        """A pre-signed URL that serves the object as an attachment named ``filename``."""
+        ...
+
+
+class PdfRenderer(Protocol):
+    async def render(self, invoice: Invoice) -> bytes:
+        """The invoice as a PDF document. Raises TransientFailure when the engine fails."""
+        ...

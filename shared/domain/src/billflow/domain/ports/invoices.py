@@ -1,0 +1,65 @@
+"""Issued invoices and the billing runs that issued them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from billflow.domain.model import BillingRun, Invoice, InvoiceStatus
+from billflow.domain.ports.pagination import Page
+
+
+class InvoiceRepository(Protocol):
+    async def next_number(self, year: int, count: int = 1) -> int:
+        """Allocate the next ``count`` sequence numbers of ``year``; return the first.
+
+        Gapless: the allocation is part of the caller's transaction and is undone with it.
+        """
+        ...
+
+    async def add(self, invoice: Invoice) -> None: ...
+    async def add_many(self, invoices: Sequence[Invoice]) -> None:
+        """Insert the invoices and their lines (a billing run's, in a few statements)."""
+        ...
+
+    async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
+        """The employees who have an invoice whose period overlaps ``start``..``end``."""
+        ...
+
+    async def get(self, invoice_id: str) -> Invoice | None: ...
+    async def find_overlapping(self, employee_id: str, start: date, end: date) -> Invoice | None: ...
+    async def list(
+        self,
+        *,
+        employee_id: str | None,
+        status: InvoiceStatus | None,
+        limit: int,
+        cursor: str | None,
+        period: tuple[date, date] | None = None,
+    ) -> Page[Invoice]:
+        """Newest number first; ``period`` keeps the invoices whose period overlaps it."""
+        ...
+
+    async def reopen(self, invoice_id: str) -> bool:
+        """``failed -> pending`` for an explicit retry, clearing the reason. False when not failed."""
+        ...
+
+    async def transition(
+        self,
+        invoice_id: str,
+        target: InvoiceStatus,
+        *,
+        pdf_key: str | None = None,
+        failure_reason: str | None = None,
+    ) -> bool:
+        """Guarded status change: moves the invoice to ``target`` only from a status allowed to
+        reach it (``UPDATE ... WHERE status IN (...)``). Returns False, changing nothing, when the
+        invoice is not in such a status (a redelivered message, a concurrent worker)."""
+        ...
+
+
+class BillingRunRepository(Protocol):
+    async def add(self, run: BillingRun) -> None: ...
+    async def get(self, run_id: str) -> BillingRun | None: ...
+    async def status_counts(self, run_id: str) -> dict[InvoiceStatus, int]: ...
