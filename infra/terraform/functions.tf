@@ -100,7 +100,7 @@ locals {
 # Queue URLs are resolved by name at start-up (billflow.platform.runtime.queue_url), hence
 # sqs:GetQueueUrl on each queue a service names. The outbox relays in the API, the pdf-worker and
 # the extractor publish with SendMessageBatch, which IAM authorises as sqs:SendMessage; where each
-# message type goes is billflow.platform.runtime.outbox_routes.
+# message type goes is billflow.platform.routing.outbox_routes.
 
 data "aws_iam_policy_document" "api" {
   # RenderInvoice, ExtractExpense and SendMonthlyStatements (POST /v1/statements).

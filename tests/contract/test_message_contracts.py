@@ -24,9 +24,9 @@ from billflow.domain.contracts import (
     message_type,
     type_tag,
 )
-from billflow.emailer.handler import decode as emailer_decode
-from billflow.extractor.handler import decode as extractor_decode
-from billflow.pdf_worker.handler import decode as pdf_worker_decode
+from billflow.emailer.routes import decode as emailer_decode
+from billflow.extractor.routes import decode as extractor_decode
+from billflow.pdf_worker.routes import decode as pdf_worker_decode
 
 pytestmark = pytest.mark.contract
 

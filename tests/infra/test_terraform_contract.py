@@ -42,7 +42,7 @@ HANDLERS = {
 CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
 
 # What each service does with each queue. The relays publish through the outbox (api -> render,
-# expense and statements; pdf-worker and extractor -> delivery: see runtime.outbox_routes); every
+# expense and statements; pdf-worker and extractor -> delivery: see routing.destinations); every
 # service resolves the URLs of the queues it names at start-up.
 QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
     "api": {

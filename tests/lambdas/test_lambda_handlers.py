@@ -75,6 +75,13 @@ def fresh_runtime(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> Lambda
     return runtime
 
 
+def fresh_worker_runtime(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> LambdaRuntime[Any]:
+    """A worker's entry point holds its runtime in its ``LambdaEntry``."""
+    runtime: LambdaRuntime[Any] = LambdaRuntime(module.entry.open)
+    monkeypatch.setattr(module.entry, "runtime", runtime)
+    return runtime
+
+
 def records(sqs: Any, queue_url: str, expected: int) -> list[dict[str, Any]]:
     """Messages received from SQS, shaped as the Lambda event source mapping hands them over."""
     arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -186,7 +193,7 @@ async def test_worker_handlers_render_and_mail_a_batch_and_report_only_the_bad_r
     batch = {"Records": records(sqs, render_url, expected=2)}
     poison_id = next(r["messageId"] for r in batch["Records"] if r["body"] == "this is not a message")
 
-    pdf_runtime = fresh_runtime(pdf_lambda, monkeypatch)
+    pdf_runtime = fresh_worker_runtime(pdf_lambda, monkeypatch)
     try:
         rendered = await asyncio.to_thread(pdf_lambda.handler, batch, None)
     finally:
@@ -198,7 +205,7 @@ async def test_worker_handlers_render_and_mail_a_batch_and_report_only_the_bad_r
     assert json.loads(delivery["body"])["invoice_id"] == invoice.id
     assert delivery["messageAttributes"]["correlation_id"]["stringValue"] == "lambda-corr"
 
-    emailer_runtime = fresh_runtime(emailer_lambda, monkeypatch)
+    emailer_runtime = fresh_worker_runtime(emailer_lambda, monkeypatch)
     try:
         sent = await asyncio.to_thread(emailer_lambda.handler, {"Records": [delivery]}, None)
     finally:

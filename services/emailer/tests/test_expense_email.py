@@ -13,7 +13,7 @@ from billflow.domain.contracts import SendMonthlyStatements
 from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.model import Role, User
 from billflow.emailer.expense_email import TemplateExpenseEmailWriter, statement_csv
-from billflow.emailer.handler import decode, statement_month
+from billflow.emailer.routes import decode, statement_month
 from billflow.platform.aws.sqs_consumer import Received
 
 pytestmark = pytest.mark.unit

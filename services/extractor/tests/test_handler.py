@@ -11,8 +11,8 @@ from billflow.domain.errors import TransientFailure
 from billflow.domain.expenses import DocumentText, Expense, ExpenseStatus
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor import TesseractDocumentReader, TesseractOcr
-from billflow.extractor.handler import Deps, handle
-from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter
+from billflow.extractor.routes import ROUTES, UseCases
+from billflow.platform.aws.sqs_consumer import Ack, Handler, Received, RetryAfter
 from billflow.platform.metrics import Metrics
 from tests.support.documents import huge_png, invoice_png
 from tests.support.fakes import FakeUnitOfWorkFactory, FixedClock, MemoryDocuments, SequentialIds
@@ -25,7 +25,7 @@ class FlakyReader:
         raise TransientFailure("OCR took longer than 60 s")
 
 
-async def setup(content: bytes, reader: object) -> tuple[FakeUnitOfWorkFactory, Deps]:
+async def setup(content: bytes, reader: object) -> tuple[FakeUnitOfWorkFactory, Handler]:
     uow, docs, ids, clock = FakeUnitOfWorkFactory(), MemoryDocuments(), SequentialIds(), FixedClock()
     at = datetime(2026, 11, 3, tzinfo=UTC)
     uow.store.expenses["x1"] = Expense(
@@ -33,7 +33,9 @@ async def setup(content: bytes, reader: object) -> tuple[FakeUnitOfWorkFactory, 
     )
     docs.objects["expenses/2026/11/x1.png"] = content
     extract = ExtractExpenseFields(uow, docs, reader, ids, clock)  # type: ignore[arg-type]
-    return uow, Deps(extract, FailExpense(uow, ids, clock), max_receives=3, metrics=Metrics("test"))
+    return uow, ROUTES.handler(
+        UseCases(extract, FailExpense(uow, ids, clock)), max_receives=3, metrics=Metrics("test")
+    )
 
 
 def message(receive_count: int = 1) -> Received:
@@ -49,8 +51,8 @@ async def test_a_scanned_invoice_is_read_by_tesseract_and_acknowledged() -> None
         vendor="Harbour Consulting Ltd", number="HC-7", issued="14/03/2026", currency="EUR",
         subtotal="100.00", tax="23.00", total="123.00",
     )  # fmt: skip
-    uow, deps = await setup(png, TesseractDocumentReader(TesseractOcr()))
-    assert isinstance(await handle(message(), deps), Ack)
+    uow, handle = await setup(png, TesseractDocumentReader(TesseractOcr()))
+    assert isinstance(await handle(message()), Ack)
     expense = uow.store.expenses["x1"]
     assert (expense.status, str(expense.total), expense.currency) == (
         ExpenseStatus.EXTRACTED,
@@ -61,8 +63,8 @@ async def test_a_scanned_invoice_is_read_by_tesseract_and_acknowledged() -> None
 
 
 async def test_a_decompression_bomb_fails_the_expense_at_once_with_the_reason() -> None:
-    uow, deps = await setup(huge_png(), TesseractDocumentReader(TesseractOcr()))
-    assert isinstance(await handle(message(), deps), Ack)
+    uow, handle = await setup(huge_png(), TesseractDocumentReader(TesseractOcr()))
+    assert isinstance(await handle(message()), Ack)
     expense = uow.store.expenses["x1"]
     assert expense.status is ExpenseStatus.FAILED
     assert "too many pixels" in (expense.failure_reason or "")
@@ -70,12 +72,12 @@ async def test_a_decompression_bomb_fails_the_expense_at_once_with_the_reason() 
 
 
 async def test_a_slow_reader_is_retried_then_the_expense_fails_on_the_last_receive() -> None:
-    uow, deps = await setup(b"\x89PNG\r\n\x1a\n", FlakyReader())
-    first = await handle(message(1), deps)
+    uow, handle = await setup(b"\x89PNG\r\n\x1a\n", FlakyReader())
+    first = await handle(message(1))
     assert isinstance(first, RetryAfter)
     assert first.seconds >= 1
     assert uow.store.expenses["x1"].status is ExpenseStatus.PROCESSING
-    assert await handle(message(3), deps) == RetryAfter(0)  # released: the DLQ takes it
+    assert await handle(message(3)) == RetryAfter(0)  # released: the DLQ takes it
     expense = uow.store.expenses["x1"]
     assert expense.status is ExpenseStatus.FAILED
     assert "gave up after 3 attempts" in (expense.failure_reason or "")
@@ -85,5 +87,5 @@ async def test_a_slow_reader_is_retried_then_the_expense_fails_on_the_last_recei
     "body", [b"", b"{", b'{"type":"expense.extract.v1"}', b'{"type":"invoice.render.v1"}']
 )
 async def test_a_malformed_message_is_released_for_the_dead_letter_queue(body: bytes) -> None:
-    _, deps = await setup(b"", FlakyReader())
-    assert await handle(Received(body, 1, {}, "sqs-1"), deps) == RetryAfter(0)
+    _, handle = await setup(b"", FlakyReader())
+    assert await handle(Received(body, 1, {}, "sqs-1")) == RetryAfter(0)

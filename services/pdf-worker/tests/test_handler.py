@@ -12,8 +12,8 @@ from billflow.domain.model import Department, Employee, Invoice, InvoiceStatus, 
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
-from billflow.pdf_worker.handler import Deps, handle
-from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter
+from billflow.pdf_worker.routes import ROUTES, UseCases
+from billflow.platform.aws.sqs_consumer import Ack, Handler, Received, RetryAfter
 from billflow.platform.metrics import Metrics
 from tests.support.fakes import (
     FakeUnitOfWorkFactory,
@@ -31,7 +31,7 @@ class BrokenRenderer:
         raise TransientFailure("chromium crashed")
 
 
-async def setup(renderer: object) -> tuple[FakeUnitOfWorkFactory, Deps, str]:
+async def setup(renderer: object) -> tuple[FakeUnitOfWorkFactory, Handler, str]:
     uow = FakeUnitOfWorkFactory()
     uow.store.departments["d"] = Department("d", "D")
     uow.store.projects["p"] = Project("p", "P", Decimal(0))
@@ -43,7 +43,7 @@ async def setup(renderer: object) -> tuple[FakeUnitOfWorkFactory, Deps, str]:
     render = RenderInvoicePdf(uow, renderer, MemoryDocuments(), SequentialIds(), FixedClock())  # type: ignore[arg-type]
     return (
         uow,
-        Deps(render=render, fail=FailInvoice(uow), max_receives=3, metrics=Metrics("test")),
+        ROUTES.handler(UseCases(render, FailInvoice(uow)), max_receives=3, metrics=Metrics("test")),
         invoice.id,
     )
 
@@ -60,25 +60,25 @@ def message(invoice_id: str, receive_count: int = 1) -> Received:
     "body", [b"", b"{", b'{"type":"invoice.render.v1"}', b'{"type":"unknown.v1"}', b"\xff\xfe"]
 )
 async def test_malformed_messages_are_released_for_the_dead_letter_queue(body: bytes) -> None:
-    _, deps, _ = await setup(RecordingRenderer())
-    disposition = await handle(Received(body, 1, {}, "sqs"), deps)
+    _, handle, _ = await setup(RecordingRenderer())
+    disposition = await handle(Received(body, 1, {}, "sqs"))
     assert disposition == RetryAfter(0)
 
 
 async def test_a_render_is_acked_and_a_redelivery_too() -> None:
-    uow, deps, invoice_id = await setup(RecordingRenderer())
-    assert await handle(message(invoice_id), deps) == Ack()
-    assert await handle(message(invoice_id), deps) == Ack()
+    uow, handle, invoice_id = await setup(RecordingRenderer())
+    assert await handle(message(invoice_id)) == Ack()
+    assert await handle(message(invoice_id)) == Ack()
     assert uow.store.invoices[invoice_id].status is InvoiceStatus.RENDERED
 
 
 async def test_a_transient_failure_is_retried_then_the_invoice_fails_with_the_reason() -> None:
-    uow, deps, invoice_id = await setup(BrokenRenderer())
-    first = await handle(message(invoice_id, receive_count=1), deps)
+    uow, handle, invoice_id = await setup(BrokenRenderer())
+    first = await handle(message(invoice_id, receive_count=1))
     assert isinstance(first, RetryAfter)
     assert first.seconds >= 1
     assert uow.store.invoices[invoice_id].status is InvoiceStatus.PENDING
-    last = await handle(message(invoice_id, receive_count=3), deps)
+    last = await handle(message(invoice_id, receive_count=3))
     assert last == RetryAfter(0)
     failed = uow.store.invoices[invoice_id]
     assert failed.status is InvoiceStatus.FAILED
@@ -86,5 +86,5 @@ async def test_a_transient_failure_is_retried_then_the_invoice_fails_with_the_re
 
 
 async def test_an_unknown_invoice_is_given_up_on_at_once() -> None:
-    _, deps, _ = await setup(RecordingRenderer())
-    assert await handle(message("7d1f3c2a-0000-4000-8000-000000000000"), deps) == Ack()
+    _, handle, _ = await setup(RecordingRenderer())
+    assert await handle(message("7d1f3c2a-0000-4000-8000-000000000000")) == Ack()

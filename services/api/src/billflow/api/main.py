@@ -42,7 +42,8 @@ from billflow.platform.outbox_relay import OutboxRelay
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.ratelimit import PostgresRateLimiter
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
-from billflow.platform.runtime import database_reachable, outbox_routes
+from billflow.platform.routing import outbox_routes
+from billflow.platform.runtime import database_reachable
 from billflow.platform.settings import (
     ApiSettings,
     AuthSettings,

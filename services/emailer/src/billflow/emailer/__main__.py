@@ -1,7 +1,8 @@
-"""``python -m billflow.emailer``: consume the delivery queue until SIGTERM."""
+"""``python -m billflow.emailer``: consume the delivery and statements queues until SIGTERM."""
 
 import uvloop
 
-from billflow.emailer.main import main
+from billflow.emailer.bootstrap import WORKER
+from billflow.platform.worker.run import run_worker
 
-uvloop.run(main())  # libuv's event loop, as the API's (decision 0015)
+uvloop.run(run_worker(WORKER))  # libuv's event loop, as the API's (decision 0015)

@@ -1,40 +1,7 @@
-"""AWS Lambda entry point: ``billflow.emailer.lambda_handler.handler``.
+"""AWS Lambda entry point: ``billflow.emailer.lambda_handler.handler`` (see ``LambdaEntry``)."""
 
-An SQS batch of delivery commands goes through the same ``handle`` the poller uses; failures are
-reported per message (``batchItemFailures``). The pool and clients are opened on the first
-invocation of a container and reused.
-"""
+from billflow.emailer.bootstrap import WORKER
+from billflow.platform.worker.lambda_entry import LambdaEntry
 
-from __future__ import annotations
-
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from functools import partial
-from typing import Any
-
-from billflow.emailer.handler import handle
-from billflow.emailer.main import Service, Settings, build
-from billflow.platform.aws.lambda_runtime import LambdaRuntime
-from billflow.platform.aws.lambda_sqs import handle_sqs_event
-from billflow.platform.logging import configure_logging
-from billflow.platform.secrets import lambda_environment
-
-
-@asynccontextmanager
-async def _open() -> AsyncIterator[Service]:
-    settings = Settings.from_env(lambda_environment(os.environ))
-    configure_logging("emailer", settings.log.level)
-    async with build(settings) as service:
-        yield service
-
-
-async def _batch(event: dict[str, Any], service: Service) -> dict[str, Any]:
-    return await handle_sqs_event(event, partial(handle, deps=service.deps), service.sqs)
-
-
-runtime: LambdaRuntime[Service] = LambdaRuntime(_open)
-
-
-def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
-    return runtime.run(partial(_batch, event))
+entry = LambdaEntry(WORKER)
+handler = entry.handler

@@ -1,9 +1,9 @@
 """Billflow's document reader: the adapters of the ``DocumentReader`` port.
 
 ``TesseractDocumentReader`` reads PDFs from their text layer (pypdfium2) and everything else with
-Tesseract; ``TextractDocumentReader`` asks AWS Textract AnalyzeExpense. ``main`` is the
-composition root (``python -m billflow.extractor``): it picks one by ``BILLFLOW_DOCUMENT_READER``
-and runs ``handler.handle`` on every message of the expense queue.
+Tesseract; ``TextractDocumentReader`` asks AWS Textract AnalyzeExpense. ``bootstrap`` is the
+composition (``python -m billflow.extractor``): it picks one by ``BILLFLOW_DOCUMENT_READER``, and
+the worker kit runs ``routes.ROUTES`` on every message of the expense queue.
 """
 
 from billflow.extractor.limits import ReadingLimits

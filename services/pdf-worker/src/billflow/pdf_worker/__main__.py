@@ -2,6 +2,7 @@
 
 import uvloop
 
-from billflow.pdf_worker.main import main
+from billflow.pdf_worker.bootstrap import WORKER
+from billflow.platform.worker.run import run_worker
 
-uvloop.run(main())  # libuv's event loop, as the API's (decision 0015)
+uvloop.run(run_worker(WORKER))  # libuv's event loop, as the API's (decision 0015)

@@ -1,26 +1,18 @@
-"""Process plumbing shared by the services: stop on SIGTERM/SIGINT, resolve queue URLs."""
+"""Process plumbing shared by the services: stop on SIGTERM/SIGINT, resolve queue URLs, and the
+health probes of a queue and the database. Where each message type goes is ``routing``."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import asyncpg
 from botocore.exceptions import ClientError
 
-from billflow.domain.contracts import (
-    DeliverInvoice,
-    ExtractExpense,
-    Message,
-    NotifyExpense,
-    RenderInvoice,
-    SendMonthlyStatements,
-    type_tag,
-)
 from billflow.platform.metrics import Metrics
-from billflow.platform.settings import QueueSettings, SettingsError
+from billflow.platform.settings import SettingsError
 
 if TYPE_CHECKING:
     from types_aiobotocore_sqs import SQSClient
@@ -41,20 +33,6 @@ async def queue_url(sqs: SQSClient, name: str) -> str:
     except ClientError as e:
         raise SettingsError(f"queue {name!r} does not exist (or is not reachable)") from e
     return response["QueueUrl"]
-
-
-async def outbox_routes(
-    sqs: SQSClient, queues: QueueSettings, produced: Iterable[type[Message]]
-) -> dict[str, str]:
-    """The queue of each message type a service produces, for its outbox relay."""
-    destination = {
-        RenderInvoice: queues.render_queue,
-        DeliverInvoice: queues.delivery_queue,
-        ExtractExpense: queues.expense_queue,
-        NotifyExpense: queues.delivery_queue,
-        SendMonthlyStatements: queues.statements_queue,
-    }
-    return {type_tag(cls): await queue_url(sqs, destination[cls]) for cls in produced}
 
 
 async def sample_queue_depths(sqs: SQSClient, queue_urls: Mapping[str, str], metrics: Metrics) -> None:

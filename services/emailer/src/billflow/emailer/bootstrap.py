@@ -1,0 +1,72 @@
+"""The emailer's composition: its settings, its adapters (SMTP, the email writers) and its use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from billflow.domain.usecases.deliver_invoice import DeliverInvoicePdf
+from billflow.domain.usecases.fail_invoice import FailInvoice
+from billflow.domain.usecases.monthly_statements import SendStatements
+from billflow.domain.usecases.notify_expense import NotifyUploader
+from billflow.emailer.expense_email import TemplateExpenseEmailWriter
+from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
+from billflow.emailer.mailer import SmtpMailer
+from billflow.emailer.routes import ROUTES, UseCases
+from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.settings import (
+    AwsSettings,
+    ConsumerSettings,
+    LogSettings,
+    PostgresSettings,
+    QueueSettings,
+    SmtpSettings,
+    StorageSettings,
+    load_all,
+)
+from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSpec
+
+
+@dataclass(frozen=True)
+class Settings:
+    postgres: PostgresSettings
+    aws: AwsSettings
+    queues: QueueSettings
+    storage: StorageSettings
+    consumer: ConsumerSettings
+    smtp: SmtpSettings
+    log: LogSettings
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        return load_all(cls, environ)
+
+
+async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
+    uow, lease = platform.uow, settings.smtp.delivery_lease_seconds
+    mailer, expense_writer = SmtpMailer(settings.smtp), TemplateExpenseEmailWriter()
+    platform.stack.push_async_callback(mailer.close)
+    documents = S3DocumentStore(platform.s3, settings.storage.bucket)
+    return Wiring(
+        UseCases(
+            deliver=DeliverInvoicePdf(
+                uow, documents, TemplateInvoiceEmailWriter(), mailer, lease_seconds=lease
+            ),
+            fail=FailInvoice(uow),
+            notify=NotifyUploader(uow, expense_writer, mailer),
+            statements=SendStatements(uow, expense_writer, mailer, lease_seconds=lease),
+        )
+    )
+
+
+WORKER = WorkerSpec(
+    name="emailer",
+    settings=Settings.from_env,
+    routes=ROUTES,
+    consumes=lambda queues: [
+        Consumed(queues.delivery_queue),
+        # One month's statements at a time: each request loops over the users.
+        Consumed(queues.statements_queue, concurrency=1),
+    ],
+    wire=wire,
+)

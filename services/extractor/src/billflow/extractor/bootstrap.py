@@ -1,0 +1,90 @@
+"""The extractor's composition: its settings, its adapter (the document reader) and its use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import aioboto3
+from aiobotocore.config import AioConfig
+
+from billflow.domain.contracts import NotifyExpense
+from billflow.domain.ports.expenses import DocumentReader
+from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
+from billflow.extractor.limits import ReadingLimits
+from billflow.extractor.reader import TesseractDocumentReader
+from billflow.extractor.routes import ROUTES, UseCases
+from billflow.extractor.tesseract import TesseractOcr
+from billflow.extractor.textract import TextractClient, TextractDocumentReader
+from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.settings import (
+    AwsSettings,
+    ConsumerSettings,
+    LogSettings,
+    PostgresSettings,
+    QueueSettings,
+    ReaderSettings,
+    SettingsError,
+    StorageSettings,
+    load_all,
+)
+from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSpec
+
+
+@dataclass(frozen=True)
+class Settings:
+    postgres: PostgresSettings
+    aws: AwsSettings
+    queues: QueueSettings
+    storage: StorageSettings
+    consumer: ConsumerSettings
+    reader: ReaderSettings
+    log: LogSettings
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        return load_all(cls, environ)
+
+
+async def document_reader(stack: AsyncExitStack, settings: Settings) -> DocumentReader:
+    """The reader the configuration names: never chosen by guessing where the process runs."""
+    limits = ReadingLimits(ocr_timeout_s=settings.reader.ocr_timeout_seconds)
+    match settings.reader.document_reader:
+        case "tesseract":
+            return TesseractDocumentReader(TesseractOcr(timeout_s=limits.ocr_timeout_s), limits)
+        case "textract":
+            client: TextractClient = await stack.enter_async_context(
+                aioboto3.Session().client(
+                    "textract",
+                    region_name=settings.aws.region,
+                    endpoint_url=settings.aws.endpoint_url,
+                    config=AioConfig(retries={"max_attempts": 3, "mode": "standard"}, read_timeout=60),
+                )
+            )
+            return TextractDocumentReader(client, limits)
+        case other:
+            raise SettingsError(f"BILLFLOW_DOCUMENT_READER must be tesseract or textract, not {other!r}")
+
+
+async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
+    reader = await document_reader(platform.stack, settings)
+    documents = S3DocumentStore(platform.s3, settings.storage.bucket)
+    uow, ids, clock = platform.uow, platform.ids, platform.clock
+    return Wiring(
+        UseCases(
+            extract=ExtractExpenseFields(uow, documents, reader, ids, clock),
+            fail=FailExpense(uow, ids, clock),
+        )
+    )
+
+
+WORKER = WorkerSpec(
+    name="extractor",
+    settings=Settings.from_env,
+    routes=ROUTES,
+    consumes=lambda queues: [Consumed(queues.expense_queue)],
+    wire=wire,
+    produces=[NotifyExpense],
+    details=lambda settings: {"reader": settings.reader.document_reader},
+)

@@ -1,0 +1,41 @@
+"""Where each message type goes: the one table from message class to queue, for outbox relays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from billflow.domain.contracts import (
+    DeliverInvoice,
+    ExtractExpense,
+    Message,
+    NotifyExpense,
+    RenderInvoice,
+    SendMonthlyStatements,
+    type_tag,
+)
+from billflow.platform.runtime import queue_url
+from billflow.platform.settings import QueueSettings
+
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs import SQSClient
+
+
+def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
+    """The queue name of every message type any service publishes. Expense notifications share
+    the delivery queue with invoice deliveries: both are the emailer's everyday work."""
+    return {
+        RenderInvoice: queues.render_queue,
+        DeliverInvoice: queues.delivery_queue,
+        ExtractExpense: queues.expense_queue,
+        NotifyExpense: queues.delivery_queue,
+        SendMonthlyStatements: queues.statements_queue,
+    }
+
+
+async def outbox_routes(
+    sqs: SQSClient, queues: QueueSettings, produced: Iterable[type[Message]]
+) -> dict[str, str]:
+    """The queue URL of each message type a service produces, for its outbox relay."""
+    destination = destinations(queues)
+    return {type_tag(cls): await queue_url(sqs, destination[cls]) for cls in produced}

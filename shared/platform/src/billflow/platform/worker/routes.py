@@ -1,0 +1,99 @@
+"""A worker's route table: from each message class it accepts to the work that message asks for.
+
+The table is the whole of what a worker says about its messages; the handler built from it is
+the same for every worker: decode with one ``msgspec`` decoder of the union of the table's
+classes, release poison for the dead-letter queue, and ``settle`` the job the message's route
+plans (retry, give up, count and time it).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import operator
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+import msgspec
+
+from billflow.domain.contracts import Message, type_tag
+from billflow.domain.usecases.render_invoice import Outcome
+from billflow.platform.aws.sqs_consumer import Disposition, Handler, Received, RetryAfter
+from billflow.platform.commands import Command, settle
+from billflow.platform.metrics import InvoiceEvent, Metrics
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U")
+"""A worker's use cases: what its routes call."""
+M = TypeVar("M", bound=Message)
+
+
+async def nothing_to_mark(_: str) -> bool:
+    """The give-up of work that leaves no record to mark failed: the log and the DLQ say it."""
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One message's work: what it is about, and how to do it or give it up."""
+
+    subject_id: str
+    correlation_id: str
+    execute: Callable[[], Awaitable[Outcome]]
+    give_up: Callable[[str], Awaitable[bool]] = nothing_to_mark
+    """Marks the subject failed with a reason; True when it did (so the failure is counted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Route(Generic[U, M]):
+    """What runs a message of class ``message``: ``plan`` turns it into a ``Job``."""
+
+    message: type[M]
+    plan: Callable[[U, M, Received], Job]
+    subject: Literal["invoice", "expense", "statement"] = "invoice"
+    done_event: InvoiceEvent | None = None
+    """The invoice event a successful run means (``rendered``, ``sent``)."""
+
+
+class RouteTable(Generic[U]):
+    """The routes of one worker, keyed by message class; one decoder for all of them."""
+
+    def __init__(self, *routes: Route[U, Any]) -> None:
+        self._routes: dict[type[Message], Route[U, Any]] = {route.message: route for route in routes}
+        assert len(self._routes) == len(routes), "one route per message class"
+        accepted: Any = functools.reduce(operator.or_, self._routes)  # a tagged union of Structs
+        self._decoder = msgspec.json.Decoder(accepted)
+
+    @property
+    def messages(self) -> tuple[type[Message], ...]:
+        return tuple(self._routes)
+
+    def decode(self, body: bytes) -> Message:
+        """Every message version this worker accepts; raises msgspec errors for anything else."""
+        message: Message = self._decoder.decode(body)
+        return message
+
+    def handler(self, use_cases: U, *, max_receives: int, metrics: Metrics, queue: str = "") -> Handler:
+        """The one handler every driver (poller, Lambda, tests) calls for messages of ``queue``."""
+
+        async def handle(received: Received) -> Disposition:
+            try:
+                message = self.decode(received.body)
+            except (msgspec.DecodeError, msgspec.ValidationError) as e:
+                # Poison: never crash, never delete silently. Released at once, it reaches the
+                # dead-letter queue after max receives, where a person can look at it.
+                log.error(
+                    "malformed message", extra={"error": str(e), "sqs_message_id": received.sqs_message_id}
+                )
+                await metrics.malformed(queue)
+                return RetryAfter(0)
+            route = self._routes[type(message)]
+            job = route.plan(use_cases, message, received)
+            command = Command(
+                type_tag(route.message), job.subject_id, job.correlation_id, route.done_event, route.subject
+            )
+            return await settle(received, max_receives, command, job.execute, job.give_up, metrics)
+
+        return handle
