@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from billflow.domain.usecases.deliver_invoice import DeliverInvoicePdf
@@ -14,32 +13,13 @@ from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
 from billflow.emailer.mailer import SmtpMailer
 from billflow.emailer.routes import ROUTES, UseCases
 from billflow.platform.aws.s3 import S3DocumentStore
-from billflow.platform.settings import (
-    AwsSettings,
-    ConsumerSettings,
-    LogSettings,
-    PostgresSettings,
-    QueueSettings,
-    SmtpSettings,
-    StorageSettings,
-    load_all,
-)
-from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSpec
+from billflow.platform.settings import SmtpSettings
+from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSettings, WorkerSpec
 
 
 @dataclass(frozen=True)
-class Settings:
-    postgres: PostgresSettings
-    aws: AwsSettings
-    queues: QueueSettings
-    storage: StorageSettings
-    consumer: ConsumerSettings
+class Settings(WorkerSettings):
     smtp: SmtpSettings
-    log: LogSettings
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        return load_all(cls, environ)
 
 
 async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
@@ -59,14 +39,7 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
     )
 
 
+# One month's statements at a time on the statements queue: each request loops over the users.
 WORKER = WorkerSpec(
-    name="emailer",
-    settings=Settings.from_env,
-    routes=ROUTES,
-    consumes=lambda queues: [
-        Consumed(queues.delivery_queue),
-        # One month's statements at a time: each request loops over the users.
-        Consumed(queues.statements_queue, concurrency=1),
-    ],
-    wire=wire,
+    "emailer", Settings, ROUTES, wire, lambda q: [Consumed(q.delivery_queue), Consumed(q.statements_queue, 1)]
 )

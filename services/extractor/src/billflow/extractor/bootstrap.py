@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
@@ -18,33 +17,13 @@ from billflow.extractor.routes import ROUTES, UseCases
 from billflow.extractor.tesseract import TesseractOcr
 from billflow.extractor.textract import TextractClient, TextractDocumentReader
 from billflow.platform.aws.s3 import S3DocumentStore
-from billflow.platform.settings import (
-    AwsSettings,
-    ConsumerSettings,
-    LogSettings,
-    PostgresSettings,
-    QueueSettings,
-    ReaderSettings,
-    SettingsError,
-    StorageSettings,
-    load_all,
-)
-from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSpec
+from billflow.platform.settings import ReaderSettings, SettingsError
+from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSettings, WorkerSpec
 
 
 @dataclass(frozen=True)
-class Settings:
-    postgres: PostgresSettings
-    aws: AwsSettings
-    queues: QueueSettings
-    storage: StorageSettings
-    consumer: ConsumerSettings
+class Settings(WorkerSettings):
     reader: ReaderSettings
-    log: LogSettings
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        return load_all(cls, environ)
 
 
 async def document_reader(stack: AsyncExitStack, settings: Settings) -> DocumentReader:
@@ -80,11 +59,6 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
 
 
 WORKER = WorkerSpec(
-    name="extractor",
-    settings=Settings.from_env,
-    routes=ROUTES,
-    consumes=lambda queues: [Consumed(queues.expense_queue)],
-    wire=wire,
-    produces=[NotifyExpense],
+    "extractor", Settings, ROUTES, wire, lambda q: [Consumed(q.expense_queue)], produces=[NotifyExpense],
     details=lambda settings: {"reader": settings.reader.document_reader},
-)
+)  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from billflow.domain.contracts import DeliverInvoice
@@ -11,32 +10,13 @@ from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
 from billflow.pdf_worker.routes import ROUTES, UseCases
 from billflow.platform.aws.s3 import S3DocumentStore
-from billflow.platform.settings import (
-    AwsSettings,
-    ConsumerSettings,
-    LogSettings,
-    PostgresSettings,
-    QueueSettings,
-    RendererSettings,
-    StorageSettings,
-    load_all,
-)
-from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSpec
+from billflow.platform.settings import RendererSettings
+from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSettings, WorkerSpec
 
 
 @dataclass(frozen=True)
-class Settings:
-    postgres: PostgresSettings
-    aws: AwsSettings
-    queues: QueueSettings
-    storage: StorageSettings
-    consumer: ConsumerSettings
+class Settings(WorkerSettings):
     renderer: RendererSettings
-    log: LogSettings
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        return load_all(cls, environ)
 
 
 async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
@@ -59,10 +39,5 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
 
 
 WORKER = WorkerSpec(
-    name="pdf-worker",
-    settings=Settings.from_env,
-    routes=ROUTES,
-    consumes=lambda queues: [Consumed(queues.render_queue)],
-    wire=wire,
-    produces=[DeliverInvoice],
+    "pdf-worker", Settings, ROUTES, wire, lambda q: [Consumed(q.render_queue)], produces=[DeliverInvoice]
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import asyncpg
 
@@ -31,6 +31,8 @@ from billflow.platform.settings import (
     LogSettings,
     PostgresSettings,
     QueueSettings,
+    StorageSettings,
+    load_all,
 )
 from billflow.platform.system import SystemClock, UuidIdGenerator
 from billflow.platform.worker.consumers import Consumed, open_consumers
@@ -41,19 +43,16 @@ if TYPE_CHECKING:
     from types_aiobotocore_sqs import SQSClient
 
 
-class WorkerSettings(Protocol):
-    """The settings every worker has; a service's own Settings dataclass adds its parts."""
+@dataclass(frozen=True)
+class WorkerSettings:
+    """The settings every worker has; a service's ``Settings`` subclass adds its own parts."""
 
-    @property
-    def postgres(self) -> PostgresSettings: ...
-    @property
-    def aws(self) -> AwsSettings: ...
-    @property
-    def queues(self) -> QueueSettings: ...
-    @property
-    def consumer(self) -> ConsumerSettings: ...
-    @property
-    def log(self) -> LogSettings: ...
+    postgres: PostgresSettings
+    aws: AwsSettings
+    queues: QueueSettings
+    storage: StorageSettings
+    consumer: ConsumerSettings
+    log: LogSettings
 
 
 S = TypeVar("S", bound=WorkerSettings)
@@ -92,11 +91,12 @@ class WorkerSpec(Generic[S, U]):
 
     name: str
     """The service's name in logs and metrics (``pdf-worker``)."""
-    settings: Callable[[Mapping[str, str]], S]
+    settings: type[S]
+    """Its ``WorkerSettings`` subclass, loaded from the environment by the kit."""
     routes: RouteTable[U]
+    wire: Callable[[Platform, S], Awaitable[Wiring[U]]]
     consumes: Callable[[QueueSettings], Sequence[Consumed]]
     """The queues it reads, the first one its main queue (readiness, the Lambda's metrics)."""
-    wire: Callable[[Platform, S], Awaitable[Wiring[U]]]
     produces: Sequence[type[Message]] = ()
     """The message types its use cases put in the outbox; none means no relay."""
     details: Callable[[S], Mapping[str, str]] = _no_details
@@ -113,6 +113,10 @@ class Worker(Generic[U]):
     """The handler of the main queue."""
     relay: OutboxRelay | None
     sqs: SQSClient
+
+
+def load_settings(spec: WorkerSpec[S, Any], environ: Mapping[str, str]) -> S:
+    return load_all(spec.settings, environ)
 
 
 @asynccontextmanager

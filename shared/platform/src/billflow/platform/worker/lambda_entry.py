@@ -19,7 +19,7 @@ from billflow.platform.aws.lambda_runtime import LambdaRuntime
 from billflow.platform.aws.lambda_sqs import handle_sqs_event
 from billflow.platform.logging import configure_logging
 from billflow.platform.secrets import lambda_environment
-from billflow.platform.worker.build import Worker, WorkerSpec, build_worker
+from billflow.platform.worker.build import Worker, WorkerSpec, build_worker, load_settings
 
 U = TypeVar("U")
 
@@ -32,7 +32,7 @@ class LambdaEntry(Generic[U]):
 
     @asynccontextmanager
     async def open(self) -> AsyncIterator[Worker[U]]:
-        settings = self._spec.settings(lambda_environment(os.environ))
+        settings = load_settings(self._spec, lambda_environment(os.environ))
         configure_logging(self._spec.name, settings.log.level)
         async with build_worker(self._spec, settings) as worker:
             if worker.relay is not None:

@@ -11,12 +11,12 @@ from typing import Any
 
 from billflow.platform.logging import configure_logging
 from billflow.platform.runtime import stop_on_signals
-from billflow.platform.worker.build import WorkerSpec, build_worker
+from billflow.platform.worker.build import WorkerSpec, build_worker, load_settings
 
 
 async def run_worker(spec: WorkerSpec[Any, Any]) -> None:
     log = logging.getLogger(f"billflow.{spec.name.replace('-', '_')}")
-    settings = spec.settings(os.environ)
+    settings = load_settings(spec, os.environ)
     configure_logging(spec.name, settings.log.level)
     stop = stop_on_signals()
     async with build_worker(spec, settings) as worker:
