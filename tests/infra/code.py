@@ -55,10 +55,12 @@ def required_names(struct: type[msgspec.Struct]) -> set[str]:
 
 
 def service_structs(service: str) -> list[type[msgspec.Struct]]:
-    """The settings Structs a service's composition root loads (fields of its main.Settings)."""
-    main = importlib.import_module(f"{SERVICE_PACKAGES[service]}.main")
-    hints = typing.get_type_hints(main.Settings, vars(main))
-    return [hints[f.name] for f in dataclasses.fields(main.Settings)]
+    """The settings Structs a service's composition root loads (fields of its Settings: the API's
+    in ``main``, a worker's in ``bootstrap``, inherited ones from the worker kit included)."""
+    root = "main" if service == "api" else "bootstrap"
+    composition = importlib.import_module(f"{SERVICE_PACKAGES[service]}.{root}")
+    hints = typing.get_type_hints(composition.Settings)
+    return [hints[f.name] for f in dataclasses.fields(composition.Settings)]
 
 
 def service_names(service: str) -> set[str]:
