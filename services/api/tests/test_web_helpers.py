@@ -1,4 +1,4 @@
-"""The web pages' own logic, without a browser: formats, form reading, the grid, safe redirects."""
+"""The web pages' own logic, without a browser: form reading, the grid, safe redirects."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from billflow.api.web.formatting import Formats
 from billflow.api.web.forms import Form
 from billflow.api.web.pages.workdays import grid, month_of
 from billflow.api.web.session import login_url, safe_next
@@ -15,22 +14,6 @@ from billflow.domain.errors import InvalidInput
 from billflow.domain.model import Workday
 
 pytestmark = pytest.mark.unit
-
-
-def test_money_is_written_with_the_currency_symbol_thousands_separators_and_its_minor_unit() -> None:
-    formats = Formats("en")
-    assert formats.money(Decimal("3905.43"), "EUR") == "€3,905.43"
-    assert formats.money(Decimal("1234567.5"), "GBP") == "£1,234,567.50"
-    assert formats.money(Decimal("1200"), "JPY") == "¥1,200"
-    assert Formats("de_DE").money(Decimal("3905.43"), "EUR") == "3.905,43\xa0€"
-
-
-def test_hours_and_dates_are_written_for_people() -> None:
-    formats = Formats("en")
-    assert formats.hours(Decimal("7.50")) == "7.5"
-    assert formats.hours(Decimal("1234.25")) == "1,234.25"
-    assert formats.day(date(2026, 10, 5)) == "Oct 5, 2026"
-    assert formats.percent(Decimal("21.00")) == "21 %"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from billflow.domain.errors import InvalidInput
-from billflow.domain.money import percent_of, quantum, round_money, validate_currency
+from billflow.domain.money import at_minor_unit, percent_of, quantum, round_money, validate_currency
 
 pytestmark = pytest.mark.unit
 
@@ -56,3 +56,19 @@ def test_zero_and_full_percent_are_exact(amount: Decimal, currency: str) -> None
     rounded = round_money(amount, currency)
     assert percent_of(rounded, Decimal(0), currency) == 0
     assert percent_of(rounded, Decimal(100), currency) == rounded
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "shown"),
+    [
+        ("127.5000", "EUR", "127.50"),
+        ("1000", "EUR", "1000.00"),
+        ("1200.0", "JPY", "1200"),
+        ("127.5050", "EUR", "127.5050"),
+        ("127.5000", None, "127.50"),
+    ],
+)
+def test_an_amount_is_written_to_its_minor_unit_only_when_that_loses_nothing(
+    amount: str, currency: str | None, shown: str
+) -> None:
+    assert str(at_minor_unit(Decimal(amount), currency)) == shown

@@ -10,12 +10,11 @@ import asyncpg
 
 from billflow.api.idempotency_store import IdempotencyClaim, RecordedAnswer
 from billflow.domain.errors import TransientFailure
+from billflow.platform.postgres.errors import TRANSIENT_ERRORS
 
 KEEP_HOURS = 24
 ABANDONED_AFTER_SECONDS = 120
 """An answer still unrecorded after this long belongs to a process that died: take it over."""
-
-_TRANSIENT = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
 
 
 class PostgresIdempotencyStore:
@@ -50,7 +49,7 @@ class PostgresIdempotencyStore:
                     user_id,
                     key,
                 )
-        except _TRANSIENT as e:
+        except TRANSIENT_ERRORS as e:
             raise TransientFailure("the idempotency store is unreachable") from e
         if row is None:  # deleted between the two statements (abandoned): the caller retries
             return IdempotencyClaim()
@@ -75,7 +74,7 @@ class PostgresIdempotencyStore:
                 await conn.execute(
                     f"DELETE FROM idempotency_keys WHERE created_at < now() - interval '{KEEP_HOURS} hours'"
                 )
-        except _TRANSIENT as e:
+        except TRANSIENT_ERRORS as e:
             raise TransientFailure("the idempotency store is unreachable") from e
 
     async def abandon(self, user_id: str, key: str) -> None:
@@ -86,5 +85,5 @@ class PostgresIdempotencyStore:
                     user_id,
                     key,
                 )
-        except _TRANSIENT as e:
+        except TRANSIENT_ERRORS as e:
             raise TransientFailure("the idempotency store is unreachable") from e

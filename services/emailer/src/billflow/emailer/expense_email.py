@@ -7,13 +7,12 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from billflow.domain.currencies import MINOR_UNITS
 from billflow.domain.expenses.expense import Expense, ExpenseStatus, totals_by_currency
+from billflow.domain.formatting import Formats
 from billflow.domain.model import User
+from billflow.domain.money import at_minor_unit
 from billflow.domain.ports.mail import Attachment, OutgoingEmail
-from billflow.emailer.invoice_email import _one_line
+from billflow.emailer.rendering import LOCALE, environment, one_line
 
 _LABELS = {
     "vendor": "Vendor",
@@ -29,16 +28,9 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def money(value: Decimal | None, currency: str | None = None) -> str:
-    """``1,234.50`` (to the currency's minor unit when it is known); an empty string for None."""
-    if value is None:
-        return ""
-    digits = MINOR_UNITS.get(currency or "", 2)
-    return f"{value:,.{digits}f}"
-
-
-def _plain(value: Decimal | None, currency: str | None) -> str:
-    return "" if value is None else f"{value:.{MINOR_UNITS.get(currency or '', 2)}f}"
+def _plain(value: Decimal | None, currency: str | None) -> Decimal | None:
+    """A spreadsheet's amount: the stored one, at its minor unit when that loses nothing."""
+    return None if value is None else at_minor_unit(value, currency)
 
 
 def _cell(value: object) -> str:
@@ -47,15 +39,15 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def field_rows(expense: Expense) -> list[tuple[str, str, float]]:
+def field_rows(expense: Expense, formats: Formats) -> list[tuple[str, str, float]]:
     """(label, value as shown, confidence) for each field read."""
     values = {
         "vendor": expense.vendor or "",
         "invoice_number": expense.invoice_number or "",
         "invoice_date": expense.invoice_date.isoformat() if expense.invoice_date else "",
         "currency": expense.currency or "",
-        "tax": money(expense.tax, expense.currency),
-        "total": money(expense.total, expense.currency),
+        "tax": formats.money(expense.tax, expense.currency),
+        "total": formats.money(expense.total, expense.currency),
     }
     return [
         (label, values[name], float(expense.confidence.get(name, 0.0))) for name, label in _LABELS.items()
@@ -85,42 +77,33 @@ def statement_csv(expenses: Sequence[Expense]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _env(autoescape: bool) -> Environment:
-    env = Environment(
-        loader=PackageLoader("billflow.emailer", "templates"),
-        # The plain-text body is never read as markup.
-        autoescape=select_autoescape(default=True) if autoescape else False,  # noqa: S701
-        undefined=StrictUndefined,
-    )
-    env.filters["money"] = money
-    return env
-
-
-_html, _text = _env(True), _env(False)
-
-
 class TemplateExpenseEmailWriter:
+    def __init__(self, locale: str = LOCALE) -> None:
+        self._formats = Formats(locale, currency="code")
+        self._text = environment(html=False, locale=locale)
+        self._html = environment(html=True, locale=locale)
+
     def confirmation(self, user: User, expense: Expense) -> OutgoingEmail:
         context = {
             "expense": expense,
-            "fields": field_rows(expense),
+            "fields": field_rows(expense, self._formats),
             "failed": expense.status is ExpenseStatus.FAILED,
             "review": expense.status is ExpenseStatus.NEEDS_REVIEW,
         }
         what = "could not be read" if context["failed"] else "was read"
         return OutgoingEmail(
             to=user.email,
-            subject=_one_line(f"Your expense {expense.original_filename} {what}"),
-            text=_text.get_template("expense.txt").render(**context),
-            html=_html.get_template("expense.html").render(**context),
+            subject=one_line(f"Your expense {expense.original_filename} {what}"),
+            text=self._text.get_template("expense.txt").render(**context),
+            html=self._html.get_template("expense.html").render(**context),
         )
 
     def statement(self, user: User, month: str, expenses: Sequence[Expense]) -> OutgoingEmail:
         context = {"month": month, "expenses": expenses, "totals": totals_by_currency(expenses)}
         return OutgoingEmail(
             to=user.email,
-            subject=_one_line(f"Your expenses statement for {month}"),
-            text=_text.get_template("statement.txt").render(**context),
-            html=_html.get_template("statement.html").render(**context),
+            subject=one_line(f"Your expenses statement for {month}"),
+            text=self._text.get_template("statement.txt").render(**context),
+            html=self._html.get_template("statement.html").render(**context),
             attachments=(Attachment(f"expenses-{month}.csv", "text/csv", statement_csv(expenses)),),
         )

@@ -6,41 +6,27 @@ prints as text and can never become markup, a script or a request.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
+from functools import lru_cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
+from billflow.domain.formatting import Formats
 from billflow.domain.model import Invoice
-from billflow.domain.money import quantum
 
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "INR": "₹"}
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """``€1,234.50``: thousands separators, the currency's own number of decimals."""
-    digits = -quantum(currency).as_tuple().exponent  # type: ignore[operator]
-    sign = "-" if amount < 0 else ""
-    prefix = _SYMBOLS.get(currency, f"{currency} ")
-    return f"{sign}{prefix}{abs(amount):,.{digits}f}"
+LOCALE = "en"
+"""The invoice's language until a client's own is recorded; amounts and dates follow it."""
 
 
-def hours(value: Decimal) -> str:
-    return f"{value.normalize():f}"
+@lru_cache(maxsize=8)
+def _template(locale: str) -> Template:
+    env = Environment(
+        loader=PackageLoader("billflow.pdf_worker", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+    )
+    env.filters.update(Formats(locale).filters())
+    return env.get_template("invoice.html")
 
 
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-_env = Environment(
-    loader=PackageLoader("billflow.pdf_worker", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-)
-_env.filters.update(money=money, hours=hours, long_date=long_date)
-_template = _env.get_template("invoice.html")
-
-
-def invoice_html(invoice: Invoice) -> str:
-    return _template.render(invoice=invoice)
+def invoice_html(invoice: Invoice, locale: str = LOCALE) -> str:
+    return _template(locale).render(invoice=invoice)

@@ -12,6 +12,11 @@ from billflow.domain.currencies import MINOR_UNITS
 from billflow.domain.errors import InvalidInput
 
 ZERO = Decimal(0)
+ROUNDING = ROUND_HALF_UP
+"""The rounding policy, for every amount the domain rounds or shows."""
+UNKNOWN_CURRENCY_DIGITS = 2
+"""The decimals shown for an amount whose currency is not known (an expense whose currency was not
+read)."""
 
 
 def validate_currency(code: str) -> str:
@@ -35,9 +40,23 @@ def quantum(currency: str) -> Decimal:
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` half-up to the minor unit of ``currency``."""
-    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+    return amount.quantize(quantum(currency), rounding=ROUNDING)
 
 
 def percent_of(amount: Decimal, percent: Decimal, currency: str) -> Decimal:
     """``percent`` % of ``amount``, rounded half-up to the currency's minor unit."""
     return round_money(amount * percent / Decimal(100), currency)
+
+
+def at_minor_unit(amount: Decimal, currency: str | None) -> Decimal:
+    """``amount`` written to the minor unit of ``currency`` (two places when the currency is not
+    known) when that loses nothing: ``127.50``, not a ``numeric`` column's ``127.5000``; unchanged
+    when it would round, so a stored amount is never altered on its way out."""
+    shown = amount.quantize(Decimal(1).scaleb(-minor_unit(currency)))
+    return shown if shown == amount else amount
+
+
+def minor_unit(currency: str | None) -> int:
+    """The number of decimals of ``currency``'s minor unit; ``UNKNOWN_CURRENCY_DIGITS`` for a code
+    the table does not know, or none."""
+    return MINOR_UNITS.get(currency or "", UNKNOWN_CURRENCY_DIGITS)

@@ -20,10 +20,10 @@ from msgspec import UNSET, Meta, UnsetType
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.schemas import DownloadOut
 from billflow.api.services import Services
-from billflow.domain.currencies import MINOR_UNITS
 from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES, Expense, ExpenseStatus
 from billflow.domain.expenses.months import MONTH_PATTERN
 from billflow.domain.model import User
+from billflow.domain.money import at_minor_unit
 from billflow.domain.usecases.expense_queries import CorrectExpenseCommand
 from billflow.domain.usecases.monthly_statements import RequestStatementsCommand
 from billflow.domain.usecases.upload_expense import UploadExpenseCommand
@@ -85,11 +85,7 @@ class ExpenseOut(msgspec.Struct, omit_defaults=True):
 
 
 def _amount(value: Decimal | None, currency: str | None) -> Decimal | None:
-    """To the currency's minor unit (``127.50``, not the column's ``127.5000``) when exact."""
-    if value is None or currency is None or currency not in MINOR_UNITS:
-        return value
-    shown = value.quantize(Decimal(1).scaleb(-MINOR_UNITS[currency]))
-    return shown if shown == value else value
+    return None if value is None else at_minor_unit(value, currency)
 
 
 class ExpensePage(msgspec.Struct):

@@ -22,11 +22,11 @@ from litestar.types import ControllerRouterHandler
 
 from billflow.api.web import errors, session
 from billflow.api.web.config import WebConfig
-from billflow.api.web.formatting import Formats
 from billflow.api.web.nav import sections_for
 from billflow.api.web.pages import auth, company, expenses, invoices, runs, users, workdays
 from billflow.domain import access
 from billflow.domain.access import Action
+from billflow.domain.formatting import Formats
 from billflow.domain.model import User
 
 __all__ = ["PUBLIC_PATHS", "WebConfig", "route_handlers", "template_config"]

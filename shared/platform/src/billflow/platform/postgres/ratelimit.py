@@ -16,8 +16,7 @@ import asyncpg
 
 from billflow.domain.errors import TransientFailure
 from billflow.domain.ports.rate_limits import Admission
-
-_TRANSIENT = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
+from billflow.platform.postgres.errors import TRANSIENT_ERRORS
 
 
 class PostgresRateLimiter:
@@ -54,7 +53,7 @@ class PostgresRateLimiter:
                 await conn.execute(
                     "DELETE FROM rate_limit_events WHERE at < clock_timestamp() - interval '1 day'"
                 )
-        except _TRANSIENT as e:
+        except TRANSIENT_ERRORS as e:
             raise TransientFailure("the rate limiter's database is unreachable") from e
         return Admission(ticket=ticket)
 
@@ -68,5 +67,5 @@ class PostgresRateLimiter:
                     )
                 else:
                     await conn.execute("DELETE FROM rate_limit_events WHERE ticket = $1", ticket)
-        except _TRANSIENT as e:
+        except TRANSIENT_ERRORS as e:
             raise TransientFailure("the rate limiter's database is unreachable") from e

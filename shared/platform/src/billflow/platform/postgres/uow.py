@@ -13,6 +13,7 @@ import asyncpg
 
 from billflow.domain.errors import TransientFailure
 from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
+from billflow.platform.postgres.errors import TRANSIENT_ERRORS
 from billflow.platform.postgres.expenses import AsyncpgExpenseRepository, AsyncpgStatementDeliveryLog
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
 from billflow.platform.postgres.organisation import (
@@ -23,18 +24,6 @@ from billflow.platform.postgres.organisation import (
 )
 from billflow.platform.postgres.outbox import PostgresOutbox
 from billflow.platform.postgres.users import AsyncpgUserRepository
-
-# Failures that say nothing about the request and may pass: the server went away, a failover,
-# a serialisation conflict. The worker retries these; the API answers 503.
-_TRANSIENT = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.SerializationError,
-    asyncpg.DeadlockDetectedError,
-    asyncpg.CannotConnectNowError,
-)
 
 
 class AsyncpgUnitOfWork:
@@ -60,7 +49,7 @@ class AsyncpgUnitOfWork:
     async def __aenter__(self) -> Self:
         try:
             conn = await self._pool.acquire()
-        except _TRANSIENT as e:
+        except TRANSIENT_ERRORS as e:
             raise TransientFailure("the database is unreachable") from e
         self._conn = conn
         if not self._read_only:  # a read-only unit runs each statement on its own
@@ -89,7 +78,7 @@ class AsyncpgUnitOfWork:
             raise RuntimeError("a read-only unit of work cannot commit")
         try:
             await self._tx.commit()
-        except _TRANSIENT as e:
+        except TRANSIENT_ERRORS as e:
             raise TransientFailure("the database went away during commit") from e
         self._done = True
 
@@ -103,11 +92,11 @@ class AsyncpgUnitOfWork:
         try:
             if self._tx is not None and not self._done:
                 # If the connection is gone, the server rolled back for us.
-                with contextlib.suppress(*_TRANSIENT):
+                with contextlib.suppress(*TRANSIENT_ERRORS):
                     await self._tx.rollback()
         finally:
             await self._pool.release(self._conn)
-        if isinstance(exc, _TRANSIENT):
+        if isinstance(exc, TRANSIENT_ERRORS):
             raise TransientFailure("the database is unreachable") from exc
 
 

@@ -1,0 +1,33 @@
+"""The emails' Jinja environments: one for HTML bodies, one for plain text, both with the formats.
+
+Amounts carry the ISO code (``EUR 1,234.50``) rather than the PDF's symbol: a plain-text mail is
+read in every mail client and forwarded, and ``$`` alone does not say which dollar.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from billflow.domain.formatting import Formats
+
+LOCALE = "en"
+"""The emails' language until a recipient's own is recorded; amounts and dates follow it."""
+
+
+@lru_cache(maxsize=16)
+def environment(*, html: bool, locale: str = LOCALE) -> Environment:
+    env = Environment(
+        loader=PackageLoader("billflow.emailer", "templates"),
+        # The plain-text body is never read as markup.
+        autoescape=select_autoescape(default=True) if html else False,  # noqa: S701
+        undefined=StrictUndefined,
+    )
+    env.filters.update(Formats(locale, currency="code").filters())
+    return env
+
+
+def one_line(text: str) -> str:
+    """Header-safe: control characters (CR, LF, tabs) become spaces."""
+    return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text).split())
