@@ -190,7 +190,7 @@ async def test_the_monthly_schedule_mails_each_uploader_one_statement_with_their
 
     text, html = bodies(carol_statement)
     assert carol_statement["Subject"] == f"Your expenses statement for {s.month}"
-    assert "EUR 2,460.00" in text
+    assert "€2,460.00" in text  # as the PDF and the pages print it (decision 0017)
     assert "2,460.00" in html
     assert html.count("Harbour Consulting Ltd") == 2
     attachment = next(carol_statement.iter_attachments())

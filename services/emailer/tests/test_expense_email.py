@@ -41,8 +41,8 @@ def test_a_statement_totals_each_currency_and_attaches_the_same_rows_as_csv() ->
     ]
     email = TemplateExpenseEmailWriter().statement(USER, "2026-11", expenses)
     assert email.subject == "Your expenses statement for 2026-11"
-    assert "EUR 1,100.50" in email.text
-    assert "USD 4.11" in email.text
+    assert "€1,100.50" in email.text  # as the PDF and the pages print it (decision 0017)
+    assert "$4.11" in email.text
     assert "&#34;x&#34;" in email.html or "&quot;x&quot;" in email.html  # escaped, never markup
     [attachment] = email.attachments
     assert (attachment.filename, attachment.content_type) == ("expenses-2026-11.csv", "text/csv")

@@ -68,7 +68,7 @@ async def test_the_invoice_email_reaches_the_server_with_both_bodies_and_the_pdf
     html = msg.get_body(preferencelist=("html",))
     assert plain is not None
     assert html is not None
-    assert "USD 1,200.00" in plain.get_content()
+    assert "$1,200.00" in plain.get_content()  # as the PDF prints it (decision 0017)
     assert "INV-2026-000007" in html.get_content()
     [attachment] = list(msg.iter_attachments())
     assert attachment.get_filename() == "INV-2026-000007.pdf"

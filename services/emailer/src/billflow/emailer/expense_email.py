@@ -79,7 +79,7 @@ def statement_csv(expenses: Sequence[Expense]) -> bytes:
 
 class TemplateExpenseEmailWriter:
     def __init__(self, locale: str = LOCALE) -> None:
-        self._formats = Formats(locale, currency="code")
+        self._formats = Formats(locale)
         self._text = environment(html=False, locale=locale)
         self._html = environment(html=True, locale=locale)
 

@@ -1,7 +1,7 @@
 """The emails' Jinja environments: one for HTML bodies, one for plain text, both with the formats.
 
-Amounts carry the ISO code (``EUR 1,234.50``) rather than the PDF's symbol: a plain-text mail is
-read in every mail client and forwarded, and ``$`` alone does not say which dollar.
+Amounts print exactly as on the PDF and the pages (``€1,234.50``): one formatter, one form, so the
+total a client reads in the email is the total on the attached invoice, character for character.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def environment(*, html: bool, locale: str = LOCALE) -> Environment:
         autoescape=select_autoescape(default=True) if html else False,  # noqa: S701
         undefined=StrictUndefined,
     )
-    env.filters.update(Formats(locale, currency="code").filters())
+    env.filters.update(Formats(locale).filters())
     return env
 
 
