@@ -14,8 +14,8 @@ from billflow.extractor import TesseractDocumentReader, TesseractOcr
 from billflow.extractor.handler import Deps, handle
 from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter
 from billflow.platform.metrics import Metrics
+from domain_fakes import FakeUnitOfWorkFactory, FixedClock, MemoryDocuments, SequentialIds
 from tests.support.documents import huge_png, invoice_png
-from tests.support.fakes import FakeUnitOfWorkFactory, FixedClock, MemoryDocuments, SequentialIds
 
 pytestmark = pytest.mark.unit
 

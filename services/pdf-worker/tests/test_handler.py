@@ -15,7 +15,7 @@ from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.handler import Deps, handle
 from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter
 from billflow.platform.metrics import Metrics
-from tests.support.fakes import (
+from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,

@@ -42,7 +42,7 @@ from billflow.domain.usecases.monthly_statements import (
 from billflow.domain.usecases.notify_expense import NotifyExpenseCommand, NotifyUploader
 from billflow.domain.usecases.render_invoice import Outcome
 from billflow.domain.usecases.upload_expense import UploadExpense, UploadExpenseCommand
-from tests.support.fakes import (
+from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,
