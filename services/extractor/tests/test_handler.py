@@ -9,6 +9,7 @@ import pytest
 from billflow.domain.contracts import NotifyExpense
 from billflow.domain.errors import TransientFailure
 from billflow.domain.expenses import DocumentText, Expense, ExpenseStatus
+from billflow.domain.ports.expenses import DocumentReader
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor import TesseractDocumentReader, TesseractOcr
 from billflow.extractor.handler import Deps, handle
@@ -25,14 +26,14 @@ class FlakyReader:
         raise TransientFailure("OCR took longer than 60 s")
 
 
-async def setup(content: bytes, reader: object) -> tuple[FakeUnitOfWorkFactory, Deps]:
+async def setup(content: bytes, reader: DocumentReader) -> tuple[FakeUnitOfWorkFactory, Deps]:
     uow, docs, ids, clock = FakeUnitOfWorkFactory(), MemoryDocuments(), SequentialIds(), FixedClock()
     at = datetime(2026, 11, 3, tzinfo=UTC)
     uow.store.expenses["x1"] = Expense(
         "x1", "u1", ExpenseStatus.PROCESSING, "expenses/2026/11/x1.png", "image/png", "a.png", at, at
     )
     docs.objects["expenses/2026/11/x1.png"] = content
-    extract = ExtractExpenseFields(uow, docs, reader, ids, clock)  # type: ignore[arg-type]
+    extract = ExtractExpenseFields(uow, docs, reader, ids, clock)
     return uow, Deps(extract, FailExpense(uow, ids, clock), max_receives=3, metrics=Metrics("test"))
 
 
