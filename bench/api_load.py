@@ -82,19 +82,24 @@ def wrk(url: str, token: str, connections: int, seconds: int, script: Path | Non
     if done.stderr.strip():
         print(f"    first failure: {done.stderr.strip().splitlines()[0][:200]}")
 
+    def found(pattern: str) -> str:
+        m = re.search(pattern, out)
+        assert m, out
+        return m[1]
+
     def latency(label: str) -> float:
         m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.MULTILINE)
         assert m, out
         return float(m[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m[2]]
 
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    rps = float(found(r"Requests/sec:\s+([\d.]+)"))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": rps,
         "p50": latency("50"),
         "p99": latency("99"),
         "errors": int(non_2xx[1]) if non_2xx else 0,
-        "requests": int(re.search(r"(\d+) requests in", out)[1]),  # type: ignore[index]
+        "requests": int(found(r"(\d+) requests in")),
     }
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from billflow.domain.expenses import DocumentText, ExtractedFields, extract_fields, read_fields
+from billflow.domain.expenses import DocumentText, ExtractedFields, Word, extract_fields, read_fields
 from billflow.domain.expenses.vendor import normalise
 from billflow.extractor import ReadingLimits, TesseractDocumentReader, TesseractOcr
 from billflow.extractor.pdf import render_pages
@@ -179,8 +179,8 @@ def png(image: Image.Image) -> bytes:
 
 async def read_images(reader: TesseractDocumentReader, images: Iterable[bytes]) -> ExtractedFields:
     """Each page image OCR'd on its own, the words put back together as one document."""
-    words = []
-    texts = []
+    words: list[Word] = []
+    texts: list[str] = []
     for page, content in enumerate(images):
         document = await reader.read(content, "image/jpeg")
         words.extend(type(w)(w.text, w.left, w.top, w.right, w.bottom, page) for w in document.words)

@@ -95,7 +95,7 @@ def cpu_by_component(system: RunningSystem) -> dict[str, float]:
     service (the pdf-worker's Chromium apart), PostgreSQL, LocalStack, and this process (the load
     generator and the SMTP server). The machine is otherwise idle during a benchmark."""
     services = {p.pid: name for name, p in system.processes.items()}
-    totals: collections.Counter[str] = collections.Counter()
+    totals: collections.defaultdict[str, float] = collections.defaultdict(float)
     for process in psutil.process_iter(["pid", "name", "cmdline"]):
         try:
             component = _component(process, services)

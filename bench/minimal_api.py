@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import cast
 
 import asyncpg
 from litestar import Litestar, get
@@ -25,7 +26,10 @@ from billflow.platform.postgres.invoices import AsyncpgInvoiceRepository
 @get("/invoices/{invoice_id:str}")
 async def one_invoice(invoice_id: FromPath[str], state: State) -> InvoiceOut:
     pool: asyncpg.Pool = state.pool
-    async with pool.acquire() as conn:
+    async with pool.acquire() as proxy:
+        # A pool hands out a proxy that forwards every Connection method; asyncpg-stubs do not
+        # make it a subtype of Connection, which is what the repository is typed against.
+        conn = cast(asyncpg.Connection, proxy)
         invoice = await AsyncpgInvoiceRepository(conn).get(invoice_id)
     if invoice is None:
         raise NotFoundException()

@@ -34,7 +34,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def _members(alias: object) -> set[type[Message]]:
-    return set(typing.get_args(alias)) or {alias}  # type: ignore[arg-type]
+    return set(typing.get_args(alias)) or {alias}
 
 
 CONSUMERS: dict[str, tuple[Callable[[bytes], Message], set[type[Message]]]] = {

@@ -24,6 +24,7 @@ from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.settings import PostgresSettings
 from billflow.platform.system import UuidIdGenerator
 from tests.support.expenses import ScheduledStatements, harbour_png, small_usd_png, upload, wait_read
+from tests.support.secrets import leaks, service_logs, standing_secrets
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 from tests.support.users import client_as, create_user
@@ -93,6 +94,17 @@ def system(
         artifacts.mkdir(parents=True, exist_ok=True)
         for log in logs.glob("*.log"):
             (artifacts / log.name).write_bytes(log.read_bytes())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def whole_run_logs_hold_no_secrets(system: RunningSystem, api: httpx.AsyncClient) -> Iterator[None]:
+    """At the end of the e2e session, whatever order its tests ran in, the services' logs of the
+    whole run hold none of the standing secrets: every login, token, failure and forgery any test
+    made is in them by then. A leak fails the session's last test at teardown."""
+    yield
+    secrets = standing_secrets(system, api.headers["Authorization"].removeprefix("Bearer "))
+    found = leaks(secrets, service_logs(system.log_dir))
+    assert found == [], f"secrets in the e2e run's service logs: {found}"
 
 
 @pytest.fixture(scope="session", autouse=True)

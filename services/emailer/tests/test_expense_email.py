@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -22,12 +23,12 @@ USER = User("u1", "alice@example.com", Role.VIEWER)
 AT = datetime(2026, 11, 3, 14, 12, tzinfo=UTC)
 
 
-def _expense(**fields: object) -> Expense:
-    base: dict[str, object] = {
+def _expense(**fields: Any) -> Expense:
+    base: dict[str, Any] = {
         "id": "e1", "user_id": "u1", "status": ExpenseStatus.EXTRACTED, "file_key": "expenses/2026/11/e1.pdf",
         "media_type": "application/pdf", "original_filename": "bill.pdf", "uploaded_at": AT, "updated_at": AT,
     }  # fmt: skip
-    return Expense(**{**base, **fields})  # type: ignore[arg-type]
+    return Expense(**{**base, **fields})
 
 
 def test_a_statement_totals_each_currency_and_attaches_the_same_rows_as_csv() -> None:

@@ -9,13 +9,14 @@ import pytest
 from billflow.domain.contracts import NotifyExpense
 from billflow.domain.errors import TransientFailure
 from billflow.domain.expenses import DocumentText, Expense, ExpenseStatus
+from billflow.domain.ports.expenses import DocumentReader
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor import TesseractDocumentReader, TesseractOcr
 from billflow.extractor.routes import ROUTES, UseCases
 from billflow.platform.aws.sqs_consumer import Ack, Handler, Received, RetryAfter
 from billflow.platform.metrics import Metrics
+from domain_fakes import FakeUnitOfWorkFactory, FixedClock, MemoryDocuments, SequentialIds
 from tests.support.documents import huge_png, invoice_png
-from tests.support.fakes import FakeUnitOfWorkFactory, FixedClock, MemoryDocuments, SequentialIds
 
 pytestmark = pytest.mark.unit
 
@@ -25,14 +26,14 @@ class FlakyReader:
         raise TransientFailure("OCR took longer than 60 s")
 
 
-async def setup(content: bytes, reader: object) -> tuple[FakeUnitOfWorkFactory, Handler]:
+async def setup(content: bytes, reader: DocumentReader) -> tuple[FakeUnitOfWorkFactory, Handler]:
     uow, docs, ids, clock = FakeUnitOfWorkFactory(), MemoryDocuments(), SequentialIds(), FixedClock()
     at = datetime(2026, 11, 3, tzinfo=UTC)
     uow.store.expenses["x1"] = Expense(
         "x1", "u1", ExpenseStatus.PROCESSING, "expenses/2026/11/x1.png", "image/png", "a.png", at, at
     )
     docs.objects["expenses/2026/11/x1.png"] = content
-    extract = ExtractExpenseFields(uow, docs, reader, ids, clock)  # type: ignore[arg-type]
+    extract = ExtractExpenseFields(uow, docs, reader, ids, clock)
     return uow, ROUTES.handler(
         UseCases(extract, FailExpense(uow, ids, clock)), max_receives=3, metrics=Metrics("test")
     )

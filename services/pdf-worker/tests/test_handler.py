@@ -9,13 +9,14 @@ import pytest
 
 from billflow.domain.errors import TransientFailure
 from billflow.domain.model import Department, Employee, Invoice, InvoiceStatus, Issuer, Project, Workday
+from billflow.domain.ports.documents import PdfRenderer
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.routes import ROUTES, UseCases
 from billflow.platform.aws.sqs_consumer import Ack, Handler, Received, RetryAfter
 from billflow.platform.metrics import Metrics
-from tests.support.fakes import (
+from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,
@@ -31,7 +32,7 @@ class BrokenRenderer:
         raise TransientFailure("chromium crashed")
 
 
-async def setup(renderer: object) -> tuple[FakeUnitOfWorkFactory, Handler, str]:
+async def setup(renderer: PdfRenderer) -> tuple[FakeUnitOfWorkFactory, Handler, str]:
     uow = FakeUnitOfWorkFactory()
     uow.store.departments["d"] = Department("d", "D")
     uow.store.projects["p"] = Project("p", "P", Decimal(0))
@@ -40,7 +41,7 @@ async def setup(renderer: object) -> tuple[FakeUnitOfWorkFactory, Handler, str]:
     invoice = await IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C")).issue(
         IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr")
     )
-    render = RenderInvoicePdf(uow, renderer, MemoryDocuments(), SequentialIds(), FixedClock())  # type: ignore[arg-type]
+    render = RenderInvoicePdf(uow, renderer, MemoryDocuments(), SequentialIds(), FixedClock())
     return (
         uow,
         ROUTES.handler(UseCases(render, FailInvoice(uow)), max_receives=3, metrics=Metrics("test")),

@@ -132,7 +132,9 @@ async def test_pooled_pages_print_each_invoice_alone_even_rendering_at_once(
 
 async def test_a_dead_browser_is_relaunched(renderer: PlaywrightPdfRenderer) -> None:
     assert renderer.ready
-    await renderer._browser.close()  # type: ignore[union-attr]  # simulate a crash
+    browser = renderer._browser
+    assert browser is not None
+    await browser.close()  # simulate a crash
     assert not renderer.ready
     pdf = await renderer.render(invoice())
     assert renderer.ready

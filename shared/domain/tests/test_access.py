@@ -19,7 +19,7 @@ from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.users import NewUser, Users
 from billflow.domain.usecases.workdays import RecordWorkdaysCommand, Workdays
-from tests.support.fakes import (
+from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,

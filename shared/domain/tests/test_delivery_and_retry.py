@@ -19,7 +19,7 @@ from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceComman
 from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
 from billflow.domain.usecases.render_invoice import Outcome, RenderInvoiceCommand, RenderInvoicePdf
 from billflow.domain.usecases.retry_invoice import RetryInvoice, RetryInvoiceCommand
-from tests.support.fakes import (
+from domain_fakes import (
     FakeDeliveries,
     FakeUnitOfWorkFactory,
     FixedClock,

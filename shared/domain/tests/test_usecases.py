@@ -17,7 +17,7 @@ from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices, StartBillingRunCommand
 from billflow.domain.usecases.organisation import NewEmployee, Organisation
 from billflow.domain.usecases.render_invoice import Outcome, RenderInvoiceCommand, RenderInvoicePdf
-from tests.support.fakes import (
+from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,

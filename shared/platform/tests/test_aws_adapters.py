@@ -6,6 +6,7 @@ import asyncio
 import json
 import uuid
 from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING
 
 import asyncpg
 import httpx
@@ -21,16 +22,20 @@ from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.settings import AwsSettings, load
 from billflow.platform.system import SystemClock
 
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs import SQSClient
+    from types_aiobotocore_sqs.type_defs import MessageTypeDef
+
 pytestmark = pytest.mark.integration
 
 
-async def new_queue(sqs: object, max_receives: int = 2) -> tuple[str, str]:
+async def new_queue(sqs: SQSClient, max_receives: int = 2) -> tuple[str, str]:
     name = f"test-{uuid.uuid4().hex[:10]}"
-    dlq = await sqs.create_queue(QueueName=f"{name}-dlq")  # type: ignore[attr-defined]
-    arn = (await sqs.get_queue_attributes(QueueUrl=dlq["QueueUrl"], AttributeNames=["QueueArn"]))[  # type: ignore[attr-defined]
+    dlq = await sqs.create_queue(QueueName=f"{name}-dlq")
+    arn = (await sqs.get_queue_attributes(QueueUrl=dlq["QueueUrl"], AttributeNames=["QueueArn"]))[
         "Attributes"
     ]["QueueArn"]
-    queue = await sqs.create_queue(  # type: ignore[attr-defined]
+    queue = await sqs.create_queue(
         QueueName=name,
         Attributes={
             "VisibilityTimeout": "30",
@@ -86,17 +91,17 @@ async def test_the_relay_publishes_committed_messages_once_with_their_correlatio
     assert await relay.drain() >= 13
     assert await relay.drain() == 0
 
-    received: list[dict[str, object]] = []
+    received: list[MessageTypeDef] = []
     while len(received) < 13:
         got = await sqs.receive_message(
             QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageAttributeNames=["All"]
         )
         if not got.get("Messages"):
             break
-        received += got["Messages"]  # type: ignore[arg-type]
+        received += got["Messages"]
     bodies = sorted(json.loads(str(m["Body"]))["invoice_id"] for m in received)
     assert bodies == sorted(m.invoice_id for m in messages)
-    attributes = {m["MessageAttributes"]["correlation_id"]["StringValue"] for m in received}  # type: ignore[index]
+    attributes = {m["MessageAttributes"]["correlation_id"]["StringValue"] for m in received}
     assert attributes == {m.correlation_id for m in messages}
 
 

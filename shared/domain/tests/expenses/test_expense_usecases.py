@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -20,7 +21,7 @@ from billflow.domain.errors import (
     UnreadableDocument,
     UnsupportedDocument,
 )
-from billflow.domain.expenses import DocumentText, ExpenseStatus
+from billflow.domain.expenses import DocumentText, Expense, ExpenseStatus
 from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES
 from billflow.domain.expenses.months import month_bounds, previous_month
 from billflow.domain.model import Role, User
@@ -42,7 +43,7 @@ from billflow.domain.usecases.monthly_statements import (
 from billflow.domain.usecases.notify_expense import NotifyExpenseCommand, NotifyUploader
 from billflow.domain.usecases.render_invoice import Outcome
 from billflow.domain.usecases.upload_expense import UploadExpense, UploadExpenseCommand
-from tests.support.fakes import (
+from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,
@@ -80,8 +81,8 @@ class Writer:
     def confirmation(self, user: User, expense: object) -> OutgoingEmail:
         return OutgoingEmail(user.email, "read", "text", "<p>html</p>")
 
-    def statement(self, user: User, month: str, expenses: object) -> OutgoingEmail:
-        return OutgoingEmail(user.email, f"statement {month}", f"{len(expenses)}", "<p/>")  # type: ignore[arg-type]
+    def statement(self, user: User, month: str, expenses: Sequence[Expense]) -> OutgoingEmail:
+        return OutgoingEmail(user.email, f"statement {month}", f"{len(expenses)}", "<p/>")
 
 
 @pytest.fixture

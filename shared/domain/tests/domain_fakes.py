@@ -294,7 +294,10 @@ class FakeExpenses(_Repo):
         if e is None:
             return None
         confidence = {**e.confidence, **{n: 1.0 for n in changes if n in FIELD_NAMES}}
-        e = replace(e, status=ExpenseStatus.CONFIRMED, confidence=confidence, **changes)  # type: ignore[arg-type]
+        # The port takes the changes as names to values (the use case has validated both), so
+        # their types are known only at run time: Any says so to dataclasses.replace.
+        fields: dict[str, Any] = {**changes, "status": ExpenseStatus.CONFIRMED, "confidence": confidence}
+        e = replace(e, **fields)
         self.s.expenses[e.id] = e
         return e
 
