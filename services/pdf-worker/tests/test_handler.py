@@ -8,9 +8,20 @@ from decimal import Decimal
 import pytest
 
 from billflow.domain.errors import TransientFailure
-from billflow.domain.model import Department, Employee, Invoice, InvoiceStatus, Issuer, Project, Workday
+from billflow.domain.model import (
+    Department,
+    Employee,
+    Invoice,
+    InvoiceStatus,
+    Issuer,
+    Project,
+    Role,
+    User,
+    Workday,
+)
 from billflow.domain.usecases.fail_invoice import FailInvoice
-from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
+from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.handler import Deps, handle
 from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter
@@ -19,11 +30,14 @@ from tests.support.fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,
+    MemoryRateLimiter,
     RecordingRenderer,
     SequentialIds,
 )
 
 pytestmark = pytest.mark.unit
+
+ACCOUNTANT = User("u-acc", "acc@example.com", Role.ACCOUNTANT)
 
 
 class BrokenRenderer:
@@ -37,8 +51,9 @@ async def setup(renderer: object) -> tuple[FakeUnitOfWorkFactory, Deps, str]:
     uow.store.projects["p"] = Project("p", "P", Decimal(0))
     uow.store.employees["e"] = Employee("e", "E", "e@example.com", "d", "p", Decimal(10), "EUR")
     uow.store.workdays["e"] = {date(2026, 1, 5): Workday(date(2026, 1, 5), Decimal(8))}
-    invoice = await IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C")).issue(
-        IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr")
+    quota = InvoiceCreationQuota(MemoryRateLimiter(), per_minute=0)
+    invoice = await IssueInvoice(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C"), quota).execute(
+        IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr", actor=ACCOUNTANT)
     )
     render = RenderInvoicePdf(uow, renderer, MemoryDocuments(), SequentialIds(), FixedClock())  # type: ignore[arg-type]
     return (

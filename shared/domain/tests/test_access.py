@@ -14,7 +14,7 @@ from billflow.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, 
 from billflow.domain.model import Department, Employee, Invoice, Issuer, Project, Role, User, Workday
 from billflow.domain.usecases.accounts import LOGIN_MAX_FAILURES, Accounts
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
-from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.users import NewUser, Users
@@ -52,9 +52,10 @@ def uow() -> FakeUnitOfWorkFactory:
 
 
 async def _invoices(uow: FakeUnitOfWorkFactory) -> tuple[Invoice, Invoice]:
-    issuing = IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1"))
-    own = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
-    other = await issuing.issue(IssueInvoiceCommand("e2", *OCT, correlation_id="c"))
+    quota = InvoiceCreationQuota(MemoryRateLimiter(), per_minute=0)
+    issuing = IssueInvoice(uow, SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1"), quota)
+    own = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
+    other = await issuing.execute(IssueInvoiceCommand("e2", *OCT, correlation_id="c", actor=ADMIN))
     return own, other
 
 

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from billflow.api.auth import can_read_billing, can_write_billing
+from billflow.api.ids import parse_id
 from billflow.api.routes.common import known_id
 from billflow.api.schemas import (
     DepartmentIn,
@@ -81,10 +82,10 @@ def _email(value: str) -> str:
 
 
 def _reference(value: str, field: str) -> str:
-    try:
-        return known_id(value, field)
-    except Exception:
-        raise InvalidInput(f"no such {field.removesuffix('_id')}", field=field) from None
+    parsed = parse_id(value)
+    if parsed is None:
+        raise InvalidInput(f"no such {field.removesuffix('_id')}", field=field)
+    return parsed
 
 
 class EmployeeController(Controller):
