@@ -34,7 +34,7 @@ from billflow.domain.usecases.accounts import LOGIN_MAX_FAILURES, Accounts
 from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
-from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject, Organisation
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.retry_invoice import RetryInvoice, RetryInvoiceCommand
 from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
@@ -344,3 +344,31 @@ async def test_only_billing_writers_retry_an_invoice(uow: FakeUnitOfWorkFactory,
     assert (await retry.execute(RetryInvoiceCommand(own.id, "c", actor=ACCOUNTANT))).status is (
         InvoiceStatus.PENDING
     )
+
+
+async def test_the_company_is_read_by_billing_readers_and_recorded_by_billing_writers(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    org = Organisation(uow, SequentialIds())
+    new = NewEmployee("Grace", "grace@example.com", "d1", "p1", Decimal("10"), "EUR")
+    for user in (VIEWER, ALICE):
+        with pytest.raises(Forbidden):
+            await org.create_department(NewDepartment("Ops"), actor=user)
+        with pytest.raises(Forbidden):
+            await org.create_project(NewProject("Gemini"), actor=user)
+        with pytest.raises(Forbidden):
+            await org.create_employee(new, actor=user)
+    assert len(uow.store.departments) == 1
+    assert [d.id for d in await org.departments(actor=VIEWER)] == ["d1"]
+    assert (await org.project("p1", actor=VIEWER)).name == "Apollo"
+    assert len(await org.employees(actor=VIEWER)) == 2
+    for read in (
+        org.departments(actor=ALICE),
+        org.department("d1", actor=ALICE),
+        org.projects(actor=ALICE),
+        org.project("p1", actor=ALICE),
+        org.employees(actor=ALICE),
+    ):
+        with pytest.raises(Forbidden):
+            await read
+    assert (await org.create_department(NewDepartment("Ops"), actor=ACCOUNTANT)).name == "Ops"

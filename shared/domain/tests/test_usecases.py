@@ -211,7 +211,7 @@ async def test_employees_need_a_known_department_and_project_and_a_real_currency
 ) -> None:
     org = Organisation(uow, SequentialIds())
     ok = NewEmployee("Grace", "grace@example.com", "d1", "p1", Decimal("10"), "USD")
-    assert (await org.create_employee(ok)).currency == "USD"
+    assert (await org.create_employee(ok, actor=ADMIN)).currency == "USD"
     for bad, field in [
         (NewEmployee("Grace", "g@example.com", "dx", "p1", Decimal("10"), "USD"), "department_id"),
         (NewEmployee("Grace", "g@example.com", "d1", "px", Decimal("10"), "USD"), "project_id"),
@@ -221,5 +221,5 @@ async def test_employees_need_a_known_department_and_project_and_a_real_currency
         (NewEmployee("Line\nbreak", "g@example.com", "d1", "p1", Decimal("10"), "USD"), "full_name"),
     ]:
         with pytest.raises(InvalidInput) as e:
-            await org.create_employee(bad)
+            await org.create_employee(bad, actor=ADMIN)
         assert e.value.field == field

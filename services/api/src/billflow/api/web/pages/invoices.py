@@ -30,7 +30,7 @@ SETTLED = {InvoiceStatus.SENT, InvoiceStatus.FAILED}
 async def _employees(services: Services, user: User) -> list[Employee]:
     if not access.may(user, Action.READ_BILLING):
         return []
-    return list(await services.organisation.employees())
+    return list(await services.organisation.employees(actor=user))
 
 
 @get("/invoices")
