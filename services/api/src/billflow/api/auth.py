@@ -53,8 +53,6 @@ def refuses_early(use_case: type[GuardedUseCase]) -> Any:
     return requires(use_case.ACTION)
 
 
-# Record-level rules (an employee's own records) are the use cases' own checks; these guards
-# refuse whole kinds of action up front, for the routes whose use cases take no acting user yet.
-can_write_billing = requires(Action.WRITE_BILLING)
-can_read_billing = requires(Action.READ_BILLING)
+# The users' use cases check this themselves too; the REST controller refuses up front, before
+# any body is read.
 can_manage_users = requires(Action.MANAGE_USERS)

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from billflow.api.auth import can_read_billing, refuses_early
+from billflow.api.auth import refuses_early
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.services import Services
 from billflow.api.web.forms import Form
@@ -54,7 +54,7 @@ def _progress(p: BillingRunProgress) -> dict[str, Any]:
     return {"run": p.run, "counts": counts, "total": total, "settled": settled, "done": settled == total}
 
 
-@get("/runs/{run_id:str}", guards=[can_read_billing])
+@get("/runs/{run_id:str}")
 async def run(
     run_id: FromPath[str],
     request: Request[User, Any, Any],
@@ -72,7 +72,7 @@ async def run(
     return page("runs/show.html", invoices=invoices, skipped=skipped, **_progress(progress))
 
 
-@get("/runs/{run_id:str}/progress", guards=[can_read_billing])
+@get("/runs/{run_id:str}/progress")
 async def run_progress(
     run_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Template:
