@@ -7,6 +7,7 @@ from enum import StrEnum
 import pytest
 
 from billflow.domain.errors import InvalidTransition
+from billflow.domain.expenses.expense import EXPENSE_LIFECYCLE, READINGS, ExpenseStatus
 from billflow.domain.model import INVOICE_LIFECYCLE, DeliveryState, InvoiceStatus, Lifecycle
 from billflow.domain.model.delivery import DELIVERY_LIFECYCLE, RELEASE, TAKE_OVER
 from billflow.domain.model.invoice import RETRY
@@ -69,3 +70,13 @@ def test_a_new_kind_of_record_states_its_life_in_one_table() -> None:
 def test_a_table_naming_one_transition_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="twice"):
         Lifecycle("a light", [move("go", Light.RED, Light.GREEN), move("go", Light.AMBER, Light.GREEN)])
+
+
+def test_an_expense_is_read_or_failed_only_while_processing_and_corrected_only_after() -> None:
+    for reading in READINGS.values():
+        assert reading.sources == {ExpenseStatus.PROCESSING}
+    assert set(READINGS) == {ExpenseStatus.EXTRACTED, ExpenseStatus.NEEDS_REVIEW}
+    assert EXPENSE_LIFECYCLE.allowed_sources(ExpenseStatus.FAILED) == {ExpenseStatus.PROCESSING}
+    assert not EXPENSE_LIFECYCLE.allows(ExpenseStatus.PROCESSING, ExpenseStatus.CONFIRMED)
+    for status in set(ExpenseStatus) - {ExpenseStatus.PROCESSING}:
+        EXPENSE_LIFECYCLE.check(status, ExpenseStatus.CONFIRMED)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import asyncpg
 
-from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.expenses.expense import CONFIRM, FAIL, READINGS, Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.model import DeliveryState
 from billflow.domain.ports.delivery import DeliveryClaim
@@ -87,7 +87,7 @@ class AsyncpgExpenseRepository:
         result = await self._conn.execute(
             "UPDATE expenses SET status = $2, vendor = $3, invoice_number = $4, invoice_date = $5,"
             " currency = $6, tax = $7, total = $8, confidence = $9::jsonb, updated_at = now()"
-            " WHERE id = $1 AND status = 'processing'",
+            " WHERE id = $1 AND status = ANY($10::text[])",
             expense_id,
             status.value,
             fields.vendor.value,
@@ -97,15 +97,18 @@ class AsyncpgExpenseRepository:
             fields.tax.value,
             fields.total.value,
             json.dumps(fields.confidences()),
+            READINGS[status].values(),
         )
         return bool(result == "UPDATE 1")
 
     async def fail(self, expense_id: str, reason: str) -> bool:
         result = await self._conn.execute(
-            "UPDATE expenses SET status = 'failed', failure_reason = $2, updated_at = now()"
-            " WHERE id = $1 AND status = 'processing'",
+            "UPDATE expenses SET status = $3, failure_reason = $2, updated_at = now()"
+            " WHERE id = $1 AND status = ANY($4::text[])",
             expense_id,
             reason,
+            FAIL.target.value,
+            FAIL.values(),
         )
         return bool(result == "UPDATE 1")
 
@@ -116,11 +119,13 @@ class AsyncpgExpenseRepository:
         row = await self._conn.fetchrow(
             "UPDATE expenses SET "
             + "".join(f"{a}, " for a in assignments)
-            + f"status = 'confirmed', confidence = confidence || ${len(names) + 2}::jsonb, updated_at = now()"
-            f" WHERE id = $1 RETURNING {_COLUMNS}",
+            + f"status = ${len(names) + 3}, confidence = confidence || ${len(names) + 2}::jsonb,"
+            # Not guarded: the use case refuses a correction while the reading runs (NotReady).
+            f" updated_at = now() WHERE id = $1 RETURNING {_COLUMNS}",
             expense_id,
             *(changes[n] for n in names),
             json.dumps(confident),
+            CONFIRM.target.value,
         )
         return _expense(row) if row else None
 
