@@ -8,10 +8,21 @@ from decimal import Decimal
 import pytest
 
 from billflow.domain.errors import TransientFailure
-from billflow.domain.model import Department, Employee, Invoice, InvoiceStatus, Issuer, Project, Workday
+from billflow.domain.model import (
+    Department,
+    Employee,
+    Invoice,
+    InvoiceStatus,
+    Issuer,
+    Project,
+    Role,
+    User,
+    Workday,
+)
 from billflow.domain.ports.documents import PdfRenderer
 from billflow.domain.usecases.fail_invoice import FailInvoice
-from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
+from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.routes import ROUTES, UseCases
 from billflow.platform.aws.sqs_consumer import Ack, Handler, Received, RetryAfter
@@ -20,11 +31,14 @@ from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,
+    MemoryRateLimiter,
     RecordingRenderer,
     SequentialIds,
 )
 
 pytestmark = pytest.mark.unit
+
+ACCOUNTANT = User("u-acc", "acc@example.com", Role.ACCOUNTANT)
 
 
 class BrokenRenderer:
@@ -38,8 +52,9 @@ async def setup(renderer: PdfRenderer) -> tuple[FakeUnitOfWorkFactory, Handler, 
     uow.store.projects["p"] = Project("p", "P", Decimal(0))
     uow.store.employees["e"] = Employee("e", "E", "e@example.com", "d", "p", Decimal(10), "EUR")
     uow.store.workdays["e"] = {date(2026, 1, 5): Workday(date(2026, 1, 5), Decimal(8))}
-    invoice = await IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C")).issue(
-        IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr")
+    quota = InvoiceCreationQuota(MemoryRateLimiter(), per_minute=0)
+    invoice = await IssueInvoice(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C"), quota).execute(
+        IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr", actor=ACCOUNTANT)
     )
     render = RenderInvoicePdf(uow, renderer, MemoryDocuments(), SequentialIds(), FixedClock())
     return (

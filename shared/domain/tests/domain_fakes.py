@@ -19,6 +19,7 @@ from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.model import (
     BillingRun,
+    DeliveryState,
     Department,
     Employee,
     Identity,
@@ -29,7 +30,7 @@ from billflow.domain.model import (
     User,
     Workday,
 )
-from billflow.domain.model.invoice import allowed_sources
+from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.mail import OutgoingEmail
 from billflow.domain.ports.pagination import Page
@@ -159,9 +160,9 @@ class FakeInvoices(_Repo):
 
     async def reopen(self, invoice_id: str) -> bool:
         inv = self.s.invoices.get(invoice_id)
-        if inv is None or inv.status is not InvoiceStatus.FAILED:
+        if inv is None or inv.status not in RETRY.sources:
             return False
-        self.s.invoices[invoice_id] = replace(inv, status=InvoiceStatus.PENDING, failure_reason=None)
+        self.s.invoices[invoice_id] = replace(inv, status=RETRY.target, failure_reason=None)
         return True
 
     async def transition(
@@ -173,7 +174,7 @@ class FakeInvoices(_Repo):
         failure_reason: str | None = None,
     ) -> bool:
         inv = self.s.invoices.get(invoice_id)
-        if inv is None or inv.status not in allowed_sources(target):
+        if inv is None or inv.status not in INVOICE_LIFECYCLE.allowed_sources(target):
             return False
         self.s.invoices[invoice_id] = replace(
             inv, status=target, pdf_key=pdf_key or inv.pdf_key, failure_reason=failure_reason
@@ -238,9 +239,9 @@ class FakeDeliveries(_Repo):
             return DeliveryClaim(current["message_id"], current["attempts"], takeover=takeover)
         return None
 
-    async def state(self, invoice_id: str) -> str | None:
+    async def state(self, invoice_id: str) -> DeliveryState | None:
         current = self.s.deliveries.get(invoice_id)
-        return current["state"] if current else None
+        return DeliveryState(current["state"]) if current else None
 
     async def accepted(self, invoice_id: str) -> None:
         self.s.deliveries[invoice_id]["state"] = "accepted"
@@ -330,9 +331,9 @@ class FakeStatements(_Repo):
         row.update(state="claimed", attempts=row["attempts"] + 1)
         return DeliveryClaim(row["message_id"], row["attempts"], False)
 
-    async def state(self, user_id: str, month: str) -> str | None:
+    async def state(self, user_id: str, month: str) -> DeliveryState | None:
         row = self.s.statements.get((user_id, month))
-        return None if row is None else str(row["state"])
+        return None if row is None else DeliveryState(row["state"])
 
     async def accepted(self, user_id: str, month: str) -> None:
         self.s.statements[(user_id, month)]["state"] = "accepted"

@@ -10,13 +10,34 @@ import pytest
 
 from billflow.domain import access
 from billflow.domain.access import Action
-from billflow.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthenticated
-from billflow.domain.model import Department, Employee, Invoice, Issuer, Project, Role, User, Workday
+from billflow.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvoiceOverlap,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
+from billflow.domain.model import (
+    Department,
+    Employee,
+    Invoice,
+    InvoiceStatus,
+    Issuer,
+    Project,
+    Role,
+    User,
+    Workday,
+)
 from billflow.domain.usecases.accounts import LOGIN_MAX_FAILURES, Accounts
+from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
-from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
-from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
+from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject, Organisation
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
+from billflow.domain.usecases.retry_invoice import RetryInvoice, RetryInvoiceCommand
+from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
 from billflow.domain.usecases.users import NewUser, Users
 from billflow.domain.usecases.workdays import RecordWorkdaysCommand, Workdays
 from domain_fakes import (
@@ -52,9 +73,10 @@ def uow() -> FakeUnitOfWorkFactory:
 
 
 async def _invoices(uow: FakeUnitOfWorkFactory) -> tuple[Invoice, Invoice]:
-    issuing = IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1"))
-    own = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
-    other = await issuing.issue(IssueInvoiceCommand("e2", *OCT, correlation_id="c"))
+    quota = InvoiceCreationQuota(MemoryRateLimiter(), per_minute=0)
+    issuing = IssueInvoice(uow, SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1"), quota)
+    own = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
+    other = await issuing.execute(IssueInvoiceCommand("e2", *OCT, correlation_id="c", actor=ADMIN))
     return own, other
 
 
@@ -273,3 +295,80 @@ async def test_invoice_creation_is_rate_limited_per_user() -> None:
     await quota.charge(ACCOUNTANT)
     with pytest.raises(RateLimited):
         await quota.charge(ADMIN)
+
+
+def _issuing(uow: FakeUnitOfWorkFactory, quota: InvoiceCreationQuota) -> tuple[IssueInvoice, StartBillingRun]:
+    ids, clock, issuer = SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1")
+    return IssueInvoice(uow, ids, clock, issuer, quota), StartBillingRun(uow, ids, clock, issuer, quota)
+
+
+@pytest.mark.parametrize("user", [VIEWER, ALICE])
+async def test_only_billing_writers_issue_invoices_or_start_runs_and_a_refusal_costs_no_quota(
+    uow: FakeUnitOfWorkFactory, user: User
+) -> None:
+    limiter = MemoryRateLimiter()
+    issue, run = _issuing(uow, InvoiceCreationQuota(limiter, per_minute=5))
+    with pytest.raises(Forbidden):
+        await issue.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=user))
+    with pytest.raises(Forbidden):
+        await run.execute(StartBillingRunCommand(*OCT, correlation_id="c", actor=user))
+    assert uow.store.invoices == {}
+    assert limiter.events == {}
+
+
+async def test_issuing_and_billing_runs_share_the_callers_quota_and_count_failed_attempts(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    issue, run = _issuing(uow, InvoiceCreationQuota(MemoryRateLimiter(), per_minute=3))
+    with pytest.raises(NotFound):
+        await issue.execute(IssueInvoiceCommand("nobody", *OCT, correlation_id="c", actor=ACCOUNTANT))
+    await issue.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ACCOUNTANT))
+    await run.execute(StartBillingRunCommand(*OCT, correlation_id="c", actor=ACCOUNTANT))
+    with pytest.raises(RateLimited):
+        await issue.execute(IssueInvoiceCommand("e2", *OCT, correlation_id="c", actor=ACCOUNTANT))
+    with pytest.raises(RateLimited):
+        await run.execute(StartBillingRunCommand(*OCT, correlation_id="c", actor=ACCOUNTANT))
+    # Another user's quota is their own: the admin's call gets past it (to the overlap it is).
+    with pytest.raises(InvoiceOverlap):
+        await issue.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
+
+
+@pytest.mark.parametrize("user", [VIEWER, ALICE])
+async def test_only_billing_writers_retry_an_invoice(uow: FakeUnitOfWorkFactory, user: User) -> None:
+    own, _ = await _invoices(uow)
+    await FailInvoice(uow).execute(FailInvoiceCommand(own.id, "mail server refused"))
+    retry = RetryInvoice(uow, SequentialIds(), FixedClock())
+    with pytest.raises(Forbidden):
+        await retry.execute(RetryInvoiceCommand(own.id, "c", actor=user))
+    assert uow.store.invoices[own.id].status is InvoiceStatus.FAILED
+    assert (await retry.execute(RetryInvoiceCommand(own.id, "c", actor=ACCOUNTANT))).status is (
+        InvoiceStatus.PENDING
+    )
+
+
+async def test_the_company_is_read_by_billing_readers_and_recorded_by_billing_writers(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    org = Organisation(uow, SequentialIds())
+    new = NewEmployee("Grace", "grace@example.com", "d1", "p1", Decimal("10"), "EUR")
+    for user in (VIEWER, ALICE):
+        with pytest.raises(Forbidden):
+            await org.create_department(NewDepartment("Ops"), actor=user)
+        with pytest.raises(Forbidden):
+            await org.create_project(NewProject("Gemini"), actor=user)
+        with pytest.raises(Forbidden):
+            await org.create_employee(new, actor=user)
+    assert len(uow.store.departments) == 1
+    assert [d.id for d in await org.departments(actor=VIEWER)] == ["d1"]
+    assert (await org.project("p1", actor=VIEWER)).name == "Apollo"
+    assert len(await org.employees(actor=VIEWER)) == 2
+    for read in (
+        org.departments(actor=ALICE),
+        org.department("d1", actor=ALICE),
+        org.projects(actor=ALICE),
+        org.project("p1", actor=ALICE),
+        org.employees(actor=ALICE),
+    ):
+        with pytest.raises(Forbidden):
+            await read
+    assert (await org.create_department(NewDepartment("Ops"), actor=ACCOUNTANT)).name == "Ops"

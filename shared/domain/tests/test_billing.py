@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from billflow.domain import billing
 from billflow.domain.errors import InvalidInput, InvalidTransition
 from billflow.domain.model import Employee, InvoiceStatus, Project, Workday
-from billflow.domain.model.invoice import allowed_sources, check_transition
+from billflow.domain.model.invoice import INVOICE_LIFECYCLE
 from billflow.domain.money import round_money
 
 pytestmark = pytest.mark.unit
@@ -90,9 +90,9 @@ def test_the_due_date_is_thirty_days_after_issue_by_default() -> None:
 
 
 def test_status_only_moves_forward() -> None:
-    check_transition(InvoiceStatus.PENDING, InvoiceStatus.RENDERED)
-    check_transition(InvoiceStatus.RENDERED, InvoiceStatus.SENT)
-    check_transition(InvoiceStatus.PENDING, InvoiceStatus.FAILED)
+    INVOICE_LIFECYCLE.check(InvoiceStatus.PENDING, InvoiceStatus.RENDERED)
+    INVOICE_LIFECYCLE.check(InvoiceStatus.RENDERED, InvoiceStatus.SENT)
+    INVOICE_LIFECYCLE.check(InvoiceStatus.PENDING, InvoiceStatus.FAILED)
     for current, target in [
         (InvoiceStatus.SENT, InvoiceStatus.PENDING),
         (InvoiceStatus.RENDERED, InvoiceStatus.PENDING),
@@ -100,5 +100,8 @@ def test_status_only_moves_forward() -> None:
         (InvoiceStatus.PENDING, InvoiceStatus.SENT),
     ]:
         with pytest.raises(InvalidTransition):
-            check_transition(current, target)
-    assert allowed_sources(InvoiceStatus.FAILED) == {InvoiceStatus.PENDING, InvoiceStatus.RENDERED}
+            INVOICE_LIFECYCLE.check(current, target)
+    assert INVOICE_LIFECYCLE.allowed_sources(InvoiceStatus.FAILED) == {
+        InvoiceStatus.PENDING,
+        InvoiceStatus.RENDERED,
+    }

@@ -9,14 +9,15 @@ import pytest
 
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.errors import Conflict, TransientFailure
-from billflow.domain.model import Department, Employee, InvoiceStatus, Issuer, Project, Workday
+from billflow.domain.model import Department, Employee, InvoiceStatus, Issuer, Project, Role, User, Workday
 from billflow.domain.usecases.deliver_invoice import (
     DeliverInvoiceCommand,
     DeliverInvoicePdf,
     DeliveryInProgress,
 )
 from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
-from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
+from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.render_invoice import Outcome, RenderInvoiceCommand, RenderInvoicePdf
 from billflow.domain.usecases.retry_invoice import RetryInvoice, RetryInvoiceCommand
 from domain_fakes import (
@@ -24,6 +25,7 @@ from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
     MemoryDocuments,
+    MemoryRateLimiter,
     PlainWriter,
     RecordingMailer,
     RecordingRenderer,
@@ -32,6 +34,8 @@ from domain_fakes import (
 
 pytestmark = pytest.mark.unit
 
+ACCOUNTANT = User("u-acc", "acc@example.com", Role.ACCOUNTANT)
+
 
 async def rendered_invoice() -> tuple[FakeUnitOfWorkFactory, MemoryDocuments, str]:
     uow = FakeUnitOfWorkFactory()
@@ -39,8 +43,9 @@ async def rendered_invoice() -> tuple[FakeUnitOfWorkFactory, MemoryDocuments, st
     uow.store.projects["p"] = Project("p", "P", Decimal(0))
     uow.store.employees["e"] = Employee("e", "E", "e@example.com", "d", "p", Decimal(10), "EUR")
     uow.store.workdays["e"] = {date(2026, 1, 5): Workday(date(2026, 1, 5), Decimal(8))}
-    invoice = await IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C")).issue(
-        IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr")
+    quota = InvoiceCreationQuota(MemoryRateLimiter(), per_minute=0)
+    invoice = await IssueInvoice(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C"), quota).execute(
+        IssueInvoiceCommand("e", date(2026, 1, 1), date(2026, 1, 31), "corr", actor=ACCOUNTANT)
     )
     documents = MemoryDocuments()
     await RenderInvoicePdf(uow, RecordingRenderer(), documents, SequentialIds(), FixedClock()).execute(
@@ -117,11 +122,11 @@ async def test_a_failed_invoice_is_retried_once_and_a_healthy_one_is_refused() -
     uow, _, invoice_id = await rendered_invoice()
     retry = RetryInvoice(uow, SequentialIds(), FixedClock())
     with pytest.raises(Conflict):
-        await retry.execute(RetryInvoiceCommand(invoice_id, "c"))
+        await retry.execute(RetryInvoiceCommand(invoice_id, "c", actor=ACCOUNTANT))
     await FailInvoice(uow).execute(FailInvoiceCommand(invoice_id, "mail server refused"))
     before = len(uow.store.outbox)
 
-    reopened = await retry.execute(RetryInvoiceCommand(invoice_id, "c2"))
+    reopened = await retry.execute(RetryInvoiceCommand(invoice_id, "c2", actor=ACCOUNTANT))
 
     assert reopened.status is InvoiceStatus.PENDING
     assert reopened.failure_reason is None

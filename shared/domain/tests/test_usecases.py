@@ -14,9 +14,11 @@ from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.deliver_invoice import DeliverInvoiceCommand, DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
-from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, IssueInvoices, StartBillingRunCommand
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.organisation import NewEmployee, Organisation
+from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.render_invoice import Outcome, RenderInvoiceCommand, RenderInvoicePdf
+from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
 from domain_fakes import (
     FakeUnitOfWorkFactory,
     FixedClock,
@@ -49,16 +51,28 @@ def uow() -> FakeUnitOfWorkFactory:
     return f
 
 
+ACME = Issuer("Acme", "1 Street", "BE1")
+
+
+def no_quota() -> InvoiceCreationQuota:
+    return InvoiceCreationQuota(MemoryRateLimiter(), per_minute=0)
+
+
 @pytest.fixture
-def issuing(uow: FakeUnitOfWorkFactory) -> IssueInvoices:
-    return IssueInvoices(uow, SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1"))
+def issuing(uow: FakeUnitOfWorkFactory) -> IssueInvoice:
+    return IssueInvoice(uow, SequentialIds(), FixedClock(), ACME, no_quota())
+
+
+@pytest.fixture
+def billing_run(uow: FakeUnitOfWorkFactory) -> StartBillingRun:
+    return StartBillingRun(uow, SequentialIds(), FixedClock(), ACME, no_quota())
 
 
 async def test_issuing_numbers_the_invoice_and_asks_for_its_rendering_in_the_same_commit(
-    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoice
 ) -> None:
-    first = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c1"))
-    second = await issuing.issue(IssueInvoiceCommand("e2", *OCT, correlation_id="c2"))
+    first = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c1", actor=ADMIN))
+    second = await issuing.execute(IssueInvoiceCommand("e2", *OCT, correlation_id="c2", actor=ADMIN))
     assert (first.number, second.number) == ("INV-2026-000001", "INV-2026-000002")
     assert first.status is InvoiceStatus.PENDING
     assert first.total == Decimal("440.00")
@@ -70,23 +84,25 @@ async def test_issuing_numbers_the_invoice_and_asks_for_its_rendering_in_the_sam
 
 
 async def test_a_second_invoice_overlapping_the_period_is_refused_and_names_the_first(
-    issuing: IssueInvoices,
+    issuing: IssueInvoice,
 ) -> None:
-    first = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    first = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
     with pytest.raises(InvoiceOverlap) as e:
-        await issuing.issue(IssueInvoiceCommand("e1", date(2026, 10, 15), date(2026, 11, 15), "c"))
+        await issuing.execute(
+            IssueInvoiceCommand("e1", date(2026, 10, 15), date(2026, 11, 15), "c", actor=ADMIN)
+        )
     assert (e.value.existing_invoice_id, e.value.existing_number) == (first.id, first.number)
 
 
-async def test_an_unknown_employee_is_not_found(issuing: IssueInvoices) -> None:
+async def test_an_unknown_employee_is_not_found(issuing: IssueInvoice) -> None:
     with pytest.raises(NotFound):
-        await issuing.issue(IssueInvoiceCommand("nobody", *OCT, correlation_id="c"))
+        await issuing.execute(IssueInvoiceCommand("nobody", *OCT, correlation_id="c", actor=ADMIN))
 
 
 async def test_an_issued_invoice_does_not_change_when_rates_or_workdays_do(
-    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoice
 ) -> None:
-    invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    invoice = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
     uow.store.workdays["e1"][date(2026, 10, 2)] = Workday(date(2026, 10, 2), Decimal("8"))
     uow.store.employees["e1"] = Employee("e1", "Renamed", "new@example.com", "d1", "p1", Decimal("99"), "EUR")
     stored = await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).get(invoice.id, actor=ADMIN)
@@ -94,24 +110,26 @@ async def test_an_issued_invoice_does_not_change_when_rates_or_workdays_do(
 
 
 async def test_a_billing_run_invoices_each_employee_once_and_skips_those_already_invoiced(
-    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoice, billing_run: StartBillingRun
 ) -> None:
-    await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
-    started = await issuing.start_run(StartBillingRunCommand(*OCT, correlation_id="run"))
+    await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
+    started = await billing_run.execute(StartBillingRunCommand(*OCT, correlation_id="run", actor=ADMIN))
     assert started.skipped_employee_ids == ("e1",)
     assert len(started.run.invoice_ids) == 1
     assert uow.store.invoices[started.run.invoice_ids[0]].employee_id == "e2"
 
 
-async def test_a_billing_run_with_nobody_to_bill_is_refused(issuing: IssueInvoices) -> None:
+async def test_a_billing_run_with_nobody_to_bill_is_refused(billing_run: StartBillingRun) -> None:
     with pytest.raises(InvalidInput):
-        await issuing.start_run(StartBillingRunCommand(date(2030, 1, 1), date(2030, 1, 31), "c"))
+        await billing_run.execute(
+            StartBillingRunCommand(date(2030, 1, 1), date(2030, 1, 31), "c", actor=ADMIN)
+        )
 
 
 async def test_rendering_twice_renders_once_and_asks_for_one_delivery(
-    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoice
 ) -> None:
-    invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    invoice = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
     renderer, documents = RecordingRenderer(), MemoryDocuments()
     render = RenderInvoicePdf(uow, renderer, documents, SequentialIds(), FixedClock())
 
@@ -128,9 +146,9 @@ async def test_rendering_twice_renders_once_and_asks_for_one_delivery(
 
 
 async def test_delivery_mails_a_rendered_invoice_once_and_leaves_other_statuses_alone(
-    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoice
 ) -> None:
-    invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    invoice = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
     documents, mailer = MemoryDocuments(), RecordingMailer()
     deliver = DeliverInvoicePdf(uow, documents, PlainWriter(), mailer)
     command = DeliverInvoiceCommand(invoice.id, "invoices/2026/INV-2026-000001.pdf")
@@ -147,9 +165,9 @@ async def test_delivery_mails_a_rendered_invoice_once_and_leaves_other_statuses_
 
 
 async def test_a_sent_invoice_cannot_fail_and_a_pending_one_fails_with_its_reason(
-    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoice
 ) -> None:
-    a = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    a = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
     fail = FailInvoice(uow)
     assert await fail.execute(FailInvoiceCommand(a.id, "x" * 900)) is True
     assert uow.store.invoices[a.id].failure_reason == "x" * 500
@@ -157,9 +175,9 @@ async def test_a_sent_invoice_cannot_fail_and_a_pending_one_fails_with_its_reaso
 
 
 async def test_no_download_link_before_the_pdf_exists(
-    uow: FakeUnitOfWorkFactory, issuing: IssueInvoices
+    uow: FakeUnitOfWorkFactory, issuing: IssueInvoice
 ) -> None:
-    invoice = await issuing.issue(IssueInvoiceCommand("e1", *OCT, correlation_id="c"))
+    invoice = await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
     with pytest.raises(NotReady):
         await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).download_link(invoice.id, actor=ADMIN)
 
@@ -193,7 +211,7 @@ async def test_employees_need_a_known_department_and_project_and_a_real_currency
 ) -> None:
     org = Organisation(uow, SequentialIds())
     ok = NewEmployee("Grace", "grace@example.com", "d1", "p1", Decimal("10"), "USD")
-    assert (await org.create_employee(ok)).currency == "USD"
+    assert (await org.create_employee(ok, actor=ADMIN)).currency == "USD"
     for bad, field in [
         (NewEmployee("Grace", "g@example.com", "dx", "p1", Decimal("10"), "USD"), "department_id"),
         (NewEmployee("Grace", "g@example.com", "d1", "px", Decimal("10"), "USD"), "project_id"),
@@ -203,5 +221,5 @@ async def test_employees_need_a_known_department_and_project_and_a_real_currency
         (NewEmployee("Line\nbreak", "g@example.com", "d1", "p1", Decimal("10"), "USD"), "full_name"),
     ]:
         with pytest.raises(InvalidInput) as e:
-            await org.create_employee(bad)
+            await org.create_employee(bad, actor=ADMIN)
         assert e.value.field == field

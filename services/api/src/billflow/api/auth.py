@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -40,13 +40,19 @@ def requires(action: Action) -> Any:
     return guard
 
 
-async def invoice_quota(connection: ASGIConnection[Any, User, Any, Any], _: BaseRouteHandler) -> None:
-    """Charges the caller's invoice-creation quota (429 past it)."""
-    await connection.app.state.services.invoice_quota.charge(connection.user)
+class GuardedUseCase(Protocol):
+    ACTION: ClassVar[Action]
 
 
-# Record-level rules (an employee's own records) are the use cases' own checks; these guards
-# refuse whole kinds of action up front.
-can_write_billing = requires(Action.WRITE_BILLING)
-can_read_billing = requires(Action.READ_BILLING)
+def refuses_early(use_case: type[GuardedUseCase]) -> Any:
+    """The use case's own role check, asked once more before the request body is read.
+
+    The use case decides (and charges any quota) inside ``execute``; this only keeps the answer to
+    a caller whose role may never do it a 403, instead of a lecture on the shape of their body.
+    """
+    return requires(use_case.ACTION)
+
+
+# The users' use cases check this themselves too; the REST controller refuses up front, before
+# any body is read.
 can_manage_users = requires(Action.MANAGE_USERS)

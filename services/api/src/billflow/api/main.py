@@ -26,11 +26,12 @@ from billflow.domain.ports.identity import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
-from billflow.domain.usecases.issue_invoices import IssueInvoices
+from billflow.domain.usecases.issue_invoice import IssueInvoice
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.retry_invoice import RetryInvoice
+from billflow.domain.usecases.start_billing_run import StartBillingRun
 from billflow.domain.usecases.upload_expense import UploadExpense
 from billflow.domain.usecases.users import Users
 from billflow.domain.usecases.workdays import Workdays
@@ -149,24 +150,20 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             await outbox_routes(sqs, settings.queues, [RenderInvoice, ExtractExpense, SendMonthlyStatements]),
             metrics=metrics,
         )
+        issuer = Issuer(company.name, company.address, company.tax_id)
+        quota = InvoiceCreationQuota(limiter, settings.api.invoice_rate_per_minute)
         services = Services(
             accounts=accounts,
             organisation=Organisation(uow, ids),
             workdays=Workdays(uow),
-            invoicing=IssueInvoices(
-                uow,
-                ids,
-                clock,
-                Issuer(company.name, company.address, company.tax_id),
-                company.payment_terms_days,
-            ),
+            issue_invoice=IssueInvoice(uow, ids, clock, issuer, quota, company.payment_terms_days),
+            start_billing_run=StartBillingRun(uow, ids, clock, issuer, quota, company.payment_terms_days),
             invoices=InvoiceQueries(uow, S3DocumentStore(s3, settings.storage.bucket), clock),
             retry=RetryInvoice(uow, ids, clock),
             database_ready=database_ready,
             metrics=metrics,
             prometheus=settings.log.metrics == "prometheus",
             users=Users(uow, ids, hasher, on_deleted=accounts.forget),
-            invoice_quota=InvoiceCreationQuota(limiter, settings.api.invoice_rate_per_minute),
             idempotency=PostgresIdempotencyStore(pool),
             fingerprint_key=hashlib.sha256(b"billflow idempotency fingerprints\0" + secret.encode()).digest(),
             drain_outbox=relay.drain,

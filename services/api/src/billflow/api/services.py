@@ -9,11 +9,11 @@ from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
-from billflow.domain.usecases.issue_invoices import IssueInvoices
+from billflow.domain.usecases.issue_invoice import IssueInvoice
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
-from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.retry_invoice import RetryInvoice
+from billflow.domain.usecases.start_billing_run import StartBillingRun
 from billflow.domain.usecases.upload_expense import UploadExpense
 from billflow.domain.usecases.users import Users
 from billflow.domain.usecases.workdays import Workdays
@@ -25,14 +25,14 @@ class Services:
     accounts: Accounts
     organisation: Organisation
     workdays: Workdays
-    invoicing: IssueInvoices
+    issue_invoice: IssueInvoice
+    start_billing_run: StartBillingRun
     invoices: InvoiceQueries
     retry: RetryInvoice
     database_ready: Callable[[], Awaitable[bool]]
     metrics: Metrics
     prometheus: bool
     users: Users
-    invoice_quota: InvoiceCreationQuota
     idempotency: IdempotencyStore
     drain_outbox: Callable[[], Awaitable[int]]
     """Publish what was committed now (Lambda, where no background relay runs)."""

@@ -70,6 +70,14 @@ def require_employee_visible(user: User, employee_id: str, what: str = "employee
         raise NotFound(f"no such {what}")
 
 
+def workdays_writable(user: User, employee_id: str) -> bool:
+    """Whether ``user`` may record ``employee_id``'s workdays (what ``require_workdays_writable``
+    enforces, for a page deciding whether to offer the form)."""
+    if may(user, Action.WRITE_BILLING):
+        return True
+    return may(user, Action.RECORD_OWN_WORKDAYS) and user.employee_id == employee_id
+
+
 def require_workdays_writable(user: User, employee_id: str) -> None:
     """Writers may record anybody's workdays; an employee only their own (others: NotFound)."""
     if may(user, Action.WRITE_BILLING):

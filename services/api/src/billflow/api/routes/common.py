@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from billflow.api.ids import parse_id
 from billflow.domain.errors import NotFound
 from billflow.platform.observability import correlation_id as current_correlation_id
 
@@ -17,10 +18,10 @@ _HEADER = CORRELATION_HEADER.encode()
 
 def known_id(value: str, what: str) -> str:
     """An id as the store writes it; anything else cannot exist, so it is a 404, not a 422."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise NotFound(f"no such {what}") from None
+    parsed = parse_id(value)
+    if parsed is None:
+        raise NotFound(f"no such {what}")
+    return parsed
 
 
 class CorrelationIdMiddleware:

@@ -17,6 +17,7 @@ from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 from msgspec import UNSET, Meta, UnsetType
 
+from billflow.api.ids import parse_id
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.schemas import DownloadOut
 from billflow.api.services import Services
@@ -155,9 +156,8 @@ class ExpenseController(Controller):
         user_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
     ) -> ExpensePage:
         if user_id is not None:
-            try:
-                user_id = known_id(user_id, "user")
-            except Exception:
+            user_id = parse_id(user_id)
+            if user_id is None:  # no user has it
                 return ExpensePage(items=[])
         items = await services.expenses.list(actor=request.user, month=month, user_id=user_id)
         return ExpensePage(items=[ExpenseOut.of(e) for e in items])

@@ -10,7 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from billflow.api.auth import can_write_billing, invoice_quota
+from billflow.api.auth import refuses_early
+from billflow.api.ids import parse_id
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.schemas import (
     BillingRunIn,
@@ -26,8 +27,9 @@ from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import InvoiceStatus, User
 from billflow.domain.usecases.invoice_queries import MAX_PAGE
-from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand, StartBillingRunCommand
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.retry_invoice import RetryInvoiceCommand
+from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +39,22 @@ class InvoiceController(Controller):
     tags = ["invoices"]
 
     @post(
-        guards=[can_write_billing, invoice_quota],
+        guards=[refuses_early(IssueInvoice)],
         status_code=HTTP_202_ACCEPTED,
         summary="Issue an employee's invoice for a period",
         description="Computes and numbers the invoice at once; rendering and emailing follow "
         "asynchronously (watch `status`). 409 names the existing invoice when the period overlaps one.",
     )
     async def issue(
-        self, data: JSONBody[InvoiceIn], request: Request[Any, Any, Any], services: NamedDependency[Services]
+        self, data: JSONBody[InvoiceIn], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> InvoiceOut:
-        try:
-            employee_id = known_id(data.employee_id, "employee")
-        except Exception:
-            raise InvalidInput("no such employee", field="employee_id") from None
-        invoice = await services.invoicing.issue(
-            IssueInvoiceCommand(employee_id, data.period_start, data.period_end, correlation_id(request))
+        employee_id = parse_id(data.employee_id)
+        if employee_id is None:
+            raise InvalidInput("no such employee", field="employee_id")
+        invoice = await services.issue_invoice.execute(
+            IssueInvoiceCommand(
+                employee_id, data.period_start, data.period_end, correlation_id(request), request.user
+            )
         )
         log.info("invoice issued", extra={"invoice_id": invoice.id, "number": invoice.number})
         await services.metrics.invoice("issued")
@@ -68,9 +71,8 @@ class InvoiceController(Controller):
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> InvoicePage:
         if employee_id is not None:
-            try:
-                employee_id = known_id(employee_id, "employee")
-            except Exception:
+            employee_id = parse_id(employee_id)
+            if employee_id is None:  # no employee has it
                 return InvoicePage(items=[], next_cursor=None)
         page = await services.invoices.list(
             actor=request.user, employee_id=employee_id, status=status, limit=limit, cursor=cursor
@@ -85,17 +87,16 @@ class InvoiceController(Controller):
 
     @post(
         "/{invoice_id:str}/retry",
-        guards=[can_write_billing],
         status_code=HTTP_202_ACCEPTED,
         summary="Send a failed invoice through rendering and delivery again",
         description="Only a `failed` invoice can be retried (409 otherwise); an email the mail "
         "server already accepted is never sent twice.",
     )
     async def retry(
-        self, invoice_id: FromPath[str], request: Request[Any, Any, Any], services: NamedDependency[Services]
+        self, invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> InvoiceOut:
         invoice = await services.retry.execute(
-            RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request))
+            RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request), request.user)
         )
         log.info("invoice retried", extra={"invoice_id": invoice.id, "number": invoice.number})
         await services.metrics.invoice("retried")
@@ -118,7 +119,7 @@ class BillingRunController(Controller):
     tags = ["invoices"]
 
     @post(
-        guards=[can_write_billing, invoice_quota],
+        guards=[refuses_early(StartBillingRun)],
         status_code=HTTP_202_ACCEPTED,
         summary="Invoice every employee with workdays in a period",
         description="Employees who already have an invoice overlapping the period are skipped and listed.",
@@ -126,11 +127,11 @@ class BillingRunController(Controller):
     async def start(
         self,
         data: JSONBody[BillingRunIn],
-        request: Request[Any, Any, Any],
+        request: Request[User, Any, Any],
         services: NamedDependency[Services],
     ) -> BillingRunOut:
-        started = await services.invoicing.start_run(
-            StartBillingRunCommand(data.period_start, data.period_end, correlation_id(request))
+        started = await services.start_billing_run.execute(
+            StartBillingRunCommand(data.period_start, data.period_end, correlation_id(request), request.user)
         )
         run = started.run
         log.info("billing run started", extra={"billing_run_id": run.id, "invoices": len(run.invoice_ids)})

@@ -10,7 +10,8 @@ from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from billflow.api.auth import can_read_billing, can_write_billing
+from billflow.api.auth import requires
+from billflow.api.ids import parse_id
 from billflow.api.routes.common import known_id
 from billflow.api.schemas import (
     DepartmentIn,
@@ -29,29 +30,45 @@ from billflow.api.schemas import (
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import User, Workday
-from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject
+from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject, Organisation
 from billflow.domain.usecases.workdays import RecordWorkdaysCommand
+
+# The use cases check the caller's role; these refuse before a body is read (see refuses_early).
+writes = requires(Organisation.WRITES)
+reads = requires(Organisation.READS)
 
 
 class DepartmentController(Controller):
     path = "/v1/departments"
     tags = ["company"]
 
-    @post(guards=[can_write_billing], summary="Create a department")
+    @post(guards=[writes], summary="Create a department")
     async def create(
-        self, data: JSONBody[DepartmentIn], services: NamedDependency[Services]
+        self,
+        data: JSONBody[DepartmentIn],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
     ) -> DepartmentOut:
-        return DepartmentOut.of(await services.organisation.create_department(NewDepartment(data.name)))
+        created = await services.organisation.create_department(NewDepartment(data.name), actor=request.user)
+        return DepartmentOut.of(created)
 
-    @get(guards=[can_read_billing], summary="List departments")
-    async def list_all(self, services: NamedDependency[Services]) -> DepartmentList:
-        return DepartmentList([DepartmentOut.of(d) for d in await services.organisation.departments()])
+    @get(guards=[reads], summary="List departments")
+    async def list_all(
+        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> DepartmentList:
+        found = await services.organisation.departments(actor=request.user)
+        return DepartmentList([DepartmentOut.of(d) for d in found])
 
-    @get("/{department_id:str}", guards=[can_read_billing], summary="Get a department")
+    @get("/{department_id:str}", guards=[reads], summary="Get a department")
     async def get_one(
-        self, department_id: FromPath[str], services: NamedDependency[Services]
+        self,
+        department_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
     ) -> DepartmentOut:
-        found = await services.organisation.department(known_id(department_id, "department"))
+        found = await services.organisation.department(
+            known_id(department_id, "department"), actor=request.user
+        )
         return DepartmentOut.of(found)
 
 
@@ -59,18 +76,29 @@ class ProjectController(Controller):
     path = "/v1/projects"
     tags = ["company"]
 
-    @post(guards=[can_write_billing], summary="Create a project")
-    async def create(self, data: JSONBody[ProjectIn], services: NamedDependency[Services]) -> ProjectOut:
-        project = await services.organisation.create_project(NewProject(data.name, data.tax_rate))
+    @post(guards=[writes], summary="Create a project")
+    async def create(
+        self, data: JSONBody[ProjectIn], request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> ProjectOut:
+        project = await services.organisation.create_project(
+            NewProject(data.name, data.tax_rate), actor=request.user
+        )
         return ProjectOut.of(project)
 
-    @get(guards=[can_read_billing], summary="List projects")
-    async def list_all(self, services: NamedDependency[Services]) -> ProjectList:
-        return ProjectList([ProjectOut.of(p) for p in await services.organisation.projects()])
+    @get(guards=[reads], summary="List projects")
+    async def list_all(
+        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> ProjectList:
+        return ProjectList(
+            [ProjectOut.of(p) for p in await services.organisation.projects(actor=request.user)]
+        )
 
-    @get("/{project_id:str}", guards=[can_read_billing], summary="Get a project")
-    async def get_one(self, project_id: FromPath[str], services: NamedDependency[Services]) -> ProjectOut:
-        return ProjectOut.of(await services.organisation.project(known_id(project_id, "project")))
+    @get("/{project_id:str}", guards=[reads], summary="Get a project")
+    async def get_one(
+        self, project_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> ProjectOut:
+        found = await services.organisation.project(known_id(project_id, "project"), actor=request.user)
+        return ProjectOut.of(found)
 
 
 def _email(value: str) -> str:
@@ -81,18 +109,23 @@ def _email(value: str) -> str:
 
 
 def _reference(value: str, field: str) -> str:
-    try:
-        return known_id(value, field)
-    except Exception:
-        raise InvalidInput(f"no such {field.removesuffix('_id')}", field=field) from None
+    parsed = parse_id(value)
+    if parsed is None:
+        raise InvalidInput(f"no such {field.removesuffix('_id')}", field=field)
+    return parsed
 
 
 class EmployeeController(Controller):
     path = "/v1/employees"
     tags = ["company"]
 
-    @post(guards=[can_write_billing], summary="Create an employee")
-    async def create(self, data: JSONBody[EmployeeIn], services: NamedDependency[Services]) -> EmployeeOut:
+    @post(guards=[writes], summary="Create an employee")
+    async def create(
+        self,
+        data: JSONBody[EmployeeIn],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> EmployeeOut:
         employee = await services.organisation.create_employee(
             NewEmployee(
                 full_name=data.full_name,
@@ -101,13 +134,18 @@ class EmployeeController(Controller):
                 project_id=_reference(data.project_id, "project_id"),
                 hourly_rate=data.hourly_rate,
                 currency=data.currency,
-            )
+            ),
+            actor=request.user,
         )
         return EmployeeOut.of(employee)
 
-    @get(guards=[can_read_billing], summary="List employees")
-    async def list_all(self, services: NamedDependency[Services]) -> EmployeeList:
-        return EmployeeList([EmployeeOut.of(e) for e in await services.organisation.employees()])
+    @get(guards=[reads], summary="List employees")
+    async def list_all(
+        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> EmployeeList:
+        return EmployeeList(
+            [EmployeeOut.of(e) for e in await services.organisation.employees(actor=request.user)]
+        )
 
     @get("/{employee_id:str}", summary="Get an employee")
     async def get_one(

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from billflow.api.auth import can_manage_users
+from billflow.api.ids import parse_id
 from billflow.api.routes.common import known_id
 from billflow.api.schemas import UserIn, UserList, UserOut
 from billflow.api.services import Services
@@ -37,10 +38,9 @@ class UserController(Controller):
     ) -> UserOut:
         employee_id = None
         if data.employee_id is not None:
-            try:
-                employee_id = known_id(data.employee_id, "employee")
-            except Exception:
-                raise InvalidInput("no such employee", field="employee_id") from None
+            employee_id = parse_id(data.employee_id)
+            if employee_id is None:
+                raise InvalidInput("no such employee", field="employee_id")
         user = await services.users.create(
             request.user, NewUser(_email(data.email), data.password, data.role, employee_id)
         )

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from billflow.api.problems import STATUS_OF
 from billflow.api.web.session import FormExpired, SessionEnded, end_session, login_url
-from billflow.domain.errors import DomainError, NotFound
+from billflow.domain.errors import DomainError, Forbidden, NotFound
 from billflow.platform.observability import correlation_id
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,14 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
     return response
 
 
-def forbidden(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:
+_FORBIDDEN = "Your role may not open this page or take this action."
+
+
+def forbidden(request: Request[Any, Any, Any], exc: PermissionDeniedException | Forbidden) -> Response[Any]:
+    """A guard's refusal and a use case's (``Forbidden``) read the same."""
     if isinstance(exc, FormExpired):
         return error_page(request, 403, exc.detail)
-    return error_page(request, 403, "Your role may not open this page or take this action.")
+    return error_page(request, 403, _FORBIDDEN)
 
 
 def not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -112,6 +116,7 @@ HANDLERS: dict[type[Exception] | int, Any] = {
     PermissionDeniedException: forbidden,
     NotFoundException: not_found,
     NotFound: not_found,
+    Forbidden: forbidden,
     DomainError: domain_error,
     ValidationException: invalid_address,
     HTTPException: http_error,

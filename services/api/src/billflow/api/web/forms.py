@@ -6,13 +6,13 @@ Form fields carry the domain's field names (``hourly_rate``, ``period_start``...
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from billflow.api.ids import parse_id
 from billflow.domain.errors import InvalidInput
 
 
@@ -51,11 +51,10 @@ class Form:
         value = self.get(name)
         if not value:
             self.errors[name] = f"Choose {label}."
+        elif (parsed := parse_id(value)) is not None:
+            return parsed
         else:
-            try:
-                return str(uuid.UUID(value))
-            except ValueError:
-                self.errors[name] = f"Choose {label} from the list."
+            self.errors[name] = f"Choose {label} from the list."
         return value
 
     def decimal(self, name: str, example: str) -> Decimal | None:

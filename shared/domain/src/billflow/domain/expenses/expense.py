@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from billflow.domain.expenses.reading import ExtractedFields
+from billflow.domain.model.lifecycle import Lifecycle, Transition, move
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 """The largest file accepted (the API answers 413 above it; the reader refuses it too)."""
@@ -24,6 +25,18 @@ class ExpenseStatus(StrEnum):
     NEEDS_REVIEW = "needs_review"
     CONFIRMED = "confirmed"
     FAILED = "failed"
+
+
+_E = ExpenseStatus
+READ = move("read", _E.PROCESSING, _E.EXTRACTED)
+READ_UNSURE = move("read_unsure", _E.PROCESSING, _E.NEEDS_REVIEW)
+FAIL = move("fail", _E.PROCESSING, _E.FAILED)
+CONFIRM = move("confirm", [_E.EXTRACTED, _E.NEEDS_REVIEW, _E.CONFIRMED, _E.FAILED], _E.CONFIRMED)
+"""A person's correction, once the document has been read (or could not be)."""
+
+EXPENSE_LIFECYCLE: Lifecycle[ExpenseStatus] = Lifecycle("an expense", (READ, READ_UNSURE, FAIL, CONFIRM))
+READINGS: Mapping[ExpenseStatus, Transition[ExpenseStatus]] = {t.target: t for t in (READ, READ_UNSURE)}
+"""The transition that records a reading, by the status the reading leads to."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
 """The records Billflow keeps. Plain frozen dataclasses: no persistence, no serialisation."""
 
+from billflow.domain.model.delivery import DeliveryState
 from billflow.domain.model.invoice import (
+    INVOICE_LIFECYCLE,
     BillingRun,
     Counterparty,
     Invoice,
@@ -8,12 +10,15 @@ from billflow.domain.model.invoice import (
     InvoiceStatus,
     Issuer,
 )
+from billflow.domain.model.lifecycle import Lifecycle, Transition
 from billflow.domain.model.organisation import Department, Employee, Project, Workday
 from billflow.domain.model.user import Identity, Role, User
 
 __all__ = [
+    "INVOICE_LIFECYCLE",
     "BillingRun",
     "Counterparty",
+    "DeliveryState",
     "Department",
     "Employee",
     "Identity",
@@ -21,8 +26,10 @@ __all__ = [
     "InvoiceLine",
     "InvoiceStatus",
     "Issuer",
+    "Lifecycle",
     "Project",
     "Role",
+    "Transition",
     "User",
     "Workday",
 ]

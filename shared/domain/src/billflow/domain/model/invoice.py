@@ -7,34 +7,33 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from billflow.domain.errors import InvalidTransition
+from billflow.domain.model.lifecycle import Lifecycle, move
 
 
 class InvoiceStatus(StrEnum):
+    """Delivery status of an issued document (money is ``payment_status``, a life of its own)."""
+
     PENDING = "pending"
     RENDERED = "rendered"
     SENT = "sent"
     FAILED = "failed"
 
 
-# Status only moves forward; failed is terminal until an explicit retry (a later capability).
-_ALLOWED: dict[InvoiceStatus, frozenset[InvoiceStatus]] = {
-    InvoiceStatus.PENDING: frozenset({InvoiceStatus.RENDERED, InvoiceStatus.FAILED}),
-    InvoiceStatus.RENDERED: frozenset({InvoiceStatus.SENT, InvoiceStatus.FAILED}),
-    InvoiceStatus.SENT: frozenset(),
-    InvoiceStatus.FAILED: frozenset(),
-}
+_S = InvoiceStatus
 
+RENDER = move("render", _S.PENDING, _S.RENDERED)
+SEND = move("send", _S.RENDERED, _S.SENT)
+FAIL = move("fail", [_S.PENDING, _S.RENDERED], _S.FAILED)
+RETRY = move("retry", _S.FAILED, _S.PENDING)
+"""An accountant's explicit retry, once the cause is fixed: the only way out of ``failed``."""
 
-def check_transition(current: InvoiceStatus, target: InvoiceStatus) -> None:
-    """Raise InvalidTransition unless ``current -> target`` is a forward step of the life cycle."""
-    if target not in _ALLOWED[current]:
-        raise InvalidTransition(f"an invoice cannot move from {current} to {target}")
+DOCUMENT_MOVES = (RENDER, SEND, FAIL, RETRY)
+"""An issued document's delivery life: status only moves forward, but for retry. Invoices have it
+now; credit notes (the same ``pending -> rendered -> sent | failed`` life) will reuse these rows."""
 
-
-def allowed_sources(target: InvoiceStatus) -> frozenset[InvoiceStatus]:
-    """The statuses from which ``target`` may be reached (for guarded UPDATE ... WHERE status IN)."""
-    return frozenset(s for s, nxt in _ALLOWED.items() if target in nxt)
+INVOICE_LIFECYCLE: Lifecycle[InvoiceStatus] = Lifecycle("an invoice", DOCUMENT_MOVES)
+"""The one statement of an invoice's life cycle: the use cases check against it and every guarded
+UPDATE of ``invoices.status`` takes its ``WHERE status IN (...)`` from it."""
 
 
 @dataclass(frozen=True, slots=True)

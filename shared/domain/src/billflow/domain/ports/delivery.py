@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from billflow.domain.model import DeliveryState
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryClaim:
@@ -26,14 +28,15 @@ class EmailDeliveryLog(Protocol):
         accepted or another sender holds a live claim (see ``state``)."""
         ...
 
-    async def state(self, invoice_id: str) -> str | None:
-        """``claimed``, ``released``, ``accepted`` or None."""
+    async def state(self, invoice_id: str) -> DeliveryState | None:
+        """Where the invoice's email is in ``DELIVERY_LIFECYCLE``; None before the first claim."""
         ...
 
     async def accepted(self, invoice_id: str) -> None:
-        """Record that the mail server accepted the email."""
+        """Record that the mail server accepted the email (``claimed -> accepted``)."""
         ...
 
     async def release(self, invoice_id: str) -> None:
-        """Give the claim up after an attempt the server refused or never received."""
+        """Give the claim up after an attempt the server refused or never received
+        (``claimed -> released``; nothing changes in any other state)."""
         ...

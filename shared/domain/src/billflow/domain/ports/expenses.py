@@ -8,7 +8,7 @@ from typing import Protocol
 
 from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.reading import DocumentText, ExtractedFields
-from billflow.domain.model import User
+from billflow.domain.model import DeliveryState, User
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.identity import UserRepository
 from billflow.domain.ports.mail import OutgoingEmail
@@ -72,7 +72,7 @@ class StatementDeliveryLog(Protocol):
         self, user_id: str, month: str, message_id: str, lease_seconds: float
     ) -> DeliveryClaim | None: ...
 
-    async def state(self, user_id: str, month: str) -> str | None: ...
+    async def state(self, user_id: str, month: str) -> DeliveryState | None: ...
     async def accepted(self, user_id: str, month: str) -> None: ...
     async def release(self, user_id: str, month: str) -> None: ...
 

@@ -42,7 +42,8 @@ class InvoiceRepository(Protocol):
         ...
 
     async def reopen(self, invoice_id: str) -> bool:
-        """``failed -> pending`` for an explicit retry, clearing the reason. False when not failed."""
+        """The life cycle's ``RETRY`` (``failed -> pending``), clearing the reason and counting the
+        retry. False, changing nothing, when the invoice is in none of ``RETRY.sources``."""
         ...
 
     async def transition(
@@ -54,8 +55,9 @@ class InvoiceRepository(Protocol):
         failure_reason: str | None = None,
     ) -> bool:
         """Guarded status change: moves the invoice to ``target`` only from a status allowed to
-        reach it (``UPDATE ... WHERE status IN (...)``). Returns False, changing nothing, when the
-        invoice is not in such a status (a redelivered message, a concurrent worker)."""
+        reach it in ``INVOICE_LIFECYCLE`` (``UPDATE ... WHERE status IN (...)``). Returns False,
+        changing nothing, when the invoice is not in such a status (a redelivered message, a
+        concurrent worker)."""
         ...
 
 

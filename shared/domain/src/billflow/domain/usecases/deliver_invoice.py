@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from billflow.domain.errors import DomainError, NotFound, TransientFailure
-from billflow.domain.model import Invoice, InvoiceStatus
+from billflow.domain.model import DeliveryState, Invoice, InvoiceStatus
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.mail import InvoiceEmailWriter, Mailer
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
@@ -71,7 +71,7 @@ class DeliverInvoicePdf:
         async with self._uow() as uow:
             claim = await uow.deliveries.claim(invoice.id, message_id_for(invoice), self._lease)
             if claim is None:
-                if await uow.deliveries.state(invoice.id) == "accepted":
+                if await uow.deliveries.state(invoice.id) == DeliveryState.ACCEPTED:
                     # Accepted earlier, status not recorded (a crash in between): record it now.
                     await uow.invoices.transition(invoice.id, InvoiceStatus.SENT)
                     await uow.commit()

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from billflow.domain import access
 from billflow.domain.errors import InvalidInput, NotFound, NotReady
-from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.expenses.expense import CONFIRM, EXPENSE_LIFECYCLE, Expense
 from billflow.domain.expenses.months import month_bounds
 from billflow.domain.model import User
 from billflow.domain.money import validate_currency
@@ -96,7 +96,7 @@ class ExpenseQueries:
 
     async def correct(self, cmd: CorrectExpenseCommand) -> Expense:
         expense = await self.get(cmd.expense_id, actor=cmd.actor)
-        if expense.status is ExpenseStatus.PROCESSING:
+        if not EXPENSE_LIFECYCLE.allows(expense.status, CONFIRM.target):
             raise NotReady("the document is still being read; correct it once it is")
         changes = _validated(cmd.changes)
         async with self._uow() as uow:

@@ -26,7 +26,7 @@ from billflow.domain.access import Action
 from billflow.domain.contracts import SendMonthlyStatements
 from billflow.domain.errors import DomainError, PermanentFailure, TransientFailure
 from billflow.domain.expenses.months import month_bounds
-from billflow.domain.model import User
+from billflow.domain.model import DeliveryState, User
 from billflow.domain.ports.expenses import ExpenseEmailWriter, ExpenseUnitOfWorkFactory
 from billflow.domain.ports.mail import Mailer
 from billflow.domain.ports.system import Clock, IdGenerator
@@ -125,7 +125,7 @@ class SendStatements:
                 user_id, month, statement_message_id(user_id, month), self._lease
             )
             if claim is None:
-                if await uow.statements.state(user_id, month) == "accepted":
+                if await uow.statements.state(user_id, month) == DeliveryState.ACCEPTED:
                     return 0
                 raise TransientFailure("another sender is mailing this statement")
             await uow.commit()

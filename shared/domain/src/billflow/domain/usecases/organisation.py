@@ -1,6 +1,9 @@
 """Recording the company: departments, projects and employees.
 
 Business rules:
+- Whoever may read billing data reads departments, projects and the list of employees; whoever
+  may write it records them (Forbidden otherwise). One employee's record is also readable by that
+  employee (``access.require_employee_visible``).
 - Names are non-empty after trimming.
 - A project's tax rate is a percentage from 0 to 100.
 - An employee belongs to an existing department and project; the hourly rate is not negative;
@@ -12,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
 from billflow.domain import access
+from billflow.domain.access import Action
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import Department, Employee, Project, User
 from billflow.domain.money import validate_currency
@@ -54,18 +59,24 @@ class NewEmployee:
 class Organisation:
     """Creates and reads departments, projects and employees."""
 
+    WRITES: ClassVar[Action] = Action.WRITE_BILLING
+    READS: ClassVar[Action] = Action.READ_BILLING
+    """What the caller's role must allow (an HTTP edge may refuse on it before reading a body)."""
+
     def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator) -> None:
         self._uow = uow
         self._ids = ids
 
-    async def create_department(self, cmd: NewDepartment) -> Department:
+    async def create_department(self, cmd: NewDepartment, *, actor: User) -> Department:
+        access.require(actor, self.WRITES)
         department = Department(id=self._ids.new_id(), name=_name(cmd.name, "name"))
         async with self._uow() as uow:
             await uow.departments.add(department)
             await uow.commit()
         return department
 
-    async def create_project(self, cmd: NewProject) -> Project:
+    async def create_project(self, cmd: NewProject, *, actor: User) -> Project:
+        access.require(actor, self.WRITES)
         if not Decimal(0) <= cmd.tax_rate <= Decimal(100):
             raise InvalidInput("tax_rate is a percentage from 0 to 100", field="tax_rate")
         project = Project(id=self._ids.new_id(), name=_name(cmd.name, "name"), tax_rate=cmd.tax_rate)
@@ -74,7 +85,8 @@ class Organisation:
             await uow.commit()
         return project
 
-    async def create_employee(self, cmd: NewEmployee) -> Employee:
+    async def create_employee(self, cmd: NewEmployee, *, actor: User) -> Employee:
+        access.require(actor, self.WRITES)
         if cmd.hourly_rate < 0:
             raise InvalidInput("hourly_rate must not be negative", field="hourly_rate")
         employee = Employee(
@@ -95,25 +107,29 @@ class Organisation:
             await uow.commit()
         return employee
 
-    async def department(self, department_id: str) -> Department:
+    async def department(self, department_id: str, *, actor: User) -> Department:
+        access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
             found = await uow.departments.get(department_id)
         if found is None:
             raise NotFound("no such department")
         return found
 
-    async def departments(self) -> Sequence[Department]:
+    async def departments(self, *, actor: User) -> Sequence[Department]:
+        access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
             return await uow.departments.list()
 
-    async def project(self, project_id: str) -> Project:
+    async def project(self, project_id: str, *, actor: User) -> Project:
+        access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
             found = await uow.projects.get(project_id)
         if found is None:
             raise NotFound("no such project")
         return found
 
-    async def projects(self) -> Sequence[Project]:
+    async def projects(self, *, actor: User) -> Sequence[Project]:
+        access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
             return await uow.projects.list()
 
@@ -126,6 +142,7 @@ class Organisation:
             raise NotFound("no such employee")
         return found
 
-    async def employees(self) -> Sequence[Employee]:
+    async def employees(self, *, actor: User) -> Sequence[Employee]:
+        access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
             return await uow.employees.list()

@@ -1,37 +1,76 @@
-"""asyncpg adapter of the email delivery log (one row per invoice)."""
+"""asyncpg adapters of the email delivery logs (one row per invoice, one per user and month).
+
+Both tables share one life (``DELIVERY_LIFECYCLE``) and so one set of statements: every guarded
+UPDATE takes its ``WHERE state = ANY(...)`` from the domain's table, with the row's key columns
+the only difference between the two.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import asyncpg
 
+from billflow.domain.model import DeliveryState
+from billflow.domain.model.delivery import CLAIM, RELEASE, TAKE_OVER
 from billflow.domain.ports.delivery import DeliveryClaim
 
 
-class AsyncpgEmailDeliveryLog:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
+class DeliveryStatements:
+    """The SQL of one delivery table keyed by ``keys`` (the first ``len(keys)`` parameters)."""
 
-    async def claim(self, invoice_id: str, message_id: str, lease_seconds: float) -> DeliveryClaim | None:
-        # One statement decides, so two senders racing for the same invoice cannot both win: the
+    def __init__(self, table: str, keys: Sequence[str]) -> None:
+        n = len(keys)
+        where = " AND ".join(f"{k} = ${i + 1}" for i, k in enumerate(keys))
+        self._where = where
+        t = table
+        # One statement decides, so two senders racing for the same document cannot both win: the
         # row lock taken by ON CONFLICT serialises them, and the loser sees a live claim. In the
-        # SET list, email_deliveries.* is the row as it was before this claim.
-        row = await self._conn.fetchrow(
-            "INSERT INTO email_deliveries (invoice_id, message_id, state, attempts, lease_until)"
-            " VALUES ($1, $2, 'claimed', 1, now() + make_interval(secs => $3))"
-            " ON CONFLICT (invoice_id) DO UPDATE SET"
-            "   state = 'claimed',"
-            "   attempts = email_deliveries.attempts + 1,"
-            "   taken_over = (email_deliveries.state = 'claimed'),"
-            "   takeovers = email_deliveries.takeovers"
-            "     + CASE WHEN email_deliveries.state = 'claimed' THEN 1 ELSE 0 END,"
+        # SET list, {t}.* is the row as it was before this claim.
+        self.claim = (
+            f"INSERT INTO {t} ({', '.join(keys)}, message_id, state, attempts, lease_until)"
+            f" VALUES ({', '.join(f'${i + 1}' for i in range(n))}, ${n + 1}, ${n + 3}, 1,"
+            f" now() + make_interval(secs => ${n + 2}))"
+            f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET"
+            f"   state = ${n + 3},"
+            f"   attempts = {t}.attempts + 1,"
+            f"   taken_over = ({t}.state = ANY(${n + 5}::text[])),"
+            f"   takeovers = {t}.takeovers + CASE WHEN {t}.state = ANY(${n + 5}::text[]) THEN 1 ELSE 0 END,"
             "   lease_until = EXCLUDED.lease_until,"
             "   updated_at = now()"
-            " WHERE email_deliveries.state = 'released'"
-            "    OR (email_deliveries.state = 'claimed' AND email_deliveries.lease_until < now())"
-            " RETURNING message_id, attempts, taken_over",
-            invoice_id,
+            f" WHERE {t}.state = ANY(${n + 4}::text[])"
+            f"    OR ({t}.state = ANY(${n + 5}::text[]) AND {t}.lease_until < now())"
+            " RETURNING message_id, attempts, taken_over"
+        )
+        self.state = f"SELECT state FROM {t} WHERE {where}"
+        # Accepting is not guarded: only the sender holding the claim gets this far, and the
+        # server's acceptance is a fact to record whatever the row says meanwhile.
+        self.accept = (
+            f"UPDATE {t} SET state = ${n + 1}, accepted_at = now(), updated_at = now() WHERE {where}"
+        )
+        self.release = (
+            f"UPDATE {t} SET state = ${n + 1}, updated_at = now()"
+            f" WHERE {where} AND state = ANY(${n + 2}::text[])"
+        )
+
+
+class DeliveryLog:
+    """The delivery record of one table, for the adapters below to key."""
+
+    def __init__(self, conn: asyncpg.Connection, sql: DeliveryStatements) -> None:
+        self._conn = conn
+        self._sql = sql
+
+    async def claim(self, key: Sequence[Any], message_id: str, lease_seconds: float) -> DeliveryClaim | None:
+        row = await self._conn.fetchrow(
+            self._sql.claim,
+            *key,
             message_id,
             float(lease_seconds),
+            CLAIM.target.value,
+            CLAIM.values(),
+            TAKE_OVER.values(),
         )
         if row is None:
             return None
@@ -39,22 +78,32 @@ class AsyncpgEmailDeliveryLog:
             message_id=row["message_id"], attempts=row["attempts"], takeover=row["taken_over"]
         )
 
-    async def state(self, invoice_id: str) -> str | None:
-        value = await self._conn.fetchval(
-            "SELECT state FROM email_deliveries WHERE invoice_id = $1", invoice_id
-        )
-        return str(value) if value is not None else None
+    async def state(self, key: Sequence[Any]) -> DeliveryState | None:
+        value = await self._conn.fetchval(self._sql.state, *key)
+        return DeliveryState(value) if value is not None else None
+
+    async def accepted(self, key: Sequence[Any]) -> None:
+        await self._conn.execute(self._sql.accept, *key, DeliveryState.ACCEPTED.value)
+
+    async def release(self, key: Sequence[Any]) -> None:
+        await self._conn.execute(self._sql.release, *key, RELEASE.target.value, RELEASE.values())
+
+
+_EMAIL = DeliveryStatements("email_deliveries", ["invoice_id"])
+
+
+class AsyncpgEmailDeliveryLog:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._log = DeliveryLog(conn, _EMAIL)
+
+    async def claim(self, invoice_id: str, message_id: str, lease_seconds: float) -> DeliveryClaim | None:
+        return await self._log.claim([invoice_id], message_id, lease_seconds)
+
+    async def state(self, invoice_id: str) -> DeliveryState | None:
+        return await self._log.state([invoice_id])
 
     async def accepted(self, invoice_id: str) -> None:
-        await self._conn.execute(
-            "UPDATE email_deliveries SET state = 'accepted', accepted_at = now(), updated_at = now()"
-            " WHERE invoice_id = $1",
-            invoice_id,
-        )
+        await self._log.accepted([invoice_id])
 
     async def release(self, invoice_id: str) -> None:
-        await self._conn.execute(
-            "UPDATE email_deliveries SET state = 'released', updated_at = now()"
-            " WHERE invoice_id = $1 AND state = 'claimed'",
-            invoice_id,
-        )
+        await self._log.release([invoice_id])

@@ -8,9 +8,11 @@ from datetime import datetime
 
 import asyncpg
 
-from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.expenses.expense import CONFIRM, FAIL, READINGS, Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
+from billflow.domain.model import DeliveryState
 from billflow.domain.ports.delivery import DeliveryClaim
+from billflow.platform.postgres.deliveries import DeliveryLog, DeliveryStatements
 
 _COLUMNS = (
     "id::text, user_id::text, status, failure_reason, file_key, media_type, original_filename, note,"
@@ -85,7 +87,7 @@ class AsyncpgExpenseRepository:
         result = await self._conn.execute(
             "UPDATE expenses SET status = $2, vendor = $3, invoice_number = $4, invoice_date = $5,"
             " currency = $6, tax = $7, total = $8, confidence = $9::jsonb, updated_at = now()"
-            " WHERE id = $1 AND status = 'processing'",
+            " WHERE id = $1 AND status = ANY($10::text[])",
             expense_id,
             status.value,
             fields.vendor.value,
@@ -95,15 +97,18 @@ class AsyncpgExpenseRepository:
             fields.tax.value,
             fields.total.value,
             json.dumps(fields.confidences()),
+            READINGS[status].values(),
         )
         return bool(result == "UPDATE 1")
 
     async def fail(self, expense_id: str, reason: str) -> bool:
         result = await self._conn.execute(
-            "UPDATE expenses SET status = 'failed', failure_reason = $2, updated_at = now()"
-            " WHERE id = $1 AND status = 'processing'",
+            "UPDATE expenses SET status = $3, failure_reason = $2, updated_at = now()"
+            " WHERE id = $1 AND status = ANY($4::text[])",
             expense_id,
             reason,
+            FAIL.target.value,
+            FAIL.values(),
         )
         return bool(result == "UPDATE 1")
 
@@ -114,11 +119,13 @@ class AsyncpgExpenseRepository:
         row = await self._conn.fetchrow(
             "UPDATE expenses SET "
             + "".join(f"{a}, " for a in assignments)
-            + f"status = 'confirmed', confidence = confidence || ${len(names) + 2}::jsonb, updated_at = now()"
-            f" WHERE id = $1 RETURNING {_COLUMNS}",
+            + f"status = ${len(names) + 3}, confidence = confidence || ${len(names) + 2}::jsonb,"
+            # Not guarded: the use case refuses a correction while the reading runs (NotReady).
+            f" updated_at = now() WHERE id = $1 RETURNING {_COLUMNS}",
             expense_id,
             *(changes[n] for n in names),
             json.dumps(confident),
+            CONFIRM.target.value,
         )
         return _expense(row) if row else None
 
@@ -138,58 +145,25 @@ class AsyncpgExpenseRepository:
         return [r["user_id"] for r in rows]
 
 
+_STATEMENTS = DeliveryStatements("statement_deliveries", ["user_id", "month"])
+
+
 class AsyncpgStatementDeliveryLog:
+    """The statement emails' delivery log: the same statements as the invoice emails' log."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
+        self._log = DeliveryLog(conn, _STATEMENTS)
 
     async def claim(
         self, user_id: str, month: str, message_id: str, lease_seconds: float
     ) -> DeliveryClaim | None:
-        # One statement decides, as in AsyncpgEmailDeliveryLog: the row lock of ON CONFLICT
-        # serialises two senders, and the loser sees a live claim.
-        row = await self._conn.fetchrow(
-            "INSERT INTO statement_deliveries (user_id, month, message_id, state, attempts, lease_until)"
-            " VALUES ($1, $2, $3, 'claimed', 1, now() + make_interval(secs => $4))"
-            " ON CONFLICT (user_id, month) DO UPDATE SET"
-            "   state = 'claimed',"
-            "   attempts = statement_deliveries.attempts + 1,"
-            "   taken_over = (statement_deliveries.state = 'claimed'),"
-            "   takeovers = statement_deliveries.takeovers"
-            "     + CASE WHEN statement_deliveries.state = 'claimed' THEN 1 ELSE 0 END,"
-            "   lease_until = EXCLUDED.lease_until,"
-            "   updated_at = now()"
-            " WHERE statement_deliveries.state = 'released'"
-            "    OR (statement_deliveries.state = 'claimed' AND statement_deliveries.lease_until < now())"
-            " RETURNING message_id, attempts, taken_over",
-            user_id,
-            month,
-            message_id,
-            float(lease_seconds),
-        )
-        if row is None:
-            return None
-        return DeliveryClaim(
-            message_id=row["message_id"], attempts=row["attempts"], takeover=row["taken_over"]
-        )
+        return await self._log.claim([user_id, month], message_id, lease_seconds)
 
-    async def state(self, user_id: str, month: str) -> str | None:
-        value = await self._conn.fetchval(
-            "SELECT state FROM statement_deliveries WHERE user_id = $1 AND month = $2", user_id, month
-        )
-        return str(value) if value is not None else None
+    async def state(self, user_id: str, month: str) -> DeliveryState | None:
+        return await self._log.state([user_id, month])
 
     async def accepted(self, user_id: str, month: str) -> None:
-        await self._conn.execute(
-            "UPDATE statement_deliveries SET state = 'accepted', accepted_at = now(), updated_at = now()"
-            " WHERE user_id = $1 AND month = $2",
-            user_id,
-            month,
-        )
+        await self._log.accepted([user_id, month])
 
     async def release(self, user_id: str, month: str) -> None:
-        await self._conn.execute(
-            "UPDATE statement_deliveries SET state = 'released', updated_at = now()"
-            " WHERE user_id = $1 AND month = $2 AND state = 'claimed'",
-            user_id,
-            month,
-        )
+        await self._log.release([user_id, month])

@@ -18,7 +18,7 @@ from billflow.domain.model import (
     InvoiceStatus,
     Issuer,
 )
-from billflow.domain.model.invoice import allowed_sources
+from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.ports.pagination import Page
 
 _COLUMNS = (
@@ -186,9 +186,11 @@ class AsyncpgInvoiceRepository:
 
     async def reopen(self, invoice_id: str) -> bool:
         result = await self._conn.execute(
-            "UPDATE invoices SET status = 'pending', failure_reason = NULL, retries = retries + 1,"
-            " updated_at = now() WHERE id = $1 AND status = 'failed'",
+            "UPDATE invoices SET status = $2, failure_reason = NULL, retries = retries + 1,"
+            " updated_at = now() WHERE id = $1 AND status = ANY($3::text[])",
             invoice_id,
+            RETRY.target.value,
+            RETRY.values(),
         )
         return result == "UPDATE 1"
 
@@ -208,7 +210,7 @@ class AsyncpgInvoiceRepository:
             target.value,
             pdf_key,
             failure_reason,
-            [s.value for s in allowed_sources(target)],
+            sorted(s.value for s in INVOICE_LIFECYCLE.allowed_sources(target)),
         )
         return result == "UPDATE 1"
 

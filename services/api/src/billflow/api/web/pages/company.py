@@ -10,90 +10,97 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from billflow.api.auth import can_read_billing, can_write_billing
+from billflow.api.auth import requires
 from billflow.api.services import Services
 from billflow.api.web.forms import Form
-from billflow.api.web.pages.common import page, read_form, see_other
+from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.domain.errors import InvalidInput
-from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject
+from billflow.domain.model import User
+from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject, Organisation
 
 
-async def _company(services: Services, status: int = 200, **forms: Form | None) -> Template:
+async def _company(services: Services, user: User, status: int = 200, **forms: Form | None) -> Template:
     return page(
         "company.html",
         status=status,
-        departments=await services.organisation.departments(),
-        projects=await services.organisation.projects(),
+        departments=await services.organisation.departments(actor=user),
+        projects=await services.organisation.projects(actor=user),
         department_form=forms.get("department_form"),
         project_form=forms.get("project_form"),
     )
 
 
-@get("/company", guards=[can_read_billing])
-async def company(services: NamedDependency[Services]) -> Template:
-    return await _company(services)
+@get("/company")
+async def company(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Template:
+    return await _company(services, actor(request))
 
 
-@post("/company/departments", guards=[can_write_billing])
+@post("/company/departments")
 async def add_department(
-    request: Request[Any, Any, Any], services: NamedDependency[Services]
+    request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Response[Any]:
+    user = actor(request)
     form = await read_form(request)
     name = form.text("name", "a name")
     if form.ok:
         try:
-            await services.organisation.create_department(NewDepartment(name))
+            await services.organisation.create_department(NewDepartment(name), actor=user)
         except InvalidInput as e:
             form.reject(e, "name")
     if not form.ok:
-        return await _company(services, 422, department_form=form)
+        return await _company(services, user, 422, department_form=form)
     return see_other("/app/company#departments")
 
 
-@post("/company/projects", guards=[can_write_billing])
-async def add_project(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
+@post("/company/projects")
+async def add_project(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
+    user = actor(request)
     form = await read_form(request)
     name = form.text("name", "a name")
     tax_rate = form.decimal("tax_rate", "21") if form.get("tax_rate") else None
     if form.ok:
         try:
-            await services.organisation.create_project(NewProject(name, tax_rate or Decimal(0)))
+            await services.organisation.create_project(NewProject(name, tax_rate or Decimal(0)), actor=user)
         except InvalidInput as e:
             form.reject(e, "name")
     if not form.ok:
-        return await _company(services, 422, project_form=form)
+        return await _company(services, user, 422, project_form=form)
     return see_other("/app/company#projects")
 
 
-async def _employee_form(services: Services, form: Form | None, status: int = 200) -> Template:
+async def _employee_form(services: Services, user: User, form: Form | None, status: int = 200) -> Template:
     return page(
         "employees/new.html",
         status=status,
         form=form or Form(values={"currency": "EUR"}),
-        departments=await services.organisation.departments(),
-        projects=await services.organisation.projects(),
+        departments=await services.organisation.departments(actor=user),
+        projects=await services.organisation.projects(actor=user),
     )
 
 
-@get("/employees", guards=[can_read_billing])
-async def employees(services: NamedDependency[Services]) -> Template:
-    departments = {d.id: d.name for d in await services.organisation.departments()}
-    projects = {p.id: p.name for p in await services.organisation.projects()}
+@get("/employees")
+async def employees(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Template:
+    user = actor(request)
+    departments = {d.id: d.name for d in await services.organisation.departments(actor=user)}
+    projects = {p.id: p.name for p in await services.organisation.projects(actor=user)}
     return page(
         "employees/list.html",
-        employees=await services.organisation.employees(),
+        employees=await services.organisation.employees(actor=user),
         departments=departments,
         projects=projects,
     )
 
 
-@get("/employees/new", guards=[can_write_billing])
-async def new_employee(services: NamedDependency[Services]) -> Template:
-    return await _employee_form(services, None)
+@get("/employees/new", guards=[requires(Organisation.WRITES)])  # a form alone: no use case to ask
+async def new_employee(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Template:
+    return await _employee_form(services, actor(request), None)
 
 
-@post("/employees", guards=[can_write_billing])
-async def add_employee(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
+@post("/employees")
+async def add_employee(
+    request: Request[User, Any, Any], services: NamedDependency[Services]
+) -> Response[Any]:
+    user = actor(request)
     form = await read_form(request)
     full_name = form.text("full_name", "the employee's name")
     email = form.text("email", "an email address")
@@ -109,13 +116,13 @@ async def add_employee(request: Request[Any, Any, Any], services: NamedDependenc
     if form.ok and rate is not None:
         try:
             employee = await services.organisation.create_employee(
-                NewEmployee(full_name, email, department_id, project_id, rate, currency)
+                NewEmployee(full_name, email, department_id, project_id, rate, currency), actor=user
             )
         except InvalidInput as e:
             form.reject(e, "full_name")
         else:
             return see_other(f"/app/employees/{employee.id}/workdays?added=1")
-    return await _employee_form(services, form, 422)
+    return await _employee_form(services, user, form, 422)
 
 
 HANDLERS = [company, add_department, add_project, employees, new_employee, add_employee]

@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from billflow.api.ids import parse_id
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT
 from billflow.api.services import Services
@@ -70,10 +71,7 @@ def _sees_all(user: User) -> bool:
 def _wanted_user(user: User, user_id: str | None) -> str | None:
     if not user_id or not _sees_all(user):
         return None
-    try:
-        return known_id(user_id, "user")
-    except Exception:
-        return "-"
+    return parse_id(user_id) or "-"  # no user has a malformed id: "-" matches nobody
 
 
 async def _people(services: Services, user: User, expenses: Sequence[Expense]) -> dict[str, str]:

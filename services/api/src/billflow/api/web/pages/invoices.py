@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from billflow.api.auth import can_write_billing
+from billflow.api.auth import refuses_early
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.services import Services
 from billflow.api.web.forms import Form
@@ -20,8 +20,8 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import InvalidInput, InvoiceOverlap
 from billflow.domain.model import Employee, InvoiceStatus, User
-from billflow.domain.usecases.issue_invoices import IssueInvoiceCommand
-from billflow.domain.usecases.retry_invoice import RetryInvoiceCommand
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
+from billflow.domain.usecases.retry_invoice import RetryInvoice, RetryInvoiceCommand
 
 PAGE_SIZE = 20
 SETTLED = {InvoiceStatus.SENT, InvoiceStatus.FAILED}
@@ -30,7 +30,7 @@ SETTLED = {InvoiceStatus.SENT, InvoiceStatus.FAILED}
 async def _employees(services: Services, user: User) -> list[Employee]:
     if not access.may(user, Action.READ_BILLING):
         return []
-    return list(await services.organisation.employees())
+    return list(await services.organisation.employees(actor=user))
 
 
 @get("/invoices")
@@ -100,7 +100,7 @@ async def _new_form(
     return page("invoices/new.html", status=status, form=form, employees=employees, overlap=overlap)
 
 
-@get("/invoices/new", guards=[can_write_billing])
+@get("/invoices/new", guards=[refuses_early(IssueInvoice)])
 async def new_invoice(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
@@ -111,7 +111,7 @@ async def new_invoice(
     return await _new_form(services, actor(request), form)
 
 
-@post("/invoices", guards=[can_write_billing])
+@post("/invoices")
 async def issue(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     user = actor(request)
     form = await read_form(request)
@@ -119,10 +119,9 @@ async def issue(request: Request[User, Any, Any], services: NamedDependency[Serv
     start, end = form.day("period_start"), form.day("period_end")
     overlap = None
     if form.ok and start and end:
-        await services.invoice_quota.charge(user)
         try:
-            invoice = await services.invoicing.issue(
-                IssueInvoiceCommand(employee_id, start, end, correlation_id(request))
+            invoice = await services.issue_invoice.execute(
+                IssueInvoiceCommand(employee_id, start, end, correlation_id(request), user)
             )
         except InvoiceOverlap as e:
             overlap = e
@@ -145,7 +144,7 @@ async def invoice(
         "invoices/detail.html",
         invoice=found,
         settled=found.status in SETTLED,
-        may_retry=access.may(user, Action.WRITE_BILLING),
+        may_retry=access.may(user, RetryInvoice.ACTION),
     )
 
 
@@ -160,16 +159,16 @@ async def invoice_status(
         "invoices/_status.html",
         invoice=found,
         settled=found.status in SETTLED,
-        may_retry=access.may(user, Action.WRITE_BILLING),
+        may_retry=access.may(user, RetryInvoice.ACTION),
     )
 
 
-@post("/invoices/{invoice_id:str}/retry", guards=[can_write_billing])
+@post("/invoices/{invoice_id:str}/retry")
 async def retry(
     invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Response[Any]:
     found = await services.retry.execute(
-        RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request))
+        RetryInvoiceCommand(known_id(invoice_id, "invoice"), correlation_id(request), actor(request))
     )
     await services.metrics.invoice("retried")
     return see_other(f"/app/invoices/{found.id}")

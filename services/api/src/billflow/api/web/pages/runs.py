@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from billflow.api.auth import can_read_billing, can_write_billing
+from billflow.api.auth import refuses_early
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.services import Services
 from billflow.api.web.forms import Form
@@ -18,26 +18,25 @@ from billflow.api.web.pages.invoices import _last_month
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import Invoice, InvoiceStatus, User
 from billflow.domain.usecases.invoice_queries import BillingRunProgress
-from billflow.domain.usecases.issue_invoices import StartBillingRunCommand
+from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
 
 MAX_LISTED = 100
 
 
-@get("/runs/new", guards=[can_write_billing])
+@get("/runs/new", guards=[refuses_early(StartBillingRun)])
 async def new_run() -> Template:
     start, end = _last_month()
     return page("runs/new.html", form=Form(values={"period_start": str(start), "period_end": str(end)}))
 
 
-@post("/runs", guards=[can_write_billing])
+@post("/runs")
 async def start(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     form = await read_form(request)
     period_start, period_end = form.day("period_start"), form.day("period_end")
     if form.ok and period_start and period_end:
-        await services.invoice_quota.charge(actor(request))
         try:
-            started = await services.invoicing.start_run(
-                StartBillingRunCommand(period_start, period_end, correlation_id(request))
+            started = await services.start_billing_run.execute(
+                StartBillingRunCommand(period_start, period_end, correlation_id(request), actor(request))
             )
         except InvalidInput as e:
             form.reject(e, "period_start")
@@ -55,7 +54,7 @@ def _progress(p: BillingRunProgress) -> dict[str, Any]:
     return {"run": p.run, "counts": counts, "total": total, "settled": settled, "done": settled == total}
 
 
-@get("/runs/{run_id:str}", guards=[can_read_billing])
+@get("/runs/{run_id:str}")
 async def run(
     run_id: FromPath[str],
     request: Request[User, Any, Any],
@@ -73,7 +72,7 @@ async def run(
     return page("runs/show.html", invoices=invoices, skipped=skipped, **_progress(progress))
 
 
-@get("/runs/{run_id:str}/progress", guards=[can_read_billing])
+@get("/runs/{run_id:str}/progress")
 async def run_progress(
     run_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Template:

@@ -19,7 +19,7 @@ from billflow.api.services import Services
 from billflow.api.web.forms import Form, sentence
 from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.domain import access
-from billflow.domain.errors import Forbidden, InvalidInput, NotFound
+from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import Employee, User, Workday
 from billflow.domain.money import round_money
 from billflow.domain.usecases.workdays import RecordWorkdaysCommand
@@ -78,14 +78,6 @@ def _plain(hours: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _editable(user: User, employee_id: str) -> bool:
-    try:
-        access.require_workdays_writable(user, employee_id)
-    except (Forbidden, NotFound):
-        return False
-    return True
-
-
 async def _page(
     services: Services,
     user: User,
@@ -113,7 +105,7 @@ async def _page(
         days=len(stored),
         hours=hours,
         amount=amount,
-        editable=_editable(user, employee.id),
+        editable=access.workdays_writable(user, employee.id),
         form=form,
         saved=saved,
         added=added,
@@ -140,7 +132,7 @@ async def record(
 ) -> Response[Any]:
     user = actor(request)
     employee = await services.organisation.employee(known_id(employee_id, "employee"), actor=user)
-    if not _editable(user, employee.id):
+    if not access.workdays_writable(user, employee.id):
         raise NotFound("no such employee")  # viewers read; only writers and the employee record
     form = await read_form(request)
     first = month_of(form.get("month"))

@@ -1,0 +1,69 @@
+"""What issuing one invoice and a billing run share: the invoice snapshot and its render command."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from billflow.domain import billing
+from billflow.domain.contracts import RenderInvoice
+from billflow.domain.model import (
+    Counterparty,
+    Employee,
+    Invoice,
+    InvoiceStatus,
+    Issuer,
+    Project,
+    Workday,
+)
+from billflow.domain.ports.system import IdGenerator
+
+
+class InvoiceDrafts:
+    """Turns an employee's workdays into a numbered ``pending`` invoice, a snapshot: rates, names
+    and workdays are copied into it, so later changes to the master data do not reach it."""
+
+    def __init__(self, ids: IdGenerator, issuer: Issuer, payment_terms_days: int) -> None:
+        self._ids = ids
+        self._issuer = issuer
+        self._terms = payment_terms_days
+
+    def invoice(
+        self,
+        employee: Employee,
+        project: Project,
+        workdays: list[Workday],
+        start: date,
+        end: date,
+        run_id: str | None,
+        number: int,
+        now: datetime,
+    ) -> Invoice:
+        totals = billing.compute_totals(employee, project, workdays, start, end)
+        issue_date = now.date()
+        return Invoice(
+            id=self._ids.new_id(),
+            number=billing.format_invoice_number(issue_date.year, number),
+            status=InvoiceStatus.PENDING,
+            period_start=start,
+            period_end=end,
+            issue_date=issue_date,
+            due_date=billing.due_date(issue_date, self._terms),
+            currency=employee.currency,
+            lines=totals.lines,
+            subtotal=totals.subtotal,
+            tax_rate=project.tax_rate,
+            tax=totals.tax,
+            total=totals.total,
+            issuer=self._issuer,
+            counterparty=Counterparty(employee.id, employee.full_name, employee.email),
+            billing_run_id=run_id,
+        )
+
+    def render(self, invoice: Invoice, correlation_id: str, now: datetime) -> RenderInvoice:
+        """The outbox row asking for the invoice's PDF, recorded in the invoice's transaction."""
+        return RenderInvoice(
+            message_id=self._ids.new_id(),
+            occurred_at=now,
+            correlation_id=correlation_id,
+            invoice_id=invoice.id,
+        )
