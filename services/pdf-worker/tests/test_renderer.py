@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from pypdf import PdfReader
 
-from billflow.domain.model import Counterparty, Invoice, InvoiceLine, InvoiceStatus, Issuer
+from billflow.domain.model import BilledTo, Invoice, InvoiceLine, InvoiceStatus, Issuer
 from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
 
 pytestmark = pytest.mark.integration
@@ -41,7 +41,8 @@ def invoice(name: str = "Ada Lovelace", description: str = "Design review") -> I
         tax=Decimal("4068.75"),
         total=Decimal("23443.75"),
         issuer=Issuer("Acme Consulting BV", "Kerkstraat 1\n1000 Brussel", "BE0999999999"),
-        counterparty=Counterparty("e1", name, "ada@example.com"),
+        billed_to=BilledTo(name, "ada@example.com"),
+        employee_id="e1",
     )
 
 

@@ -38,7 +38,7 @@ for _env in (_html, _text):
 class TemplateInvoiceEmailWriter:
     def write(self, invoice: Invoice, pdf: bytes) -> OutgoingEmail:
         return OutgoingEmail(
-            to=invoice.counterparty.email,
+            to=invoice.billed_to.email,
             subject=_one_line(f"Invoice {invoice.number} from {invoice.issuer.name}"),
             text=_text.get_template("invoice.txt").render(invoice=invoice),
             html=_html.get_template("invoice.html").render(invoice=invoice),

@@ -20,13 +20,14 @@ from billflow.domain import billing
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.errors import InvalidInput, InvoiceOverlap, NotFound
 from billflow.domain.model import (
+    BilledTo,
     BillingRun,
-    Counterparty,
     Employee,
     Invoice,
     InvoiceStatus,
     Issuer,
     Project,
+    TaxRow,
     Workday,
 )
 from billflow.domain.ports.system import Clock, IdGenerator
@@ -172,7 +173,9 @@ class IssueInvoices:
             tax=totals.tax,
             total=totals.total,
             issuer=self._issuer,
-            counterparty=Counterparty(employee.id, employee.full_name, employee.email),
+            billed_to=BilledTo(employee.full_name, employee.email),
+            employee_id=employee.id,
+            taxes=(TaxRow(project.tax_rate, totals.subtotal, totals.tax),),
             billing_run_id=run_id,
         )
 

@@ -4,33 +4,53 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import asyncpg
 
+from billflow.domain.client_billing import BillableHours
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import (
+    Address,
+    BilledTo,
     BillingRun,
-    Counterparty,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     Issuer,
+    Language,
+    TaxRow,
+    TimesheetEntry,
 )
 from billflow.domain.model.invoice import allowed_sources
 from billflow.domain.ports.pagination import Page
 
 _COLUMNS = (
-    "id::text, number, status, failure_reason, employee_id::text, employee_name, employee_email,"
+    "id::text, number, status, failure_reason, kind, employee_id::text, client_id::text,"
+    " billed_name, billed_email, billed_street, billed_city, billed_postal_code, billed_country,"
+    " billed_vat_id, billed_language, billed_buyer_reference,"
     " billing_run_id::text, period_start, period_end, issue_date, due_date, currency, subtotal,"
     " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id, pdf_key"
 )
 
-# An invoice's lines ride along as one array of anonymous records: one statement, one round trip.
+# An invoice's lines and taxes ride along as arrays of anonymous records: one statement, one round trip.
 _LINES = (
-    "ARRAY(SELECT (l.day, l.hours, l.rate, l.amount, l.description) FROM invoice_lines l"
-    " WHERE l.invoice_id = i.id ORDER BY l.position) AS lines"
+    "ARRAY(SELECT (l.day, l.hours, l.rate, l.amount, l.description, l.project_id::text, l.project_name,"
+    " l.employee_id::text, l.employee_name, l.tax_rate, l.first_day, l.last_day) FROM invoice_lines l"
+    " WHERE l.invoice_id = i.id ORDER BY l.position) AS lines,"
+    " ARRAY(SELECT (t.rate, t.base, t.amount) FROM invoice_taxes t WHERE t.invoice_id = i.id"
+    " ORDER BY t.rate) AS taxes"
+)
+
+# The timesheet of a client invoice, with the names as its lines have them (read for rendering).
+_ENTRIES = (
+    "ARRAY(SELECT (e.line_position, e.day, e.employee_id::text, l.employee_name, e.project_id::text,"
+    " l.project_name, e.hours, e.description) FROM invoice_entries e JOIN invoice_lines l"
+    " ON l.invoice_id = e.invoice_id AND l.position = e.line_position"
+    " WHERE e.invoice_id = i.id ORDER BY e.day, l.employee_name, l.project_name) AS entries"
 )
 
 
@@ -38,7 +58,24 @@ def _lines(row: asyncpg.Record) -> list[InvoiceLine]:
     return [InvoiceLine(*line) for line in row["lines"]]
 
 
+def _billed_to(row: asyncpg.Record) -> BilledTo:
+    address = None
+    if row["billed_street"] is not None:
+        address = Address(
+            row["billed_street"], row["billed_city"], row["billed_postal_code"], row["billed_country"]
+        )
+    return BilledTo(
+        name=row["billed_name"],
+        email=row["billed_email"],
+        address=address,
+        vat_id=row["billed_vat_id"],
+        language=Language(row["billed_language"]),
+        buyer_reference=row["billed_buyer_reference"],
+    )
+
+
 def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
+    keys = row.keys()
     return Invoice(
         id=row["id"],
         number=row["number"],
@@ -54,10 +91,56 @@ def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
         tax=row["tax"],
         total=row["total"],
         issuer=Issuer(row["issuer_name"], row["issuer_address"], row["issuer_tax_id"]),
-        counterparty=Counterparty(row["employee_id"], row["employee_name"], row["employee_email"]),
+        billed_to=_billed_to(row),
+        kind=InvoiceKind(row["kind"]),
+        employee_id=row["employee_id"],
+        client_id=row["client_id"],
+        taxes=tuple(TaxRow(*t) for t in row["taxes"]) if "taxes" in keys else (),
+        entries=tuple(TimesheetEntry(*e) for e in row["entries"]) if "entries" in keys else (),
         billing_run_id=row["billing_run_id"],
         failure_reason=row["failure_reason"],
         pdf_key=row["pdf_key"],
+    )
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value is not None else None
+
+
+def _invoice_row(i: Invoice) -> tuple[object, ...]:
+    to, address = i.billed_to, i.billed_to.address
+    employee = i.kind is InvoiceKind.EMPLOYEE
+    return (
+        i.id,
+        i.number,
+        i.status.value,
+        i.kind.value,
+        i.employee_id,
+        to.name if employee else None,
+        to.email if employee else None,
+        i.client_id,
+        to.name,
+        to.email,
+        address.street if address else None,
+        address.city if address else None,
+        address.postal_code if address else None,
+        address.country if address else None,
+        to.vat_id,
+        to.language.value,
+        to.buyer_reference,
+        i.billing_run_id,
+        i.period_start,
+        i.period_end,
+        i.issue_date,
+        i.due_date,
+        i.currency,
+        i.subtotal,
+        i.tax_rate,
+        i.tax,
+        i.total,
+        i.issuer.name,
+        i.issuer.address,
+        i.issuer.tax_id,
     )
 
 
@@ -92,49 +175,110 @@ class AsyncpgInvoiceRepository:
 
     async def add_many(self, invoices: Sequence[Invoice]) -> None:
         await self._conn.executemany(
-            "INSERT INTO invoices (id, number, status, employee_id, employee_name, employee_email,"
+            "INSERT INTO invoices (id, number, status, kind, employee_id, employee_name, employee_email,"
+            " client_id, billed_name, billed_email, billed_street, billed_city, billed_postal_code,"
+            " billed_country, billed_vat_id, billed_language, billed_buyer_reference,"
             " billing_run_id, period_start, period_end, issue_date, due_date, currency, subtotal,"
             " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-            " $18, $19)",
-            [
-                (
-                    i.id,
-                    i.number,
-                    i.status.value,
-                    i.counterparty.employee_id,
-                    i.counterparty.full_name,
-                    i.counterparty.email,
-                    i.billing_run_id,
-                    i.period_start,
-                    i.period_end,
-                    i.issue_date,
-                    i.due_date,
-                    i.currency,
-                    i.subtotal,
-                    i.tax_rate,
-                    i.tax,
-                    i.total,
-                    i.issuer.name,
-                    i.issuer.address,
-                    i.issuer.tax_id,
-                )
-                for i in invoices
-            ],
+            " $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)",
+            [_invoice_row(i) for i in invoices],
         )
-        await self._conn.executemany(
-            "INSERT INTO invoice_lines (invoice_id, position, day, hours, rate, amount, description)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            [
-                (i.id, n, line.date, line.hours, line.rate, line.amount, line.description)
+        await self._conn.copy_records_to_table(
+            "invoice_lines",
+            columns=[
+                "invoice_id",
+                "position",
+                "day",
+                "hours",
+                "rate",
+                "amount",
+                "description",
+                "project_id",
+                "project_name",
+                "employee_id",
+                "employee_name",
+                "tax_rate",
+                "first_day",
+                "last_day",
+            ],
+            records=[
+                (
+                    uuid.UUID(i.id),
+                    n,
+                    line.date,
+                    line.hours,
+                    line.rate,
+                    line.amount,
+                    line.description,
+                    _uuid(line.project_id),
+                    line.project_name,
+                    _uuid(line.employee_id),
+                    line.employee_name,
+                    line.tax_rate,
+                    line.first_day,
+                    line.last_day,
+                )
                 for i in invoices
                 for n, line in enumerate(i.lines)
             ],
         )
+        await self._conn.copy_records_to_table(
+            "invoice_taxes",
+            columns=["invoice_id", "rate", "base", "amount"],
+            records=[(uuid.UUID(i.id), t.rate, t.base, t.amount) for i in invoices for t in i.taxes],
+        )
+        employee_ids = [i.id for i in invoices if i.kind is InvoiceKind.EMPLOYEE]
+        if employee_ids:
+            await self._conn.execute(
+                "UPDATE workdays w SET employee_invoice_id = i.id FROM invoices i"
+                " WHERE i.id = ANY($1::uuid[]) AND w.employee_id = i.employee_id"
+                " AND w.day BETWEEN i.period_start AND i.period_end AND w.employee_invoice_id IS NULL",
+                employee_ids,
+            )
+        client_ids = [i.id for i in invoices if i.kind is InvoiceKind.CLIENT]
+        if client_ids:
+            # The timesheet: the entries claim_client_hours marked, each on its (project, person) line.
+            await self._conn.execute(
+                "INSERT INTO invoice_entries"
+                " (invoice_id, line_position, day, employee_id, project_id, hours, description)"
+                " SELECT w.client_invoice_id, l.position, w.day, w.employee_id, w.project_id, w.hours,"
+                " w.description FROM workdays w JOIN invoice_lines l ON l.invoice_id = w.client_invoice_id"
+                " AND l.project_id = w.project_id AND l.employee_id = w.employee_id"
+                " WHERE w.client_invoice_id = ANY($1::uuid[])",
+                client_ids,
+            )
+
+    async def claim_client_hours(
+        self, invoice_for_client: Mapping[str, str], start: date, end: date
+    ) -> dict[str, list[BillableHours]]:
+        if not invoice_for_client:
+            return {}
+        claimed = await self._conn.fetch(
+            "WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t (client_id, invoice_id)),"
+            " claimed AS (UPDATE workdays w SET client_invoice_id = wanted.invoice_id"
+            " FROM projects p JOIN wanted ON wanted.client_id = p.client_id"
+            " WHERE p.id = w.project_id AND w.day BETWEEN $3 AND $4 AND w.client_invoice_id IS NULL"
+            " RETURNING w.client_invoice_id, w.project_id, w.employee_id, w.hours, w.day)"
+            " SELECT client_invoice_id::text AS invoice_id, project_id::text, employee_id::text,"
+            " sum(hours) AS hours, min(day) AS first_day, max(day) AS last_day FROM claimed"
+            " GROUP BY client_invoice_id, project_id, employee_id",
+            list(invoice_for_client),
+            list(invoice_for_client.values()),
+            start,
+            end,
+        )
+        found: dict[str, list[BillableHours]] = {}
+        for r in claimed:
+            found.setdefault(r["invoice_id"], []).append(
+                BillableHours(r["project_id"], r["employee_id"], r["hours"], r["first_day"], r["last_day"])
+            )
+        return found
 
     async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
         rows = await self._conn.fetch(
-            "SELECT DISTINCT employee_id::text FROM invoices WHERE period_start <= $2 AND period_end >= $1",
+            "SELECT DISTINCT employee_id::text FROM invoices"
+            " WHERE kind = 'employee' AND period_start <= $2 AND period_end >= $1",
             start,
             end,
         )
@@ -142,7 +286,7 @@ class AsyncpgInvoiceRepository:
 
     async def get(self, invoice_id: str) -> Invoice | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS}, {_LINES} FROM invoices i WHERE id = $1", invoice_id
+            f"SELECT {_COLUMNS}, {_LINES}, {_ENTRIES} FROM invoices i WHERE id = $1", invoice_id
         )
         return _invoice(row, _lines(row)) if row else None
 
@@ -164,6 +308,8 @@ class AsyncpgInvoiceRepository:
         limit: int,
         cursor: str | None,
         period: tuple[date, date] | None = None,
+        client_id: str | None = None,
+        kind: InvoiceKind | None = None,
     ) -> Page[Invoice]:
         rows = await self._conn.fetch(
             f"SELECT {_COLUMNS}, {_LINES} FROM invoices i"
@@ -172,6 +318,8 @@ class AsyncpgInvoiceRepository:
             " AND ($3::text IS NULL OR number < $3)"
             " AND ($5::date IS NULL OR period_end >= $5)"
             " AND ($6::date IS NULL OR period_start <= $6)"
+            " AND ($7::uuid IS NULL OR client_id = $7)"
+            " AND ($8::text IS NULL OR kind = $8)"
             " ORDER BY number DESC LIMIT $4",
             employee_id,
             status.value if status else None,
@@ -179,6 +327,8 @@ class AsyncpgInvoiceRepository:
             limit + 1,
             period[0] if period else None,
             period[1] if period else None,
+            client_id,
+            kind.value if kind else None,
         )
         items = [_invoice(r, _lines(r)) for r in rows[:limit]]
         next_cursor = encode_cursor(items[-1].number) if len(rows) > limit else None

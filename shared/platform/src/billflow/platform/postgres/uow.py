@@ -12,12 +12,14 @@ from typing import Self
 import asyncpg
 
 from billflow.domain.errors import TransientFailure
+from billflow.platform.postgres.clients import AsyncpgClientRepository
 from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
 from billflow.platform.postgres.expenses import AsyncpgExpenseRepository, AsyncpgStatementDeliveryLog
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
 from billflow.platform.postgres.organisation import (
     AsyncpgDepartmentRepository,
     AsyncpgEmployeeRepository,
+    AsyncpgProjectMemberRepository,
     AsyncpgProjectRepository,
     AsyncpgWorkdayRepository,
 )
@@ -42,6 +44,8 @@ class AsyncpgUnitOfWork:
     projects: AsyncpgProjectRepository
     employees: AsyncpgEmployeeRepository
     workdays: AsyncpgWorkdayRepository
+    clients: AsyncpgClientRepository
+    members: AsyncpgProjectMemberRepository
     invoices: AsyncpgInvoiceRepository
     billing_runs: AsyncpgBillingRunRepository
     users: AsyncpgUserRepository
@@ -75,6 +79,8 @@ class AsyncpgUnitOfWork:
         self.projects = AsyncpgProjectRepository(c)
         self.employees = AsyncpgEmployeeRepository(c)
         self.workdays = AsyncpgWorkdayRepository(c)
+        self.clients = AsyncpgClientRepository(c)
+        self.members = AsyncpgProjectMemberRepository(c)
         self.invoices = AsyncpgInvoiceRepository(c)
         self.billing_runs = AsyncpgBillingRunRepository(c)
         self.users = AsyncpgUserRepository(c)
