@@ -4,6 +4,7 @@ from billflow.domain.model.client import Address, Client, Language, ProjectMembe
 from billflow.domain.model.invoice import (
     BilledTo,
     BillingRun,
+    BillingRunKind,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -19,6 +20,7 @@ __all__ = [
     "Address",
     "BilledTo",
     "BillingRun",
+    "BillingRunKind",
     "Client",
     "Department",
     "Employee",

@@ -142,9 +142,15 @@ class Invoice:
     pdf_key: str | None = None
 
 
+class BillingRunKind(StrEnum):
+    EMPLOYEES = "employees"
+    CLIENTS = "clients"
+
+
 @dataclass(frozen=True, slots=True)
 class BillingRun:
     id: str
     period_start: date
     period_end: date
     invoice_ids: tuple[str, ...]
+    kind: BillingRunKind = BillingRunKind.EMPLOYEES

@@ -16,6 +16,7 @@ from billflow.domain.model import (
     Address,
     BilledTo,
     BillingRun,
+    BillingRunKind,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -369,22 +370,29 @@ class AsyncpgBillingRunRepository:
 
     async def add(self, run: BillingRun) -> None:
         await self._conn.execute(
-            "INSERT INTO billing_runs (id, period_start, period_end) VALUES ($1, $2, $3)",
+            "INSERT INTO billing_runs (id, period_start, period_end, kind) VALUES ($1, $2, $3, $4)",
             run.id,
             run.period_start,
             run.period_end,
+            run.kind.value,
         )
 
     async def get(self, run_id: str) -> BillingRun | None:
         row = await self._conn.fetchrow(
-            "SELECT id::text, period_start, period_end,"
+            "SELECT id::text, period_start, period_end, kind,"
             " ARRAY(SELECT i.id::text FROM invoices i WHERE i.billing_run_id = r.id ORDER BY i.number)"
             " AS invoice_ids FROM billing_runs r WHERE id = $1",
             run_id,
         )
         if row is None:
             return None
-        return BillingRun(row["id"], row["period_start"], row["period_end"], tuple(row["invoice_ids"]))
+        return BillingRun(
+            row["id"],
+            row["period_start"],
+            row["period_end"],
+            tuple(row["invoice_ids"]),
+            BillingRunKind(row["kind"]),
+        )
 
     async def status_counts(self, run_id: str) -> dict[InvoiceStatus, int]:
         rows = await self._conn.fetch(
