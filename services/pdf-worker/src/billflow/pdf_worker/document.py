@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from babel import Locale
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from billflow.domain.model import Invoice
@@ -33,12 +34,17 @@ def long_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def country_name(code: str) -> str:
+    """``BE`` -> ``Belgium`` (the code itself when Babel does not know it)."""
+    return str(Locale("en").territories.get(code, code))
+
+
 _env = Environment(
     loader=PackageLoader("billflow.pdf_worker", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
 )
-_env.filters.update(money=money, hours=hours, long_date=long_date)
+_env.filters.update(money=money, hours=hours, long_date=long_date, country_name=country_name)
 _template = _env.get_template("invoice.html")
 
 
