@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 import asyncpg
 
@@ -46,17 +48,36 @@ _LINES = (
     " ORDER BY t.rate) AS taxes"
 )
 
-# The timesheet of a client invoice, with the names as its lines have them (read for rendering).
-_ENTRIES = (
-    "ARRAY(SELECT (e.line_position, e.day, e.employee_id::text, l.employee_name, e.project_id::text,"
-    " l.project_name, e.hours, e.description) FROM invoice_entries e JOIN invoice_lines l"
-    " ON l.invoice_id = e.invoice_id AND l.position = e.line_position"
-    " WHERE e.invoice_id = i.id ORDER BY e.day, l.employee_name, l.project_name) AS entries"
-)
+# The timesheet of a client invoice, as stored at issue (read for rendering).
+_ENTRIES = "(SELECT t.entries FROM invoice_timesheets t WHERE t.invoice_id = i.id) AS entries"
 
 
 def _lines(row: asyncpg.Record) -> list[InvoiceLine]:
     return [InvoiceLine(*line) for line in row["lines"]]
+
+
+def _timesheet(stored: str | None, lines: Sequence[InvoiceLine]) -> tuple[TimesheetEntry, ...]:
+    """The stored timesheet, each entry on its (project, person) line and named as the line has
+    them, by date, then person, then project."""
+    if stored is None:
+        return ()
+    line_of = {(line.project_id, line.employee_id): n for n, line in enumerate(lines)}
+    entries = []
+    for e in json.loads(stored):
+        n = line_of[(e["project_id"], e["employee_id"])]
+        entries.append(
+            TimesheetEntry(
+                line=n,
+                date=date.fromisoformat(e["date"]),
+                employee_id=e["employee_id"],
+                employee_name=lines[n].employee_name or "",
+                project_id=e["project_id"],
+                project_name=lines[n].project_name or "",
+                hours=Decimal(e["hours"]),
+                description=e["description"],
+            )
+        )
+    return tuple(sorted(entries, key=lambda e: (e.date, e.employee_name, e.project_name)))
 
 
 def _billed_to(row: asyncpg.Record) -> BilledTo:
@@ -97,7 +118,7 @@ def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
         employee_id=row["employee_id"],
         client_id=row["client_id"],
         taxes=tuple(TaxRow(*t) for t in row["taxes"]) if "taxes" in keys else (),
-        entries=tuple(TimesheetEntry(*e) for e in row["entries"]) if "entries" in keys else (),
+        entries=_timesheet(row["entries"], lines) if "entries" in keys else (),
         billing_run_id=row["billing_run_id"],
         failure_reason=row["failure_reason"],
         pdf_key=row["pdf_key"],
@@ -237,30 +258,25 @@ class AsyncpgInvoiceRepository:
                 " AND w.day BETWEEN i.period_start AND i.period_end AND w.employee_invoice_id IS NULL",
                 employee_ids,
             )
-        client_ids = [i.id for i in invoices if i.kind is InvoiceKind.CLIENT]
-        if client_ids:
-            # The timesheet: the entries claim_client_hours marked, each on its (project, person) line.
-            await self._conn.execute(
-                "INSERT INTO invoice_entries"
-                " (invoice_id, line_position, day, employee_id, project_id, hours, description)"
-                " SELECT w.client_invoice_id, l.position, w.day, w.employee_id, w.project_id, w.hours,"
-                " w.description FROM workdays w JOIN invoice_lines l ON l.invoice_id = w.client_invoice_id"
-                " AND l.project_id = w.project_id AND l.employee_id = w.employee_id"
-                " WHERE w.client_invoice_id = ANY($1::uuid[])",
-                client_ids,
-            )
 
     async def claim_client_hours(
         self, invoice_for_client: Mapping[str, str], start: date, end: date
     ) -> dict[str, list[BillableHours]]:
         if not invoice_for_client:
             return {}
+        # One statement: mark the entries billed (locking them), file them as the invoice's
+        # timesheet, and sum them per (project, person) for the lines.
         claimed = await self._conn.fetch(
             "WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t (client_id, invoice_id)),"
             " claimed AS (UPDATE workdays w SET client_invoice_id = wanted.invoice_id"
             " FROM projects p JOIN wanted ON wanted.client_id = p.client_id"
             " WHERE p.id = w.project_id AND w.day BETWEEN $3 AND $4 AND w.client_invoice_id IS NULL"
-            " RETURNING w.client_invoice_id, w.project_id, w.employee_id, w.hours, w.day)"
+            " RETURNING w.client_invoice_id, w.project_id, w.employee_id, w.hours, w.day, w.description),"
+            " filed AS (INSERT INTO invoice_timesheets (invoice_id, entries)"
+            " SELECT client_invoice_id, jsonb_agg(jsonb_build_object('date', day,"
+            " 'employee_id', employee_id, 'project_id', project_id, 'hours', hours::text,"
+            " 'description', description) ORDER BY day, employee_id, project_id)"
+            " FROM claimed GROUP BY client_invoice_id)"
             " SELECT client_invoice_id::text AS invoice_id, project_id::text, employee_id::text,"
             " sum(hours) AS hours, min(day) AS first_day, max(day) AS last_day FROM claimed"
             " GROUP BY client_invoice_id, project_id, employee_id",

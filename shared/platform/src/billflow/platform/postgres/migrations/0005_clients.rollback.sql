@@ -1,7 +1,8 @@
 ALTER TABLE billing_runs DROP COLUMN kind;
-DROP INDEX workdays_unbilled_by_project;
+DROP INDEX workdays_by_project_day;
+ALTER TABLE workdays RESET (fillfactor);
 ALTER TABLE workdays DROP COLUMN client_invoice_id, DROP COLUMN employee_invoice_id;
-DROP TABLE invoice_entries;
+DROP TABLE invoice_timesheets;
 DROP TABLE invoice_taxes;
 DELETE FROM invoice_lines l USING invoices i WHERE i.id = l.invoice_id AND i.kind = 'client';
 DELETE FROM invoices WHERE kind = 'client';
