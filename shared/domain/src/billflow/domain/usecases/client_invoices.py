@@ -6,8 +6,8 @@ Business rules (the arithmetic is ``client_billing``'s):
   catch-up invoice of the hours entered since, and no hour is billed to a client twice: the client
   rows are locked while their hours are claimed, and claiming marks each entry with its invoice.
 - An archived client gets no new invoice (InvalidInput naming ``client_id``); a billing run skips
-  archived clients and clients with nothing to bill, and lists them (a run that would bill no
-  client at all is InvalidInput, like the employees' run without workdays).
+  archived clients and clients with nothing to bill, and lists them (a run with nothing left to
+  bill issues nothing, like the employees' run a second time).
 - Numbers come from the one gapless ``INV-<year>-<6 digits>`` series both kinds share, allocated in
   the same transaction as the invoices; a run numbers its invoices in client-name order.
 - The invoice is a snapshot of the client (name, email, address, VAT id, language), the project
@@ -240,8 +240,6 @@ class StartClientBillingRun:
             active = [c for c in clients if not c.archived]
             await uow.billing_runs.add(run)
             invoices = await self._invoicing.issue_for(uow, active, start, end, run.id, cmd.correlation_id)
-            if not invoices:
-                raise InvalidInput("no client has unbilled hours in this period", field="period_start")
             await uow.commit()
         billed = {i.client_id for i in invoices}
         return ClientBillingRunStarted(
