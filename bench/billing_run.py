@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bench.harness import cpu_by_component, percentile, running_billflow, wait_for_emails
-from billflow.domain.model import Counterparty, Invoice, InvoiceLine, InvoiceStatus, Issuer
+from billflow.domain.model import BilledTo, Invoice, InvoiceLine, InvoiceStatus, Issuer
 from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
 
 MONTH_START = date(2031, 3, 1)  # a month of its own in a fresh database
@@ -46,7 +46,8 @@ def sample_invoice() -> Invoice:
         tax=subtotal * Decimal("0.21"),
         total=subtotal * Decimal("1.21"),
         issuer=Issuer("Billflow Demo Ltd", "1 Example Street\n1000 Brussels", "BE0123456789"),
-        counterparty=Counterparty("e", "Bench Worker", "bench@example.com"),
+        billed_to=BilledTo("Bench Worker", "bench@example.com"),
+        employee_id="e",
     )
 
 

@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from billflow.domain.model import (
-    Counterparty,
+    BilledTo,
     Department,
     Employee,
     Invoice,
@@ -146,7 +146,8 @@ async def pending_invoice(postgres_url: str) -> Invoice:
             tax=Decimal("0.00"),
             total=Decimal("800.00"),
             issuer=Issuer("Acme", "Street", "BE1"),
-            counterparty=Counterparty(e.id, e.full_name, e.email),
+            billed_to=BilledTo(e.full_name, e.email),
+            employee_id=e.id,
         )
         async with uow() as u:
             await u.departments.add(d)
@@ -213,7 +214,7 @@ async def test_worker_handlers_render_and_mail_a_batch_and_report_only_the_bad_r
 
     assert sent == {"batchItemFailures": []}
     assert await status_of(lambda_database, invoice.id) == "sent"
-    [mail] = smtp_server.to(invoice.counterparty.email)
+    [mail] = smtp_server.to(invoice.billed_to.email)
     assert invoice.number in mail.message["Subject"]
     emf = [json.loads(line) for line in capfd.readouterr().out.splitlines() if '"_aws"' in line]
     assert {d["Event"] for d in emf if "Event" in d} >= {"rendered", "sent"}  # CloudWatch EMF lines

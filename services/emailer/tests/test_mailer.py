@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from billflow.domain.errors import PermanentFailure, TransientFailure
-from billflow.domain.model import Counterparty, Invoice, InvoiceLine, InvoiceStatus, Issuer
+from billflow.domain.model import BilledTo, Invoice, InvoiceLine, InvoiceStatus, Issuer
 from billflow.domain.ports.mail import Attachment, OutgoingEmail
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
 from billflow.emailer.mailer import SmtpMailer
@@ -37,7 +37,8 @@ def invoice(name: str = "Grace Hopper") -> Invoice:
         tax=Decimal("0.00"),
         total=Decimal("1200.00"),
         issuer=Issuer("Acme Inc", "1 Main St", "US-1"),
-        counterparty=Counterparty("e1", name, "grace@example.com"),
+        billed_to=BilledTo(name, "grace@example.com"),
+        employee_id="e1",
         pdf_key="invoices/2026/INV-2026-000007.pdf",
     )
 

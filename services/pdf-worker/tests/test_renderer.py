@@ -14,7 +14,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from pypdf import PdfReader
 
-from billflow.domain.model import Counterparty, Invoice, InvoiceLine, InvoiceStatus, Issuer
+from billflow.domain.model import (
+    Address,
+    BilledTo,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Issuer,
+    TaxRow,
+    TimesheetEntry,
+)
 from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
 
 pytestmark = pytest.mark.integration
@@ -41,7 +51,8 @@ def invoice(name: str = "Ada Lovelace", description: str = "Design review") -> I
         tax=Decimal("4068.75"),
         total=Decimal("23443.75"),
         issuer=Issuer("Acme Consulting BV", "Kerkstraat 1\n1000 Brussel", "BE0999999999"),
-        counterparty=Counterparty("e1", name, "ada@example.com"),
+        billed_to=BilledTo(name, "ada@example.com"),
+        employee_id="e1",
     )
 
 
@@ -139,3 +150,90 @@ async def test_a_dead_browser_is_relaunched(renderer: PlaywrightPdfRenderer) -> 
     pdf = await renderer.render(invoice())
     assert renderer.ready
     assert "INV-2026-000042" in text_of(pdf)
+
+
+def client_invoice() -> Invoice:
+    web, books = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+    ada, _bob = "33333333-3333-4333-8333-333333333333", "44444444-4444-4444-8444-444444444444"
+    lines = (
+        InvoiceLine(
+            None,
+            Decimal("3.75"),
+            Decimal("120"),
+            Decimal("450.00"),
+            None,
+            books,
+            "Books",
+            ada,
+            "Ada",
+            Decimal("6"),
+        ),
+        InvoiceLine(
+            None,
+            Decimal("6"),
+            Decimal("100"),
+            Decimal("600.00"),
+            None,
+            web,
+            "Web shop",
+            ada,
+            "Ada",
+            Decimal("21"),
+        ),
+    )
+    return Invoice(
+        id="7052bd8e-a7d0-4f1c-956b-5b8ed3e9bf52",
+        number="INV-2026-000043",
+        status=InvoiceStatus.PENDING,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        issue_date=date(2026, 11, 22),
+        due_date=date(2026, 12, 6),
+        currency="EUR",
+        lines=lines,
+        subtotal=Decimal("1050.00"),
+        tax_rate=None,
+        tax=Decimal("153.00"),
+        total=Decimal("1203.00"),
+        issuer=Issuer("Acme Consulting BV", "Kerkstraat 1\n1000 Brussel", "BE0999999999"),
+        billed_to=BilledTo(
+            "Globex SA",
+            "ap@globex.example",
+            Address("Rue Haute 1", "Bruxelles", "1000", "BE"),
+            "BE0123456749",
+        ),
+        kind=InvoiceKind.CLIENT,
+        client_id="55555555-5555-4555-8555-555555555555",
+        taxes=(
+            TaxRow(Decimal("6"), Decimal("450.00"), Decimal("27.00")),
+            TaxRow(Decimal("21"), Decimal("600.00"), Decimal("126.00")),
+        ),
+        entries=(
+            TimesheetEntry(0, date(2026, 10, 1), ada, "Ada", books, "Books", Decimal("2.50"), "VAT return"),
+            TimesheetEntry(
+                1, date(2026, 10, 1), ada, "Ada", web, "Web shop", Decimal("6.00"), "Checkout API"
+            ),
+            TimesheetEntry(0, date(2026, 10, 2), ada, "Ada", books, "Books", Decimal("1.25")),
+        ),
+    )
+
+
+async def test_a_client_invoice_shows_the_client_the_lines_by_project_the_taxes_and_the_timesheet(
+    renderer: PlaywrightPdfRenderer,
+) -> None:
+    pdf = await renderer.render(client_invoice())
+    reader = PdfReader(io.BytesIO(pdf))
+    text = text_of(pdf)
+
+    assert len(reader.pages) == 2  # the timesheet starts a page of its own
+    for expected in ("Globex SA", "Rue Haute 1", "1000 Bruxelles", "Belgium", "VAT ID: BE0123456749"):
+        assert expected in text
+    assert "Books" in text
+    assert "Web shop" in text
+    assert "VAT 6% on €450.00" in text
+    assert "VAT 21% on €600.00" in text
+    assert "€1,203.00" in text
+    timesheet = reader.pages[1].extract_text()
+    assert "Timesheet" in timesheet
+    for expected in ("2026-10-01", "2026-10-02", "VAT return", "Checkout API", "2.5", "1.25"):
+        assert expected in timesheet

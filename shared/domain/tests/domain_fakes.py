@@ -449,7 +449,7 @@ class RecordingMailer:
 
 class PlainWriter:
     def write(self, invoice: Invoice, pdf: bytes) -> OutgoingEmail:
-        return OutgoingEmail(to=invoice.counterparty.email, subject=invoice.number, text="t", html="h")
+        return OutgoingEmail(to=invoice.billed_to.email, subject=invoice.number, text="t", html="h")
 
 
 class PlainHasher:

@@ -14,7 +14,7 @@ import pytest
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.errors import Conflict
 from billflow.domain.model import (
-    Counterparty,
+    BilledTo,
     Department,
     Employee,
     Invoice,
@@ -69,7 +69,8 @@ def make_invoice(employee: Employee, number: str, start: date, end: date) -> Inv
         tax=Decimal("258.42"),
         total=Decimal("1583.67"),
         issuer=Issuer("Acme", "1 Street\nTown", "BE1"),
-        counterparty=Counterparty(employee.id, employee.full_name, employee.email),
+        billed_to=BilledTo(employee.full_name, employee.email),
+        employee_id=employee.id,
     )
 
 
@@ -111,7 +112,7 @@ async def test_a_billing_runs_reads_and_writes_in_bulk_round_trip(pool: asyncpg.
             date(2026, 11, 1), date(2026, 11, 5)
         )
         assert await u.workdays.between_for([first.id, second.id], *oct_) == {
-            first.id: [Workday(date(2026, 10, 2), Decimal("8.00"))],
+            first.id: [Workday(date(2026, 10, 2), Decimal("8.00"), project_id=first.project_id)],
             second.id: [],
         }
 
@@ -265,8 +266,8 @@ async def test_workdays_upsert_by_date(pool: asyncpg.Pool) -> None:
     async with uow() as u:
         days = await u.workdays.between(employee.id, date(2026, 3, 1), date(2026, 3, 31))
     assert days == [
-        Workday(date(2026, 3, 2), Decimal("6.50"), "changed"),
-        Workday(date(2026, 3, 3), Decimal("8.00")),
+        Workday(date(2026, 3, 2), Decimal("6.50"), "changed", employee.project_id),
+        Workday(date(2026, 3, 3), Decimal("8.00"), project_id=employee.project_id),
     ]
 
 

@@ -13,9 +13,12 @@ import msgspec
 from msgspec import Meta
 
 from billflow.domain.model import (
+    BilledTo,
     Department,
     Employee,
     Invoice,
+    InvoiceKind,
+    InvoiceLine,
     InvoiceStatus,
     Project,
     Role,
@@ -132,11 +135,62 @@ class BillingRunIn(Request):
 
 
 class LineOut(msgspec.Struct):
-    date: date
+    """An employee invoice's line is one workday (``date``); a client invoice's one (project,
+    employee), with the hours summed and ``date`` null."""
+
+    date: date | None
     hours: Decimal
     rate: Decimal
     amount: Decimal
     description: str | None
+    project_id: str | None = None
+    project_name: str | None = None
+    employee_id: str | None = None
+    employee_name: str | None = None
+    tax_rate: Decimal | None = None
+
+    @classmethod
+    def of(cls, x: InvoiceLine, currency: str) -> LineOut:
+        return cls(
+            x.date,
+            x.hours,
+            x.rate,
+            round_money(x.amount, currency),
+            x.description,
+            x.project_id,
+            x.project_name,
+            x.employee_id,
+            x.employee_name,
+            x.tax_rate,
+        )
+
+
+class AddressOut(msgspec.Struct):
+    street: str
+    city: str
+    postal_code: str
+    country: str
+
+
+class BilledToOut(msgspec.Struct, omit_defaults=True):
+    """Who the invoice is billed to, as they were when it was issued."""
+
+    name: str
+    email: str
+    address: AddressOut | None = None
+    vat_id: str | None = None
+
+    @classmethod
+    def of(cls, b: BilledTo) -> BilledToOut:
+        a = b.address
+        address = AddressOut(a.street, a.city, a.postal_code, a.country) if a else None
+        return cls(b.name, b.email, address, b.vat_id)
+
+
+class TaxOut(msgspec.Struct):
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
 
 
 class PartyOut(msgspec.Struct, omit_defaults=True):
@@ -150,7 +204,7 @@ class InvoiceOut(msgspec.Struct, omit_defaults=True):
     id: str
     number: str
     status: InvoiceStatus
-    employee_id: str
+    employee_id: str | None
     period_start: date
     period_end: date
     issue_date: date
@@ -158,11 +212,15 @@ class InvoiceOut(msgspec.Struct, omit_defaults=True):
     currency: str
     lines: list[LineOut]
     subtotal: Decimal
-    tax_rate: Decimal
+    tax_rate: Decimal | None
     tax: Decimal
     total: Decimal
     issuer: PartyOut
     counterparty: PartyOut
+    kind: InvoiceKind
+    billed_to: BilledToOut
+    taxes: list[TaxOut]
+    client_id: str | None = None
     billing_run_id: str | None = None
     failure_reason: str | None = None
 
@@ -179,15 +237,17 @@ class InvoiceOut(msgspec.Struct, omit_defaults=True):
             issue_date=i.issue_date,
             due_date=i.due_date,
             currency=c,
-            lines=[
-                LineOut(x.date, x.hours, x.rate, round_money(x.amount, c), x.description) for x in i.lines
-            ],
+            lines=[LineOut.of(x, c) for x in i.lines],
             subtotal=round_money(i.subtotal, c),
             tax_rate=i.tax_rate,
             tax=round_money(i.tax, c),
             total=round_money(i.total, c),
             issuer=PartyOut(i.issuer.name, address=i.issuer.address, tax_id=i.issuer.tax_id),
-            counterparty=PartyOut(i.counterparty.full_name, email=i.counterparty.email),
+            counterparty=PartyOut(i.billed_to.name, email=i.billed_to.email),
+            kind=i.kind,
+            billed_to=BilledToOut.of(i.billed_to),
+            taxes=[TaxOut(t.rate, round_money(t.base, c), round_money(t.amount, c)) for t in i.taxes],
+            client_id=i.client_id,
             billing_run_id=i.billing_run_id,
             failure_reason=i.failure_reason,
         )

@@ -14,7 +14,7 @@ class TemplateInvoiceEmailWriter:
 
     def write(self, invoice: Invoice, pdf: bytes) -> OutgoingEmail:
         return OutgoingEmail(
-            to=invoice.counterparty.email,
+            to=invoice.billed_to.email,
             subject=one_line(f"Invoice {invoice.number} from {invoice.issuer.name}"),
             text=self._text.get_template("invoice.txt").render(invoice=invoice),
             html=self._html.get_template("invoice.html").render(invoice=invoice),

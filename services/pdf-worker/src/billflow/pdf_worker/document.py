@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from babel import Locale
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from billflow.domain.formatting import Formats
@@ -15,6 +16,11 @@ from billflow.domain.model import Invoice
 
 LOCALE = "en"
 """The invoice's language until a client's own is recorded; amounts and dates follow it."""
+
+
+def country_name(code: str, locale: str = LOCALE) -> str:
+    """``BE`` -> ``Belgium`` in ``locale`` (the code itself when Babel does not know it)."""
+    return str(Locale.parse(locale).territories.get(code, code))
 
 
 @lru_cache(maxsize=8)
@@ -25,6 +31,7 @@ def _template(locale: str) -> Template:
         undefined=StrictUndefined,
     )
     env.filters.update(Formats(locale).filters())
+    env.filters["country_name"] = lambda code: country_name(code, locale)
     return env.get_template("invoice.html")
 
 

@@ -45,7 +45,10 @@ def compute_totals(
 
     Raises InvalidInput when no workday falls inside the period: an empty invoice is a mistake.
     """
-    in_period = sorted((w for w in workdays if period_start <= w.date <= period_end), key=lambda w: w.date)
+    in_period = sorted(
+        (w for w in workdays if period_start <= w.date <= period_end),
+        key=lambda w: (w.date, w.project_id or ""),
+    )
     if not in_period:
         raise InvalidInput("the employee has no workdays in this period", field="period_start")
     lines = tuple(
@@ -55,6 +58,7 @@ def compute_totals(
             rate=employee.hourly_rate,
             amount=round_money(w.hours * employee.hourly_rate, employee.currency),
             description=w.description,
+            project_id=w.project_id or employee.project_id,
         )
         for w in in_period
     )

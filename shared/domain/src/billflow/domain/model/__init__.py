@@ -1,14 +1,19 @@
 """The records Billflow keeps. Plain frozen dataclasses: no persistence, no serialisation."""
 
+from billflow.domain.model.client import Address, Client, Language, ProjectMember
 from billflow.domain.model.delivery import DeliveryState
 from billflow.domain.model.invoice import (
     INVOICE_LIFECYCLE,
+    BilledTo,
     BillingRun,
-    Counterparty,
+    BillingRunKind,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     Issuer,
+    TaxRow,
+    TimesheetEntry,
 )
 from billflow.domain.model.lifecycle import Lifecycle, Transition
 from billflow.domain.model.organisation import Department, Employee, Project, Workday
@@ -16,19 +21,27 @@ from billflow.domain.model.user import Identity, Role, User
 
 __all__ = [
     "INVOICE_LIFECYCLE",
+    "Address",
+    "BilledTo",
     "BillingRun",
-    "Counterparty",
+    "BillingRunKind",
+    "Client",
     "DeliveryState",
     "Department",
     "Employee",
     "Identity",
     "Invoice",
+    "InvoiceKind",
     "InvoiceLine",
     "InvoiceStatus",
     "Issuer",
+    "Language",
     "Lifecycle",
     "Project",
+    "ProjectMember",
     "Role",
+    "TaxRow",
+    "TimesheetEntry",
     "Transition",
     "User",
     "Workday",

@@ -1,12 +1,15 @@
-"""Invoices: an immutable snapshot of a period's workdays, and the life cycle it moves through."""
+"""Invoices: an immutable snapshot of the time they bill and of who they bill it to, and the life
+cycle they move through."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from billflow.domain.model.client import Address, Language
 from billflow.domain.model.lifecycle import Lifecycle, move
 
 
@@ -46,20 +49,64 @@ class Issuer:
 
 
 @dataclass(frozen=True, slots=True)
-class Counterparty:
-    """The employee billed, as they were when the invoice was issued."""
-
-    employee_id: str
-    full_name: str
-    email: str
-
-
-@dataclass(frozen=True, slots=True)
 class InvoiceLine:
-    date: date
+    """On an employee invoice, one workday (``date`` set); on a client invoice, one (project,
+    employee) with the hours of that person's entries on that project summed (``date`` None)."""
+
+    date: date | None
     hours: Decimal
     rate: Decimal
     amount: Decimal
+    description: str | None = None
+    project_id: str | None = None
+    project_name: str | None = None
+    employee_id: str | None = None
+    employee_name: str | None = None
+    tax_rate: Decimal | None = None
+    first_day: dt.date | None = None
+    """The first and last day of the entries a client line sums (its service period)."""
+    last_day: dt.date | None = None
+
+
+class InvoiceKind(StrEnum):
+    EMPLOYEE = "employee"
+    """An employee's own workdays, billed to the employee (the contractor's invoice)."""
+    CLIENT = "client"
+    """The hours worked on a client's projects, billed to the client."""
+
+
+@dataclass(frozen=True, slots=True)
+class BilledTo:
+    """The party an invoice is billed to, as it was when the invoice was issued."""
+
+    name: str
+    email: str
+    address: Address | None = None
+    vat_id: str | None = None
+    language: Language = Language.EN
+    buyer_reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaxRow:
+    """The tax at one rate: ``amount`` is ``base`` x ``rate`` percent, rounded once."""
+
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TimesheetEntry:
+    """A time entry a client invoice bills, as it was (its appendix); ``line`` indexes its line."""
+
+    line: int
+    date: date
+    employee_id: str
+    employee_name: str
+    project_id: str
+    project_name: str
+    hours: Decimal
     description: str | None = None
 
 
@@ -75,18 +122,28 @@ class Invoice:
     currency: str
     lines: tuple[InvoiceLine, ...]
     subtotal: Decimal
-    tax_rate: Decimal
+    tax_rate: Decimal | None
+    """The one tax rate of the invoice; None when its lines have several (see ``taxes``)."""
     tax: Decimal
     total: Decimal
     issuer: Issuer
-    counterparty: Counterparty
+    billed_to: BilledTo
+    kind: InvoiceKind = InvoiceKind.EMPLOYEE
+    employee_id: str | None = None
+    """The employee billed (employee invoices)."""
+    client_id: str | None = None
+    """The client billed (client invoices)."""
+    taxes: tuple[TaxRow, ...] = ()
+    entries: tuple[TimesheetEntry, ...] = ()
+    """The time entries a client invoice bills (an employee invoice's are its lines)."""
     billing_run_id: str | None = None
     failure_reason: str | None = None
     pdf_key: str | None = None
 
-    @property
-    def employee_id(self) -> str:
-        return self.counterparty.employee_id
+
+class BillingRunKind(StrEnum):
+    EMPLOYEES = "employees"
+    CLIENTS = "clients"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +152,4 @@ class BillingRun:
     period_start: date
     period_end: date
     invoice_ids: tuple[str, ...]
+    kind: BillingRunKind = BillingRunKind.EMPLOYEES

@@ -11,6 +11,7 @@ from decimal import Decimal
 class Department:
     id: str
     name: str
+    archived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,11 @@ class Project:
     name: str
     tax_rate: Decimal
     """Percent applied to an invoice's subtotal (0 to 100)."""
+    client_id: str | None = None
+    """The client the project's hours are billed to, if any."""
+    hourly_rate: Decimal | None = None
+    """The rate billed to the client per hour, in the client's currency (set with ``client_id``)."""
+    archived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +36,14 @@ class Employee:
     project_id: str
     hourly_rate: Decimal
     currency: str
+    archived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Workday:
+    """A time entry: hours on one day on one project (None: the employee's own project)."""
+
     date: date
     hours: Decimal
     description: str | None = None
+    project_id: str | None = None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
-from billflow.domain.model import BillingRun, Invoice, InvoiceStatus
+from billflow.domain.client_billing import BillableHours
+from billflow.domain.model import BillingRun, Invoice, InvoiceKind, InvoiceStatus
 from billflow.domain.ports.pagination import Page
 
 
@@ -20,7 +21,19 @@ class InvoiceRepository(Protocol):
 
     async def add(self, invoice: Invoice) -> None: ...
     async def add_many(self, invoices: Sequence[Invoice]) -> None:
-        """Insert the invoices and their lines (a billing run's, in a few statements)."""
+        """Insert the invoices with their lines and taxes (a billing run's, in a few statements),
+        and lock the time they bill: an employee invoice's workdays in its period, a client
+        invoice's entries claimed by ``claim_client_hours`` (copied as its timesheet)."""
+        ...
+
+    async def claim_client_hours(
+        self, invoice_for_client: Mapping[str, str], start: date, end: date
+    ) -> dict[str, list[BillableHours]]:
+        """Mark every entry in ``start``..``end`` on each client's projects that is on no client
+        invoice yet as billed by the invoice id ``invoice_for_client`` gives for the client, and
+        return those entries summed per (project, employee), by invoice id (clients with nothing
+        to bill are absent). The entries stay locked until the transaction ends; the invoices
+        must be added (``add_many``) in the same transaction."""
         ...
 
     async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
@@ -37,6 +50,8 @@ class InvoiceRepository(Protocol):
         limit: int,
         cursor: str | None,
         period: tuple[date, date] | None = None,
+        client_id: str | None = None,
+        kind: InvoiceKind | None = None,
     ) -> Page[Invoice]:
         """Newest number first; ``period`` keeps the invoices whose period overlaps it."""
         ...

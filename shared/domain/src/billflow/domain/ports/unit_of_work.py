@@ -7,12 +7,14 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from billflow.domain.contracts import Message
+from billflow.domain.ports.clients import ClientRepository
 from billflow.domain.ports.delivery import EmailDeliveryLog
 from billflow.domain.ports.identity import UserRepository
 from billflow.domain.ports.invoices import BillingRunRepository, InvoiceRepository
 from billflow.domain.ports.organisation import (
     DepartmentRepository,
     EmployeeRepository,
+    ProjectMemberRepository,
     ProjectRepository,
     WorkdayRepository,
 )
@@ -54,6 +56,10 @@ class UnitOfWork(Transaction, Protocol):
     def employees(self) -> EmployeeRepository: ...
     @property
     def workdays(self) -> WorkdayRepository: ...
+    @property
+    def clients(self) -> ClientRepository: ...
+    @property
+    def members(self) -> ProjectMemberRepository: ...
     @property
     def invoices(self) -> InvoiceRepository: ...
     @property

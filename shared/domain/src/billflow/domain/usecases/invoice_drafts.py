@@ -7,12 +7,13 @@ from datetime import date, datetime
 from billflow.domain import billing
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.model import (
-    Counterparty,
+    BilledTo,
     Employee,
     Invoice,
     InvoiceStatus,
     Issuer,
     Project,
+    TaxRow,
     Workday,
 )
 from billflow.domain.ports.system import IdGenerator
@@ -55,7 +56,9 @@ class InvoiceDrafts:
             tax=totals.tax,
             total=totals.total,
             issuer=self._issuer,
-            counterparty=Counterparty(employee.id, employee.full_name, employee.email),
+            billed_to=BilledTo(employee.full_name, employee.email),
+            employee_id=employee.id,
+            taxes=(TaxRow(project.tax_rate, totals.subtotal, totals.tax),),
             billing_run_id=run_id,
         )
 

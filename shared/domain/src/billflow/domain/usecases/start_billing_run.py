@@ -78,7 +78,7 @@ class StartBillingRun:
             to_bill = [e for e in employees if e.id not in billed]
             invoices: list[Invoice] = []
             if to_bill:
-                projects = {p.id: p for p in await uow.projects.list()}
+                projects = {p.id: p for p in await uow.projects.list(include_archived=True)}
                 workdays = await uow.workdays.between_for([e.id for e in to_bill], start, end)
                 now = self._clock.now()
                 first = await uow.invoices.next_number(now.year, len(to_bill))

@@ -4,41 +4,100 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+import json
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 import asyncpg
 
+from billflow.domain.client_billing import BillableHours
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import (
+    Address,
+    BilledTo,
     BillingRun,
-    Counterparty,
+    BillingRunKind,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     Issuer,
+    Language,
+    TaxRow,
+    TimesheetEntry,
 )
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.ports.pagination import Page
 
 _COLUMNS = (
-    "id::text, number, status, failure_reason, employee_id::text, employee_name, employee_email,"
+    "id::text, number, status, failure_reason, kind, employee_id::text, client_id::text,"
+    " billed_name, billed_email, billed_street, billed_city, billed_postal_code, billed_country,"
+    " billed_vat_id, billed_language, billed_buyer_reference,"
     " billing_run_id::text, period_start, period_end, issue_date, due_date, currency, subtotal,"
     " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id, pdf_key"
 )
 
-# An invoice's lines ride along as one array of anonymous records: one statement, one round trip.
+# An invoice's lines and taxes ride along as arrays of anonymous records: one statement, one round trip.
 _LINES = (
-    "ARRAY(SELECT (l.day, l.hours, l.rate, l.amount, l.description) FROM invoice_lines l"
-    " WHERE l.invoice_id = i.id ORDER BY l.position) AS lines"
+    "ARRAY(SELECT (l.day, l.hours, l.rate, l.amount, l.description, l.project_id::text, l.project_name,"
+    " l.employee_id::text, l.employee_name, l.tax_rate, l.first_day, l.last_day) FROM invoice_lines l"
+    " WHERE l.invoice_id = i.id ORDER BY l.position) AS lines,"
+    " ARRAY(SELECT (t.rate, t.base, t.amount) FROM invoice_taxes t WHERE t.invoice_id = i.id"
+    " ORDER BY t.rate) AS taxes"
 )
+
+# The timesheet of a client invoice, as stored at issue (read for rendering).
+_ENTRIES = "(SELECT t.entries FROM invoice_timesheets t WHERE t.invoice_id = i.id) AS entries"
 
 
 def _lines(row: asyncpg.Record) -> list[InvoiceLine]:
     return [InvoiceLine(*line) for line in row["lines"]]
 
 
+def _timesheet(stored: str | None, lines: Sequence[InvoiceLine]) -> tuple[TimesheetEntry, ...]:
+    """The stored timesheet, each entry on its (project, person) line and named as the line has
+    them, by date, then person, then project."""
+    if stored is None:
+        return ()
+    line_of = {(line.project_id, line.employee_id): n for n, line in enumerate(lines)}
+    entries = []
+    for e in json.loads(stored):
+        n = line_of[(e["project_id"], e["employee_id"])]
+        entries.append(
+            TimesheetEntry(
+                line=n,
+                date=date.fromisoformat(e["date"]),
+                employee_id=e["employee_id"],
+                employee_name=lines[n].employee_name or "",
+                project_id=e["project_id"],
+                project_name=lines[n].project_name or "",
+                hours=Decimal(e["hours"]),
+                description=e["description"],
+            )
+        )
+    return tuple(sorted(entries, key=lambda e: (e.date, e.employee_name, e.project_name)))
+
+
+def _billed_to(row: asyncpg.Record) -> BilledTo:
+    address = None
+    if row["billed_street"] is not None:
+        address = Address(
+            row["billed_street"], row["billed_city"], row["billed_postal_code"], row["billed_country"]
+        )
+    return BilledTo(
+        name=row["billed_name"],
+        email=row["billed_email"],
+        address=address,
+        vat_id=row["billed_vat_id"],
+        language=Language(row["billed_language"]),
+        buyer_reference=row["billed_buyer_reference"],
+    )
+
+
 def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
+    keys = row.keys()
     return Invoice(
         id=row["id"],
         number=row["number"],
@@ -54,10 +113,56 @@ def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
         tax=row["tax"],
         total=row["total"],
         issuer=Issuer(row["issuer_name"], row["issuer_address"], row["issuer_tax_id"]),
-        counterparty=Counterparty(row["employee_id"], row["employee_name"], row["employee_email"]),
+        billed_to=_billed_to(row),
+        kind=InvoiceKind(row["kind"]),
+        employee_id=row["employee_id"],
+        client_id=row["client_id"],
+        taxes=tuple(TaxRow(*t) for t in row["taxes"]) if "taxes" in keys else (),
+        entries=_timesheet(row["entries"], lines) if "entries" in keys else (),
         billing_run_id=row["billing_run_id"],
         failure_reason=row["failure_reason"],
         pdf_key=row["pdf_key"],
+    )
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value is not None else None
+
+
+def _invoice_row(i: Invoice) -> tuple[object, ...]:
+    to, address = i.billed_to, i.billed_to.address
+    employee = i.kind is InvoiceKind.EMPLOYEE
+    return (
+        i.id,
+        i.number,
+        i.status.value,
+        i.kind.value,
+        i.employee_id,
+        to.name if employee else None,
+        to.email if employee else None,
+        i.client_id,
+        to.name,
+        to.email,
+        address.street if address else None,
+        address.city if address else None,
+        address.postal_code if address else None,
+        address.country if address else None,
+        to.vat_id,
+        to.language.value,
+        to.buyer_reference,
+        i.billing_run_id,
+        i.period_start,
+        i.period_end,
+        i.issue_date,
+        i.due_date,
+        i.currency,
+        i.subtotal,
+        i.tax_rate,
+        i.tax,
+        i.total,
+        i.issuer.name,
+        i.issuer.address,
+        i.issuer.tax_id,
     )
 
 
@@ -92,49 +197,105 @@ class AsyncpgInvoiceRepository:
 
     async def add_many(self, invoices: Sequence[Invoice]) -> None:
         await self._conn.executemany(
-            "INSERT INTO invoices (id, number, status, employee_id, employee_name, employee_email,"
+            "INSERT INTO invoices (id, number, status, kind, employee_id, employee_name, employee_email,"
+            " client_id, billed_name, billed_email, billed_street, billed_city, billed_postal_code,"
+            " billed_country, billed_vat_id, billed_language, billed_buyer_reference,"
             " billing_run_id, period_start, period_end, issue_date, due_date, currency, subtotal,"
             " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-            " $18, $19)",
-            [
-                (
-                    i.id,
-                    i.number,
-                    i.status.value,
-                    i.counterparty.employee_id,
-                    i.counterparty.full_name,
-                    i.counterparty.email,
-                    i.billing_run_id,
-                    i.period_start,
-                    i.period_end,
-                    i.issue_date,
-                    i.due_date,
-                    i.currency,
-                    i.subtotal,
-                    i.tax_rate,
-                    i.tax,
-                    i.total,
-                    i.issuer.name,
-                    i.issuer.address,
-                    i.issuer.tax_id,
-                )
-                for i in invoices
-            ],
+            " $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)",
+            [_invoice_row(i) for i in invoices],
         )
-        await self._conn.executemany(
-            "INSERT INTO invoice_lines (invoice_id, position, day, hours, rate, amount, description)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            [
-                (i.id, n, line.date, line.hours, line.rate, line.amount, line.description)
+        await self._conn.copy_records_to_table(
+            "invoice_lines",
+            columns=[
+                "invoice_id",
+                "position",
+                "day",
+                "hours",
+                "rate",
+                "amount",
+                "description",
+                "project_id",
+                "project_name",
+                "employee_id",
+                "employee_name",
+                "tax_rate",
+                "first_day",
+                "last_day",
+            ],
+            records=[
+                (
+                    uuid.UUID(i.id),
+                    n,
+                    line.date,
+                    line.hours,
+                    line.rate,
+                    line.amount,
+                    line.description,
+                    _uuid(line.project_id),
+                    line.project_name,
+                    _uuid(line.employee_id),
+                    line.employee_name,
+                    line.tax_rate,
+                    line.first_day,
+                    line.last_day,
+                )
                 for i in invoices
                 for n, line in enumerate(i.lines)
             ],
         )
+        await self._conn.copy_records_to_table(
+            "invoice_taxes",
+            columns=["invoice_id", "rate", "base", "amount"],
+            records=[(uuid.UUID(i.id), t.rate, t.base, t.amount) for i in invoices for t in i.taxes],
+        )
+        employee_ids = [i.id for i in invoices if i.kind is InvoiceKind.EMPLOYEE]
+        if employee_ids:
+            await self._conn.execute(
+                "UPDATE workdays w SET employee_invoice_id = i.id FROM invoices i"
+                " WHERE i.id = ANY($1::uuid[]) AND w.employee_id = i.employee_id"
+                " AND w.day BETWEEN i.period_start AND i.period_end AND w.employee_invoice_id IS NULL",
+                employee_ids,
+            )
+
+    async def claim_client_hours(
+        self, invoice_for_client: Mapping[str, str], start: date, end: date
+    ) -> dict[str, list[BillableHours]]:
+        if not invoice_for_client:
+            return {}
+        # One statement: mark the entries billed (locking them), file them as the invoice's
+        # timesheet, and sum them per (project, person) for the lines.
+        claimed = await self._conn.fetch(
+            "WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t (client_id, invoice_id)),"
+            " claimed AS (UPDATE workdays w SET client_invoice_id = wanted.invoice_id"
+            " FROM projects p JOIN wanted ON wanted.client_id = p.client_id"
+            " WHERE p.id = w.project_id AND w.day BETWEEN $3 AND $4 AND w.client_invoice_id IS NULL"
+            " RETURNING w.client_invoice_id, w.project_id, w.employee_id, w.hours, w.day, w.description),"
+            " filed AS (INSERT INTO invoice_timesheets (invoice_id, entries)"
+            " SELECT client_invoice_id, jsonb_agg(jsonb_build_object('date', day,"
+            " 'employee_id', employee_id, 'project_id', project_id, 'hours', hours::text,"
+            " 'description', description) ORDER BY day, employee_id, project_id)"
+            " FROM claimed GROUP BY client_invoice_id)"
+            " SELECT client_invoice_id::text AS invoice_id, project_id::text, employee_id::text,"
+            " sum(hours) AS hours, min(day) AS first_day, max(day) AS last_day FROM claimed"
+            " GROUP BY client_invoice_id, project_id, employee_id",
+            list(invoice_for_client),
+            list(invoice_for_client.values()),
+            start,
+            end,
+        )
+        found: dict[str, list[BillableHours]] = {}
+        for r in claimed:
+            found.setdefault(r["invoice_id"], []).append(
+                BillableHours(r["project_id"], r["employee_id"], r["hours"], r["first_day"], r["last_day"])
+            )
+        return found
 
     async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
         rows = await self._conn.fetch(
-            "SELECT DISTINCT employee_id::text FROM invoices WHERE period_start <= $2 AND period_end >= $1",
+            "SELECT DISTINCT employee_id::text FROM invoices"
+            " WHERE kind = 'employee' AND period_start <= $2 AND period_end >= $1",
             start,
             end,
         )
@@ -142,7 +303,7 @@ class AsyncpgInvoiceRepository:
 
     async def get(self, invoice_id: str) -> Invoice | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS}, {_LINES} FROM invoices i WHERE id = $1", invoice_id
+            f"SELECT {_COLUMNS}, {_LINES}, {_ENTRIES} FROM invoices i WHERE id = $1", invoice_id
         )
         return _invoice(row, _lines(row)) if row else None
 
@@ -164,6 +325,8 @@ class AsyncpgInvoiceRepository:
         limit: int,
         cursor: str | None,
         period: tuple[date, date] | None = None,
+        client_id: str | None = None,
+        kind: InvoiceKind | None = None,
     ) -> Page[Invoice]:
         rows = await self._conn.fetch(
             f"SELECT {_COLUMNS}, {_LINES} FROM invoices i"
@@ -172,6 +335,8 @@ class AsyncpgInvoiceRepository:
             " AND ($3::text IS NULL OR number < $3)"
             " AND ($5::date IS NULL OR period_end >= $5)"
             " AND ($6::date IS NULL OR period_start <= $6)"
+            " AND ($7::uuid IS NULL OR client_id = $7)"
+            " AND ($8::text IS NULL OR kind = $8)"
             " ORDER BY number DESC LIMIT $4",
             employee_id,
             status.value if status else None,
@@ -179,6 +344,8 @@ class AsyncpgInvoiceRepository:
             limit + 1,
             period[0] if period else None,
             period[1] if period else None,
+            client_id,
+            kind.value if kind else None,
         )
         items = [_invoice(r, _lines(r)) for r in rows[:limit]]
         next_cursor = encode_cursor(items[-1].number) if len(rows) > limit else None
@@ -221,22 +388,29 @@ class AsyncpgBillingRunRepository:
 
     async def add(self, run: BillingRun) -> None:
         await self._conn.execute(
-            "INSERT INTO billing_runs (id, period_start, period_end) VALUES ($1, $2, $3)",
+            "INSERT INTO billing_runs (id, period_start, period_end, kind) VALUES ($1, $2, $3, $4)",
             run.id,
             run.period_start,
             run.period_end,
+            run.kind.value,
         )
 
     async def get(self, run_id: str) -> BillingRun | None:
         row = await self._conn.fetchrow(
-            "SELECT id::text, period_start, period_end,"
+            "SELECT id::text, period_start, period_end, kind,"
             " ARRAY(SELECT i.id::text FROM invoices i WHERE i.billing_run_id = r.id ORDER BY i.number)"
             " AS invoice_ids FROM billing_runs r WHERE id = $1",
             run_id,
         )
         if row is None:
             return None
-        return BillingRun(row["id"], row["period_start"], row["period_end"], tuple(row["invoice_ids"]))
+        return BillingRun(
+            row["id"],
+            row["period_start"],
+            row["period_end"],
+            tuple(row["invoice_ids"]),
+            BillingRunKind(row["kind"]),
+        )
 
     async def status_counts(self, run_id: str) -> dict[InvoiceStatus, int]:
         rows = await self._conn.fetch(

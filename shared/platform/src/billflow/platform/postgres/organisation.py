@@ -1,15 +1,20 @@
-"""asyncpg repositories for departments, projects, employees and workdays."""
+"""asyncpg repositories for departments, projects, employees, project members and time entries."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 import asyncpg
 
-from billflow.domain.model import Department, Employee, Project, Workday
+from billflow.domain.model import Department, Employee, Project, ProjectMember, Workday
+from billflow.domain.ports.organisation import RecordedEntry
 
-_EMPLOYEE_COLUMNS = "id::text, full_name, email, department_id::text, project_id::text, hourly_rate, currency"
+_EMPLOYEE_COLUMNS = (
+    "id::text, full_name, email, department_id::text, project_id::text, hourly_rate, currency, archived"
+)
+_PROJECT_COLUMNS = "id::text, name, tax_rate, client_id::text, hourly_rate, archived"
 
 
 def _employee(row: asyncpg.Record) -> Employee:
@@ -21,6 +26,18 @@ def _employee(row: asyncpg.Record) -> Employee:
         project_id=row["project_id"],
         hourly_rate=row["hourly_rate"],
         currency=row["currency"],
+        archived=row["archived"],
+    )
+
+
+def _project(row: asyncpg.Record) -> Project:
+    return Project(
+        id=row["id"],
+        name=row["name"],
+        tax_rate=row["tax_rate"],
+        client_id=row["client_id"],
+        hourly_rate=row["hourly_rate"],
+        archived=row["archived"],
     )
 
 
@@ -30,16 +47,32 @@ class AsyncpgDepartmentRepository:
 
     async def add(self, department: Department) -> None:
         await self._conn.execute(
-            "INSERT INTO departments (id, name) VALUES ($1, $2)", department.id, department.name
+            "INSERT INTO departments (id, name, archived) VALUES ($1, $2, $3)",
+            department.id,
+            department.name,
+            department.archived,
         )
 
     async def get(self, department_id: str) -> Department | None:
-        row = await self._conn.fetchrow("SELECT id::text, name FROM departments WHERE id = $1", department_id)
-        return Department(row["id"], row["name"]) if row else None
+        row = await self._conn.fetchrow(
+            "SELECT id::text, name, archived FROM departments WHERE id = $1", department_id
+        )
+        return Department(row["id"], row["name"], row["archived"]) if row else None
 
-    async def list(self) -> Sequence[Department]:
-        rows = await self._conn.fetch("SELECT id::text, name FROM departments ORDER BY name, id")
-        return [Department(r["id"], r["name"]) for r in rows]
+    async def list(self, *, include_archived: bool = False) -> Sequence[Department]:
+        rows = await self._conn.fetch(
+            "SELECT id::text, name, archived FROM departments WHERE $1 OR NOT archived ORDER BY name, id",
+            include_archived,
+        )
+        return [Department(r["id"], r["name"], r["archived"]) for r in rows]
+
+    async def update(self, department: Department) -> None:
+        await self._conn.execute(
+            "UPDATE departments SET name = $2, archived = $3 WHERE id = $1",
+            department.id,
+            department.name,
+            department.archived,
+        )
 
 
 class AsyncpgProjectRepository:
@@ -48,21 +81,45 @@ class AsyncpgProjectRepository:
 
     async def add(self, project: Project) -> None:
         await self._conn.execute(
-            "INSERT INTO projects (id, name, tax_rate) VALUES ($1, $2, $3)",
+            "INSERT INTO projects (id, name, tax_rate, client_id, hourly_rate, archived)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
             project.id,
             project.name,
             project.tax_rate,
+            project.client_id,
+            project.hourly_rate,
+            project.archived,
         )
 
     async def get(self, project_id: str) -> Project | None:
-        row = await self._conn.fetchrow(
-            "SELECT id::text, name, tax_rate FROM projects WHERE id = $1", project_id
-        )
-        return Project(row["id"], row["name"], row["tax_rate"]) if row else None
+        row = await self._conn.fetchrow(f"SELECT {_PROJECT_COLUMNS} FROM projects WHERE id = $1", project_id)
+        return _project(row) if row else None
 
-    async def list(self) -> Sequence[Project]:
-        rows = await self._conn.fetch("SELECT id::text, name, tax_rate FROM projects ORDER BY name, id")
-        return [Project(r["id"], r["name"], r["tax_rate"]) for r in rows]
+    async def list(self, *, include_archived: bool = False) -> Sequence[Project]:
+        rows = await self._conn.fetch(
+            f"SELECT {_PROJECT_COLUMNS} FROM projects WHERE $1 OR NOT archived ORDER BY name, id",
+            include_archived,
+        )
+        return [_project(r) for r in rows]
+
+    async def update(self, project: Project) -> None:
+        await self._conn.execute(
+            "UPDATE projects SET name = $2, tax_rate = $3, client_id = $4, hourly_rate = $5, archived = $6"
+            " WHERE id = $1",
+            project.id,
+            project.name,
+            project.tax_rate,
+            project.client_id,
+            project.hourly_rate,
+            project.archived,
+        )
+
+    async def of_clients(self, client_ids: Sequence[str]) -> Sequence[Project]:
+        rows = await self._conn.fetch(
+            f"SELECT {_PROJECT_COLUMNS} FROM projects WHERE client_id = ANY($1::uuid[]) ORDER BY name, id",
+            list(client_ids),
+        )
+        return [_project(r) for r in rows]
 
 
 class AsyncpgEmployeeRepository:
@@ -72,7 +129,7 @@ class AsyncpgEmployeeRepository:
     async def add(self, employee: Employee) -> None:
         await self._conn.execute(
             "INSERT INTO employees (id, full_name, email, department_id, project_id, hourly_rate,"
-            " currency) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            " currency, archived) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             employee.id,
             employee.full_name,
             employee.email,
@@ -80,6 +137,7 @@ class AsyncpgEmployeeRepository:
             employee.project_id,
             employee.hourly_rate,
             employee.currency,
+            employee.archived,
         )
 
     async def get(self, employee_id: str) -> Employee | None:
@@ -94,9 +152,32 @@ class AsyncpgEmployeeRepository:
         )
         return _employee(row) if row else None
 
-    async def list(self) -> Sequence[Employee]:
-        rows = await self._conn.fetch(f"SELECT {_EMPLOYEE_COLUMNS} FROM employees ORDER BY full_name, id")
+    async def list(self, *, include_archived: bool = False) -> Sequence[Employee]:
+        rows = await self._conn.fetch(
+            f"SELECT {_EMPLOYEE_COLUMNS} FROM employees WHERE $1 OR NOT archived ORDER BY full_name, id",
+            include_archived,
+        )
         return [_employee(r) for r in rows]
+
+    async def update(self, employee: Employee) -> None:
+        await self._conn.execute(
+            "UPDATE employees SET full_name = $2, email = $3, department_id = $4, project_id = $5,"
+            " hourly_rate = $6, currency = $7, archived = $8 WHERE id = $1",
+            employee.id,
+            employee.full_name,
+            employee.email,
+            employee.department_id,
+            employee.project_id,
+            employee.hourly_rate,
+            employee.currency,
+            employee.archived,
+        )
+
+    async def names(self, employee_ids: Sequence[str]) -> dict[str, str]:
+        rows = await self._conn.fetch(
+            "SELECT id::text, full_name FROM employees WHERE id = ANY($1::uuid[])", list(employee_ids)
+        )
+        return {r["id"]: r["full_name"] for r in rows}
 
     async def with_workdays_between(self, start: date, end: date) -> Sequence[Employee]:
         rows = await self._conn.fetch(
@@ -109,39 +190,120 @@ class AsyncpgEmployeeRepository:
         return [_employee(r) for r in rows]
 
 
+class AsyncpgProjectMemberRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def put(self, member: ProjectMember) -> None:
+        await self._conn.execute(
+            "INSERT INTO project_members (project_id, employee_id, hourly_rate) VALUES ($1, $2, $3)"
+            " ON CONFLICT (project_id, employee_id) DO UPDATE SET hourly_rate = EXCLUDED.hourly_rate",
+            member.project_id,
+            member.employee_id,
+            member.hourly_rate,
+        )
+
+    async def list(self, project_id: str) -> Sequence[ProjectMember]:
+        rows = await self._conn.fetch(
+            "SELECT m.employee_id::text, m.hourly_rate FROM project_members m WHERE m.project_id = $1"
+            " UNION ALL SELECT e.id::text, NULL FROM employees e WHERE e.project_id = $1"
+            " AND NOT EXISTS (SELECT 1 FROM project_members m"
+            " WHERE m.project_id = $1 AND m.employee_id = e.id)"
+            " ORDER BY 1",
+            project_id,
+        )
+        return [ProjectMember(project_id, r["employee_id"], r["hourly_rate"]) for r in rows]
+
+    async def delete(self, project_id: str, employee_id: str) -> bool:
+        result = await self._conn.execute(
+            "DELETE FROM project_members WHERE project_id = $1 AND employee_id = $2", project_id, employee_id
+        )
+        return bool(result == "DELETE 1")
+
+    async def projects_of(self, employee_id: str) -> set[str]:
+        rows = await self._conn.fetch(
+            "SELECT project_id::text FROM project_members WHERE employee_id = $1"
+            " UNION SELECT project_id::text FROM employees WHERE id = $1",
+            employee_id,
+        )
+        return {r["project_id"] for r in rows}
+
+    async def rates(self, project_ids: Sequence[str]) -> dict[tuple[str, str], Decimal]:
+        rows = await self._conn.fetch(
+            "SELECT project_id::text, employee_id::text, hourly_rate FROM project_members"
+            " WHERE project_id = ANY($1::uuid[]) AND hourly_rate IS NOT NULL",
+            list(project_ids),
+        )
+        return {(r["project_id"], r["employee_id"]): r["hourly_rate"] for r in rows}
+
+
+def _workday(row: asyncpg.Record) -> Workday:
+    return Workday(row["day"], row["hours"], row["description"], row["project_id"])
+
+
 class AsyncpgWorkdayRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     async def upsert(self, employee_id: str, workdays: Sequence[Workday]) -> None:
         await self._conn.executemany(
-            "INSERT INTO workdays (employee_id, day, hours, description) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (employee_id, day) DO UPDATE"
+            "INSERT INTO workdays (employee_id, day, hours, description, project_id)"
+            " VALUES ($1, $2, $3, $4, COALESCE($5, (SELECT project_id FROM employees WHERE id = $1)))"
+            " ON CONFLICT (employee_id, day, project_id) DO UPDATE"
             " SET hours = EXCLUDED.hours, description = EXCLUDED.description",
-            [(employee_id, w.date, w.hours, w.description) for w in workdays],
+            [(employee_id, w.date, w.hours, w.description, w.project_id) for w in workdays],
         )
+
+    async def recorded(
+        self, employee_id: str, keys: Sequence[tuple[date, str]]
+    ) -> Mapping[tuple[date, str], RecordedEntry]:
+        if not keys:
+            return {}
+        rows = await self._conn.fetch(
+            "SELECT w.day, w.hours, w.description, w.project_id::text,"
+            " COALESCE(ci.number, ei.number) AS billed_on FROM workdays w"
+            " JOIN unnest($2::date[], $3::uuid[]) AS k (day, project_id)"
+            " ON k.day = w.day AND k.project_id = w.project_id"
+            " LEFT JOIN invoices ci ON ci.id = w.client_invoice_id"
+            " LEFT JOIN invoices ei ON ei.id = w.employee_invoice_id"
+            " WHERE w.employee_id = $1 FOR UPDATE OF w",
+            employee_id,
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+        )
+        return {(r["day"], r["project_id"]): RecordedEntry(_workday(r), r["billed_on"]) for r in rows}
+
+    async def delete(self, employee_id: str, day: date, project_id: str) -> bool:
+        result = await self._conn.execute(
+            "DELETE FROM workdays WHERE employee_id = $1 AND day = $2 AND project_id = $3",
+            employee_id,
+            day,
+            project_id,
+        )
+        return bool(result == "DELETE 1")
 
     async def between(self, employee_id: str, start: date, end: date) -> list[Workday]:
         rows = await self._conn.fetch(
-            "SELECT day, hours, description FROM workdays"
-            " WHERE employee_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
+            "SELECT day, hours, description, project_id::text FROM workdays"
+            " WHERE employee_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day, project_id",
             employee_id,
             start,
             end,
         )
-        return [Workday(r["day"], r["hours"], r["description"]) for r in rows]
+        return [_workday(r) for r in rows]
 
     async def between_for(
         self, employee_ids: Sequence[str], start: date, end: date
     ) -> dict[str, list[Workday]]:
         rows = await self._conn.fetch(
-            "SELECT employee_id::text, day, hours, description FROM workdays"
-            " WHERE employee_id = ANY($1::uuid[]) AND day BETWEEN $2 AND $3 ORDER BY employee_id, day",
+            "SELECT employee_id::text, day, hours, description, project_id::text FROM workdays"
+            " WHERE employee_id = ANY($1::uuid[]) AND day BETWEEN $2 AND $3"
+            " ORDER BY employee_id, day, project_id",
             list(employee_ids),
             start,
             end,
         )
         found: dict[str, list[Workday]] = {e: [] for e in employee_ids}
         for r in rows:
-            found[r["employee_id"]].append(Workday(r["day"], r["hours"], r["description"]))
+            found[r["employee_id"]].append(_workday(r))
         return found

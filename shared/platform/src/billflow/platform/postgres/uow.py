@@ -12,6 +12,7 @@ from typing import Self
 import asyncpg
 
 from billflow.domain.errors import TransientFailure
+from billflow.platform.postgres.clients import AsyncpgClientRepository
 from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
 from billflow.platform.postgres.errors import TRANSIENT_ERRORS
 from billflow.platform.postgres.expenses import AsyncpgExpenseRepository, AsyncpgStatementDeliveryLog
@@ -19,6 +20,7 @@ from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, Asy
 from billflow.platform.postgres.organisation import (
     AsyncpgDepartmentRepository,
     AsyncpgEmployeeRepository,
+    AsyncpgProjectMemberRepository,
     AsyncpgProjectRepository,
     AsyncpgWorkdayRepository,
 )
@@ -31,6 +33,8 @@ class AsyncpgUnitOfWork:
     projects: AsyncpgProjectRepository
     employees: AsyncpgEmployeeRepository
     workdays: AsyncpgWorkdayRepository
+    clients: AsyncpgClientRepository
+    members: AsyncpgProjectMemberRepository
     invoices: AsyncpgInvoiceRepository
     billing_runs: AsyncpgBillingRunRepository
     users: AsyncpgUserRepository
@@ -64,6 +68,8 @@ class AsyncpgUnitOfWork:
         self.projects = AsyncpgProjectRepository(c)
         self.employees = AsyncpgEmployeeRepository(c)
         self.workdays = AsyncpgWorkdayRepository(c)
+        self.clients = AsyncpgClientRepository(c)
+        self.members = AsyncpgProjectMemberRepository(c)
         self.invoices = AsyncpgInvoiceRepository(c)
         self.billing_runs = AsyncpgBillingRunRepository(c)
         self.users = AsyncpgUserRepository(c)

@@ -1,0 +1,122 @@
+"""The billing rules of a client invoice: how the hours on a client's projects become its lines,
+taxes and totals.
+
+- A client invoice bills every time entry in the period on the client's projects that is not on a
+  client invoice yet: a second invoice for the same period bills only hours entered since (a
+  catch-up invoice), and no hour is ever billed to a client twice.
+- A line is one (project, employee): that person's hours on that project summed, times the rate
+  (the member's own rate on the project, else the project's), rounded half-up to the minor unit of
+  the client's currency. Lines are ordered by project name, then employee name.
+- Taxes are one row per tax rate: the base is the sum of the lines at that rate, the amount is the
+  base x the rate (percent), rounded half-up once per row. ``tax`` is the sum of the rows,
+  ``subtotal`` the sum of the lines, ``total`` their sum, all in the client's currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from billflow.domain.errors import InvalidInput
+from billflow.domain.model import InvoiceLine, TaxRow
+from billflow.domain.money import ZERO, percent_of, round_money
+
+
+@dataclass(frozen=True, slots=True)
+class BillableHours:
+    """One person's unbilled hours on one project in the period, summed."""
+
+    project_id: str
+    employee_id: str
+    hours: Decimal
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True, slots=True)
+class RatedProject:
+    """What a client line needs of a project: its name, its rate to the client and its tax rate."""
+
+    id: str
+    name: str
+    hourly_rate: Decimal
+    tax_rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTotals:
+    lines: tuple[InvoiceLine, ...]
+    taxes: tuple[TaxRow, ...]
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+
+    @property
+    def single_tax_rate(self) -> Decimal | None:
+        return self.taxes[0].rate if len(self.taxes) == 1 else None
+
+
+def tax_rows(lines: Iterable[tuple[Decimal, Decimal]], currency: str) -> tuple[TaxRow, ...]:
+    """One row per tax rate, in rate order, from ``(amount, tax_rate)`` pairs, each rounded once."""
+    bases: dict[Decimal, Decimal] = {}
+    for amount, rate in lines:
+        bases[rate] = bases.get(rate, ZERO) + amount
+    return tuple(
+        TaxRow(rate=rate, base=base, amount=percent_of(base, rate, currency))
+        for rate, base in sorted(bases.items())
+    )
+
+
+def compute_client_totals(
+    billable: Sequence[BillableHours],
+    projects: Mapping[str, RatedProject],
+    member_rates: Mapping[tuple[str, str], Decimal],
+    employee_names: Mapping[str, str],
+    currency: str,
+) -> ClientTotals:
+    """Lines, taxes and totals of a client invoice for ``billable``.
+
+    ``member_rates`` maps (project id, employee id) to a member's own rate. Raises InvalidInput
+    when there is nothing to bill: an empty invoice is a mistake.
+    """
+    if not billable:
+        raise InvalidInput("the client has no unbilled hours in this period", field="period_start")
+    ordered = sorted(
+        billable,
+        key=lambda b: (
+            projects[b.project_id].name,
+            b.project_id,
+            employee_names.get(b.employee_id, ""),
+            b.employee_id,
+        ),
+    )
+    lines = []
+    for b in ordered:
+        project = projects[b.project_id]
+        rate = member_rates.get((b.project_id, b.employee_id), project.hourly_rate)
+        lines.append(
+            InvoiceLine(
+                date=None,
+                hours=b.hours,
+                rate=rate,
+                amount=round_money(b.hours * rate, currency),
+                project_id=b.project_id,
+                project_name=project.name,
+                employee_id=b.employee_id,
+                employee_name=employee_names.get(b.employee_id, ""),
+                tax_rate=project.tax_rate,
+                first_day=b.first_day,
+                last_day=b.last_day,
+            )
+        )
+    taxes = tax_rows(((line.amount, project_tax(line)) for line in lines), currency)
+    subtotal = sum((line.amount for line in lines), ZERO)
+    tax = sum((row.amount for row in taxes), ZERO)
+    return ClientTotals(lines=tuple(lines), taxes=taxes, subtotal=subtotal, tax=tax, total=subtotal + tax)
+
+
+def project_tax(line: InvoiceLine) -> Decimal:
+    assert line.tax_rate is not None, "a client line always carries its project's tax rate"
+    return line.tax_rate

@@ -1,0 +1,30 @@
+"""Clients: the companies invoiced for the hours on their projects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from billflow.domain.model import Client
+
+
+class ClientRepository(Protocol):
+    async def add(self, client: Client) -> None: ...
+    async def get(self, client_id: str) -> Client | None: ...
+    async def get_for_update(self, client_id: str) -> Client | None:
+        """Like get, and locks the client until the transaction ends: two invoices for one client
+        are issued one after the other, so no hour is billed twice."""
+        ...
+
+    async def list(self, *, include_archived: bool = False) -> Sequence[Client]:
+        """Ordered by name, then id."""
+        ...
+
+    async def lock_all(self) -> Sequence[Client]:
+        """Every client, archived ones too, ordered by id and locked until the transaction ends
+        (a client billing run)."""
+        ...
+
+    async def update(self, client: Client) -> None:
+        """Store every field of ``client`` (an existing one)."""
+        ...

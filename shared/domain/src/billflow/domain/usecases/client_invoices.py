@@ -1,0 +1,256 @@
+"""Issuing client invoices: one client's, or every client's in a billing run.
+
+Business rules (the arithmetic is ``client_billing``'s):
+- A client invoice bills every entry in the period on the client's projects that no client
+  invoice bills yet; with none, InvalidInput. A second invoice for the same period is therefore a
+  catch-up invoice of the hours entered since, and no hour is billed to a client twice: the client
+  rows are locked while their hours are claimed, and claiming marks each entry with its invoice.
+- An archived client gets no new invoice (InvalidInput naming ``client_id``); a billing run skips
+  archived clients and clients with nothing to bill, and lists them (a run with nothing left to
+  bill issues nothing, like the employees' run a second time).
+- Numbers come from the one gapless ``INV-<year>-<6 digits>`` series both kinds share, allocated in
+  the same transaction as the invoices; a run numbers its invoices in client-name order.
+- The invoice is a snapshot of the client (name, email, address, VAT id, language), the project
+  and employee names, the rates and the timesheet; the due date follows the client's payment terms.
+- The RenderInvoice command of each invoice is recorded in the same transaction (the outbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from billflow.domain import access, billing
+from billflow.domain.access import Action
+from billflow.domain.client_billing import BillableHours, RatedProject, compute_client_totals
+from billflow.domain.contracts import RenderInvoice
+from billflow.domain.errors import InvalidInput, NotFound
+from billflow.domain.model import (
+    BilledTo,
+    BillingRun,
+    BillingRunKind,
+    Client,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    Issuer,
+    Project,
+    User,
+)
+from billflow.domain.ports.system import Clock, IdGenerator
+from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from billflow.domain.usecases.quotas import InvoiceCreationQuota
+
+
+@dataclass(frozen=True, slots=True)
+class IssueClientInvoiceCommand:
+    client_id: str
+    period_start: date
+    period_end: date
+    actor: User
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartClientBillingRunCommand:
+    period_start: date
+    period_end: date
+    actor: User
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientBillingRunStarted:
+    run: BillingRun
+    skipped_client_ids: tuple[str, ...]
+    """Archived clients, and clients with nothing to bill in the period."""
+
+
+class ClientInvoicing:
+    """Issues client invoices; shared by the one-client call and the clients' billing run."""
+
+    def __init__(self, ids: IdGenerator, clock: Clock, issuer: Issuer) -> None:
+        self._ids = ids
+        self._clock = clock
+        self._issuer = issuer
+
+    async def issue_for(
+        self,
+        uow: UnitOfWork,
+        clients: Sequence[Client],
+        start: date,
+        end: date,
+        run_id: str | None,
+        correlation_id: str,
+    ) -> list[Invoice]:
+        """Claim the clients' unbilled hours and add an invoice for each client that has some, in
+        a fixed number of statements however many clients there are."""
+        drafts = {c.id: self._ids.new_id() for c in clients}
+        claimed = await uow.invoices.claim_client_hours(drafts, start, end)
+        billed = [c for c in sorted(clients, key=lambda c: (c.name, c.id)) if drafts[c.id] in claimed]
+        if not billed:
+            return []
+        projects = {p.id: p for p in await uow.projects.of_clients([c.id for c in billed])}
+        hours = [h for c in billed for h in claimed[drafts[c.id]]]
+        rates = await uow.members.rates(list({h.project_id for h in hours}))
+        names = await uow.employees.names(list({h.employee_id for h in hours}))
+        now = self._clock.now()
+        first = await uow.invoices.next_number(now.year, len(billed))
+        invoices = [
+            self._invoice(
+                c,
+                drafts[c.id],
+                claimed[drafts[c.id]],
+                projects,
+                rates,
+                names,
+                start,
+                end,
+                run_id,
+                first + n,
+                now,
+            )
+            for n, c in enumerate(billed)
+        ]
+        await uow.invoices.add_many(invoices)
+        await uow.outbox.add_many([self._render(i, correlation_id, now) for i in invoices])
+        return invoices
+
+    def _invoice(
+        self,
+        client: Client,
+        invoice_id: str,
+        billable: list[BillableHours],
+        projects: Mapping[str, Project],
+        rates: Mapping[tuple[str, str], Decimal],
+        names: Mapping[str, str],
+        start: date,
+        end: date,
+        run_id: str | None,
+        number: int,
+        now: datetime,
+    ) -> Invoice:
+        totals = compute_client_totals(billable, _rated(projects, billable), rates, names, client.currency)
+        issue_date = now.date()
+        return Invoice(
+            id=invoice_id,
+            number=billing.format_invoice_number(issue_date.year, number),
+            status=InvoiceStatus.PENDING,
+            period_start=start,
+            period_end=end,
+            issue_date=issue_date,
+            due_date=billing.due_date(issue_date, client.payment_terms_days),
+            currency=client.currency,
+            lines=totals.lines,
+            subtotal=totals.subtotal,
+            tax_rate=totals.single_tax_rate,
+            tax=totals.tax,
+            total=totals.total,
+            issuer=self._issuer,
+            billed_to=BilledTo(
+                name=client.name,
+                email=client.email,
+                address=client.address,
+                vat_id=client.vat_id,
+                language=client.language,
+                buyer_reference=client.buyer_reference,
+            ),
+            kind=InvoiceKind.CLIENT,
+            client_id=client.id,
+            taxes=totals.taxes,
+            billing_run_id=run_id,
+        )
+
+    def _render(self, invoice: Invoice, correlation_id: str, now: datetime) -> RenderInvoice:
+        return RenderInvoice(
+            message_id=self._ids.new_id(),
+            occurred_at=now,
+            correlation_id=correlation_id,
+            invoice_id=invoice.id,
+        )
+
+
+def _rated(projects: Mapping[str, Project], billable: Sequence[BillableHours]) -> dict[str, RatedProject]:
+    rated: dict[str, RatedProject] = {}
+    for project_id in {h.project_id for h in billable}:
+        project = projects.get(project_id)
+        if project is None or project.hourly_rate is None:
+            # Hours are claimed through the project's client, and a client's project has a rate
+            # (a CHECK constraint): this cannot happen, so say so loudly if it does.
+            raise NotFound("a billed project has no rate to the client")
+        rated[project_id] = RatedProject(project.id, project.name, project.hourly_rate, project.tax_rate)
+    return rated
+
+
+class IssueClientInvoice:
+    """One client's invoice for a period: admin and accountant only, within their quota."""
+
+    ACTION: ClassVar[Action] = Action.WRITE_BILLING
+    """What the caller's role must allow (an HTTP edge may refuse on it before reading a body)."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, invoicing: ClientInvoicing, quota: InvoiceCreationQuota
+    ) -> None:
+        self._uow = uow
+        self._invoicing = invoicing
+        self._quota = quota
+
+    async def execute(self, cmd: IssueClientInvoiceCommand) -> Invoice:
+        access.require(cmd.actor, self.ACTION)
+        await self._quota.charge(cmd.actor)
+        billing.validate_period(cmd.period_start, cmd.period_end)
+        async with self._uow() as uow:
+            client = await uow.clients.get_for_update(cmd.client_id)
+            if client is None:
+                raise InvalidInput("no such client", field="client_id")
+            if client.archived:
+                raise InvalidInput("the client is archived", field="client_id")
+            invoices = await self._invoicing.issue_for(
+                uow, [client], cmd.period_start, cmd.period_end, None, cmd.correlation_id
+            )
+            if not invoices:
+                raise InvalidInput("the client has no unbilled hours in this period", field="period_start")
+            await uow.commit()
+        return invoices[0]
+
+
+class StartClientBillingRun:
+    """Every active client's invoice for a period, in one transaction and a fixed number of
+    statements: admin and accountant only, within their quota."""
+
+    ACTION: ClassVar[Action] = Action.WRITE_BILLING
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        invoicing: ClientInvoicing,
+        quota: InvoiceCreationQuota,
+        ids: IdGenerator,
+    ) -> None:
+        self._uow = uow
+        self._invoicing = invoicing
+        self._quota = quota
+        self._ids = ids
+
+    async def execute(self, cmd: StartClientBillingRunCommand) -> ClientBillingRunStarted:
+        access.require(cmd.actor, self.ACTION)
+        await self._quota.charge(cmd.actor)
+        billing.validate_period(cmd.period_start, cmd.period_end)
+        start, end = cmd.period_start, cmd.period_end
+        run = BillingRun(self._ids.new_id(), start, end, (), BillingRunKind.CLIENTS)
+        async with self._uow() as uow:
+            clients = await uow.clients.lock_all()
+            active = [c for c in clients if not c.archived]
+            await uow.billing_runs.add(run)
+            invoices = await self._invoicing.issue_for(uow, active, start, end, run.id, cmd.correlation_id)
+            await uow.commit()
+        billed = {i.client_id for i in invoices}
+        return ClientBillingRunStarted(
+            run=BillingRun(run.id, start, end, tuple(i.id for i in invoices), BillingRunKind.CLIENTS),
+            skipped_client_ids=tuple(
+                c.id for c in sorted(clients, key=lambda c: (c.name, c.id)) if c.id not in billed
+            ),
+        )
