@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from litestar import Request
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from billflow.domain.errors import NotFound
+from billflow.domain.errors import InvalidInput, NotFound
 from billflow.platform.observability import correlation_id as current_correlation_id
 
 CORRELATION_HEADER = "x-correlation-id"
@@ -21,6 +22,22 @@ def known_id(value: str, what: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise NotFound(f"no such {what}") from None
+
+
+def referenced_id(value: str, field: str, what: str) -> str:
+    """An id given in a body or query: one the store cannot hold is a 422 naming ``field``."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise InvalidInput(f"no such {what}", field=field) from None
+
+
+def email_address(value: str, field: str = "email") -> str:
+    """``value`` normalised, or a 422 naming ``field`` when it is no email address."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as e:
+        raise InvalidInput(f"not a valid email address: {e}", field=field) from e
 
 
 class CorrelationIdMiddleware:

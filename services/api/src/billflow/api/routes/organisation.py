@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from email_validator import EmailNotValidError, validate_email
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from billflow.api.auth import can_read_billing, can_write_billing
-from billflow.api.routes.common import known_id
+from billflow.api.master_schemas import DepartmentPatch, EmployeePatch, ProjectPatch, changes
+from billflow.api.routes.clients import IncludeArchived
+from billflow.api.routes.common import email_address, known_id, referenced_id
 from billflow.api.schemas import (
     DepartmentIn,
     DepartmentList,
@@ -29,8 +30,9 @@ from billflow.api.schemas import (
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import User, Workday
+from billflow.domain.usecases.edit_organisation import Change
 from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject
-from billflow.domain.usecases.workdays import RecordWorkdaysCommand
+from billflow.domain.usecases.workdays import DeleteWorkdayCommand, RecordWorkdaysCommand
 
 
 class DepartmentController(Controller):
@@ -44,8 +46,11 @@ class DepartmentController(Controller):
         return DepartmentOut.of(await services.organisation.create_department(NewDepartment(data.name)))
 
     @get(guards=[can_read_billing], summary="List departments")
-    async def list_all(self, services: NamedDependency[Services]) -> DepartmentList:
-        return DepartmentList([DepartmentOut.of(d) for d in await services.organisation.departments()])
+    async def list_all(
+        self, services: NamedDependency[Services], include_archived: IncludeArchived = False
+    ) -> DepartmentList:
+        found = await services.organisation.departments(include_archived=include_archived)
+        return DepartmentList([DepartmentOut.of(d) for d in found])
 
     @get("/{department_id:str}", guards=[can_read_billing], summary="Get a department")
     async def get_one(
@@ -54,6 +59,17 @@ class DepartmentController(Controller):
         found = await services.organisation.department(known_id(department_id, "department"))
         return DepartmentOut.of(found)
 
+    @patch("/{department_id:str}", summary="Change or archive a department")
+    async def update(
+        self,
+        department_id: FromPath[str],
+        data: JSONBody[DepartmentPatch],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> DepartmentOut:
+        change = Change(known_id(department_id, "department"), changes(data), request.user)
+        return DepartmentOut.of(await services.edit.department(change))
+
 
 class ProjectController(Controller):
     path = "/v1/projects"
@@ -61,30 +77,40 @@ class ProjectController(Controller):
 
     @post(guards=[can_write_billing], summary="Create a project")
     async def create(self, data: JSONBody[ProjectIn], services: NamedDependency[Services]) -> ProjectOut:
-        project = await services.organisation.create_project(NewProject(data.name, data.tax_rate))
+        client_id = referenced_id(data.client_id, "client_id", "client") if data.client_id else None
+        project = await services.organisation.create_project(
+            NewProject(data.name, data.tax_rate, client_id, data.hourly_rate)
+        )
         return ProjectOut.of(project)
 
     @get(guards=[can_read_billing], summary="List projects")
-    async def list_all(self, services: NamedDependency[Services]) -> ProjectList:
-        return ProjectList([ProjectOut.of(p) for p in await services.organisation.projects()])
+    async def list_all(
+        self, services: NamedDependency[Services], include_archived: IncludeArchived = False
+    ) -> ProjectList:
+        found = await services.organisation.projects(include_archived=include_archived)
+        return ProjectList([ProjectOut.of(p) for p in found])
 
     @get("/{project_id:str}", guards=[can_read_billing], summary="Get a project")
     async def get_one(self, project_id: FromPath[str], services: NamedDependency[Services]) -> ProjectOut:
         return ProjectOut.of(await services.organisation.project(known_id(project_id, "project")))
 
-
-def _email(value: str) -> str:
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError as e:
-        raise InvalidInput(f"not a valid email address: {e}", field="email") from e
+    @patch("/{project_id:str}", summary="Change or archive a project")
+    async def update(
+        self,
+        project_id: FromPath[str],
+        data: JSONBody[ProjectPatch],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> ProjectOut:
+        given = changes(data)
+        if given.get("client_id"):
+            given["client_id"] = referenced_id(given["client_id"], "client_id", "client")
+        change = Change(known_id(project_id, "project"), given, request.user)
+        return ProjectOut.of(await services.edit.project(change))
 
 
 def _reference(value: str, field: str) -> str:
-    try:
-        return known_id(value, field)
-    except Exception:
-        raise InvalidInput(f"no such {field.removesuffix('_id')}", field=field) from None
+    return referenced_id(value, field, field.removesuffix("_id"))
 
 
 class EmployeeController(Controller):
@@ -96,7 +122,7 @@ class EmployeeController(Controller):
         employee = await services.organisation.create_employee(
             NewEmployee(
                 full_name=data.full_name,
-                email=_email(data.email),
+                email=email_address(data.email),
                 department_id=_reference(data.department_id, "department_id"),
                 project_id=_reference(data.project_id, "project_id"),
                 hourly_rate=data.hourly_rate,
@@ -106,8 +132,11 @@ class EmployeeController(Controller):
         return EmployeeOut.of(employee)
 
     @get(guards=[can_read_billing], summary="List employees")
-    async def list_all(self, services: NamedDependency[Services]) -> EmployeeList:
-        return EmployeeList([EmployeeOut.of(e) for e in await services.organisation.employees()])
+    async def list_all(
+        self, services: NamedDependency[Services], include_archived: IncludeArchived = False
+    ) -> EmployeeList:
+        found = await services.organisation.employees(include_archived=include_archived)
+        return EmployeeList([EmployeeOut.of(e) for e in found])
 
     @get("/{employee_id:str}", summary="Get an employee")
     async def get_one(
@@ -119,10 +148,28 @@ class EmployeeController(Controller):
         found = await services.organisation.employee(known_id(employee_id, "employee"), actor=request.user)
         return EmployeeOut.of(found)
 
+    @patch("/{employee_id:str}", summary="Change or archive an employee")
+    async def update(
+        self,
+        employee_id: FromPath[str],
+        data: JSONBody[EmployeePatch],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> EmployeeOut:
+        given = changes(data)
+        if "email" in given:
+            given["email"] = email_address(given["email"])
+        for field in ("department_id", "project_id"):
+            if field in given:
+                given[field] = _reference(given[field], field)
+        change = Change(known_id(employee_id, "employee"), given, request.user)
+        return EmployeeOut.of(await services.edit.employee(change))
+
     @put(
         "/{employee_id:str}/workdays",
-        summary="Record workdays (upsert by date)",
-        description="Admins and accountants record anybody's; an employee user only their own.",
+        summary="Record workdays (upsert by date and project)",
+        description="Admins and accountants record anybody's; an employee user only their own."
+        " An entry without `project_id` is on the employee's own project; billed entries are locked (409).",
     )
     async def record_workdays(
         self,
@@ -134,7 +181,10 @@ class EmployeeController(Controller):
         stored = await services.workdays.record(
             RecordWorkdaysCommand(
                 known_id(employee_id, "employee"),
-                [Workday(w.date, w.hours, w.description) for w in data.workdays],
+                [
+                    Workday(w.date, w.hours, w.description, _entry_project(w.project_id, i))
+                    for i, w in enumerate(data.workdays)
+                ],
                 request.user,
             )
         )
@@ -157,3 +207,27 @@ class EmployeeController(Controller):
             known_id(employee_id, "employee"), start, end, actor=request.user
         )
         return WorkdaysOut([WorkdayOut.of(w) for w in found])
+
+    @delete("/{employee_id:str}/workdays/{day:str}", summary="Remove one time entry")
+    async def delete_workday(
+        self,
+        employee_id: FromPath[str],
+        day: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        project_id: Annotated[
+            str | None, QueryParameter(description="Default: the employee's own project")
+        ] = None,
+    ) -> None:
+        try:
+            on = date.fromisoformat(day)
+        except ValueError:
+            raise InvalidInput("not a date (YYYY-MM-DD)", field="date") from None
+        project = _reference(project_id, "project_id") if project_id else None
+        await services.workdays.delete(
+            DeleteWorkdayCommand(known_id(employee_id, "employee"), on, project, request.user)
+        )
+
+
+def _entry_project(project_id: str | None, i: int) -> str | None:
+    return referenced_id(project_id, f"workdays[{i}].project_id", "project") if project_id else None
