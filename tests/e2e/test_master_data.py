@@ -90,6 +90,8 @@ async def test_a_project_with_a_client_has_a_rate_and_every_kind_is_patched(api:
     assert fields(missing) == ["hourly_rate"]
     unknown = await api.post("/v1/projects", json={"name": "Site", "client_id": "nope", "hourly_rate": "1"})
     assert fields(unknown) == ["client_id"]
+    blank = await api.post("/v1/projects", json={"name": "Site", "client_id": "", "hourly_rate": "1"})
+    assert fields(blank) == ["client_id"]
     project = await api.post(
         "/v1/projects", json={"name": "Site", "client_id": client["id"], "hourly_rate": "95"}
     )

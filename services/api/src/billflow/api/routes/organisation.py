@@ -77,7 +77,9 @@ class ProjectController(Controller):
 
     @post(guards=[can_write_billing], summary="Create a project")
     async def create(self, data: JSONBody[ProjectIn], services: NamedDependency[Services]) -> ProjectOut:
-        client_id = referenced_id(data.client_id, "client_id", "client") if data.client_id else None
+        client_id = (
+            referenced_id(data.client_id, "client_id", "client") if data.client_id is not None else None
+        )
         project = await services.organisation.create_project(
             NewProject(data.name, data.tax_rate, client_id, data.hourly_rate)
         )
@@ -103,7 +105,7 @@ class ProjectController(Controller):
         services: NamedDependency[Services],
     ) -> ProjectOut:
         given = changes(data)
-        if given.get("client_id"):
+        if given.get("client_id") is not None:
             given["client_id"] = referenced_id(given["client_id"], "client_id", "client")
         change = Change(known_id(project_id, "project"), given, request.user)
         return ProjectOut.of(await services.edit.project(change))
@@ -230,4 +232,4 @@ class EmployeeController(Controller):
 
 
 def _entry_project(project_id: str | None, i: int) -> str | None:
-    return referenced_id(project_id, f"workdays[{i}].project_id", "project") if project_id else None
+    return None if project_id is None else referenced_id(project_id, f"workdays[{i}].project_id", "project")
