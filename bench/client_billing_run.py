@@ -33,7 +33,11 @@ async def seed(database_url: str, clients: int, people: int) -> set[str]:
     try:
         department = uuid.uuid4()
         await conn.execute("INSERT INTO departments (id, name) VALUES ($1, 'Bench')", department)
-        client_rows, project_rows, employee_rows, member_rows, workday_rows = [], [], [], [], []
+        client_rows: list[tuple[object, ...]] = []
+        project_rows: list[tuple[object, ...]] = []
+        employee_rows: list[tuple[object, ...]] = []
+        member_rows: list[tuple[object, ...]] = []
+        workday_rows: list[tuple[object, ...]] = []
         for c in range(clients):
             client, project = uuid.uuid4(), uuid.uuid4()
             client_rows.append(

@@ -93,10 +93,24 @@ def main() -> None:
     start, end = last_month()
     rng = random.Random(42)  # noqa: S311 - plausible hours, not secrets
     departments = {n: call("POST", "/v1/departments", {"name": n})["id"] for n in {p[1] for p in PEOPLE}}
+    client = call(
+        "POST",
+        "/v1/clients",
+        {
+            "name": "Difference Engines Ltd",
+            "email": f"accounts.{uuid.uuid4().hex[:6]}@example.com",
+            "address": {
+                "street": "1 Babbage Row",
+                "city": "London",
+                "postal_code": "N1 1AA",
+                "country": "GB",
+            },
+            "currency": "EUR",
+        },
+    )
+    engine = {"name": "Analytical Engine", "tax_rate": "21", "client_id": client["id"], "hourly_rate": "120"}
     projects = {
-        "Analytical Engine": call("POST", "/v1/projects", {"name": "Analytical Engine", "tax_rate": "21"})[
-            "id"
-        ],
+        "Analytical Engine": call("POST", "/v1/projects", engine)["id"],
         "Orbital Mechanics": call("POST", "/v1/projects", {"name": "Orbital Mechanics", "tax_rate": "0"})[
             "id"
         ],

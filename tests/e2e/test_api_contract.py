@@ -115,9 +115,10 @@ async def test_workdays_are_upserted_by_date_and_read_back_by_range(api: httpx.A
         f"/v1/employees/{employee['id']}/workdays", params={"from": "2026-06-01", "to": "2026-06-30"}
     )
     assert response.status_code == 200
+    own = employee["project_id"]
     assert response.json()["workdays"] == [
-        {"date": "2026-06-01", "hours": "2.50", "description": "half"},
-        {"date": "2026-06-02", "hours": "4.00", "description": None},
+        {"date": "2026-06-01", "hours": "2.50", "description": "half", "project_id": own},
+        {"date": "2026-06-02", "hours": "4.00", "description": None, "project_id": own},
     ]
 
 

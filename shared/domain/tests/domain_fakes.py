@@ -11,21 +11,26 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
+from billflow.domain.client_billing import BillableHours
 from billflow.domain.contracts import Message
 from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.model import (
     BillingRun,
+    Client,
     DeliveryState,
     Department,
     Employee,
     Identity,
     Invoice,
+    InvoiceKind,
     InvoiceStatus,
     Project,
+    ProjectMember,
     Role,
     User,
     Workday,
@@ -33,6 +38,7 @@ from billflow.domain.model import (
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.mail import OutgoingEmail
+from billflow.domain.ports.organisation import RecordedEntry
 from billflow.domain.ports.pagination import Page
 from billflow.domain.ports.rate_limits import Admission
 
@@ -42,7 +48,15 @@ class Store:
     departments: dict[str, Department] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     employees: dict[str, Employee] = field(default_factory=dict)
-    workdays: dict[str, dict[date, Workday]] = field(default_factory=dict)
+    workdays: dict[str, dict[Any, Workday]] = field(default_factory=dict)
+    """By employee, then by (date, project id); a test may key an entry by its date alone, which
+    puts it on the employee's own project."""
+    billed: dict[tuple[str, date, str], str] = field(default_factory=dict)
+    """The number of the invoice each (employee, date, project) entry is billed on."""
+    client_billed: dict[tuple[str, date, str], str] = field(default_factory=dict)
+    """The id of the client invoice each entry is claimed by (``claim_client_hours``)."""
+    clients: dict[str, Client] = field(default_factory=dict)
+    members: dict[tuple[str, str], ProjectMember] = field(default_factory=dict)
     invoices: dict[str, Invoice] = field(default_factory=dict)
     sequences: dict[int, int] = field(default_factory=dict)
     runs: dict[str, BillingRun] = field(default_factory=dict)
@@ -53,6 +67,15 @@ class Store:
     expenses: dict[str, Expense] = field(default_factory=dict)
     statements: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     commits: int = 0
+
+    def entries(self, employee_id: str) -> dict[tuple[date, str], Workday]:
+        """The employee's entries keyed by (date, project), every ``project_id`` set."""
+        days = self.workdays.setdefault(employee_id, {})
+        for key in [k for k in days if isinstance(k, date)]:
+            w = days.pop(key)
+            project_id = w.project_id or self.employees[employee_id].project_id
+            days[(key, project_id)] = replace(w, project_id=project_id)
+        return days
 
 
 class _Repo:
@@ -67,8 +90,11 @@ class FakeDepartments(_Repo):
     async def get(self, i: str) -> Department | None:
         return self.s.departments.get(i)
 
-    async def list(self) -> Sequence[Department]:
-        return list(self.s.departments.values())
+    async def list(self, *, include_archived: bool = False) -> Sequence[Department]:
+        return [x for x in self.s.departments.values() if include_archived or not x.archived]
+
+    async def update(self, x: Department) -> None:
+        self.s.departments[x.id] = x
 
 
 class FakeProjects(_Repo):
@@ -78,8 +104,14 @@ class FakeProjects(_Repo):
     async def get(self, i: str) -> Project | None:
         return self.s.projects.get(i)
 
-    async def list(self) -> Sequence[Project]:
-        return list(self.s.projects.values())
+    async def list(self, *, include_archived: bool = False) -> Sequence[Project]:
+        return [x for x in self.s.projects.values() if include_archived or not x.archived]
+
+    async def update(self, x: Project) -> None:
+        self.s.projects[x.id] = x
+
+    async def of_clients(self, client_ids: Sequence[str]) -> Sequence[Project]:
+        return [p for p in self.s.projects.values() if p.client_id in client_ids]
 
 
 class FakeEmployees(_Repo):
@@ -92,21 +124,91 @@ class FakeEmployees(_Repo):
     async def get_for_update(self, i: str) -> Employee | None:
         return self.s.employees.get(i)
 
-    async def list(self) -> Sequence[Employee]:
-        return list(self.s.employees.values())
+    async def list(self, *, include_archived: bool = False) -> Sequence[Employee]:
+        return [x for x in self.s.employees.values() if include_archived or not x.archived]
+
+    async def update(self, x: Employee) -> None:
+        self.s.employees[x.id] = x
 
     async def with_workdays_between(self, start: date, end: date) -> Sequence[Employee]:
-        ids = sorted(i for i, days in self.s.workdays.items() if any(start <= d <= end for d in days))
+        ids = sorted(i for i in self.s.workdays if any(start <= d <= end for d, _ in self.s.entries(i)))
         return [self.s.employees[i] for i in ids]
+
+    async def names(self, employee_ids: Sequence[str]) -> dict[str, str]:
+        return {i: self.s.employees[i].full_name for i in employee_ids if i in self.s.employees}
+
+
+class FakeClients(_Repo):
+    async def add(self, c: Client) -> None:
+        self.s.clients[c.id] = c
+
+    async def get(self, i: str) -> Client | None:
+        return self.s.clients.get(i)
+
+    async def get_for_update(self, i: str) -> Client | None:
+        return self.s.clients.get(i)
+
+    async def list(self, *, include_archived: bool = False) -> Sequence[Client]:
+        found = [c for c in self.s.clients.values() if include_archived or not c.archived]
+        return sorted(found, key=lambda c: (c.name, c.id))
+
+    async def lock_all(self) -> Sequence[Client]:
+        return sorted(self.s.clients.values(), key=lambda c: c.id)
+
+    async def update(self, c: Client) -> None:
+        self.s.clients[c.id] = c
+
+
+class FakeMembers(_Repo):
+    async def put(self, m: ProjectMember) -> None:
+        self.s.members[(m.project_id, m.employee_id)] = m
+
+    async def list(self, project_id: str) -> Sequence[ProjectMember]:
+        found = {e: m for (p, e), m in self.s.members.items() if p == project_id}
+        for e in self.s.employees.values():
+            if e.project_id == project_id:
+                found.setdefault(e.id, ProjectMember(project_id, e.id))
+        return [found[e] for e in sorted(found)]
+
+    async def delete(self, project_id: str, employee_id: str) -> bool:
+        return self.s.members.pop((project_id, employee_id), None) is not None
+
+    async def projects_of(self, employee_id: str) -> set[str]:
+        own = self.s.employees[employee_id].project_id if employee_id in self.s.employees else None
+        return {p for p, e in self.s.members if e == employee_id} | ({own} if own else set())
+
+    async def rates(self, project_ids: Sequence[str]) -> dict[tuple[str, str], Decimal]:
+        return {
+            k: m.hourly_rate
+            for k, m in self.s.members.items()
+            if k[0] in project_ids and m.hourly_rate is not None
+        }
 
 
 class FakeWorkdays(_Repo):
     async def upsert(self, employee_id: str, workdays: Sequence[Workday]) -> None:
-        self.s.workdays.setdefault(employee_id, {}).update({w.date: w for w in workdays})
+        own = self.s.employees[employee_id].project_id
+        entries = self.s.entries(employee_id)
+        for w in workdays:
+            w = w if w.project_id else replace(w, project_id=own)
+            entries[(w.date, w.project_id or own)] = w
+
+    async def recorded(
+        self, employee_id: str, keys: Sequence[tuple[date, str]]
+    ) -> Mapping[tuple[date, str], RecordedEntry]:
+        entries = self.s.entries(employee_id)
+        return {
+            k: RecordedEntry(entries[k], self.s.billed.get((employee_id, *k))) for k in keys if k in entries
+        }
+
+    async def delete(self, employee_id: str, day: date, project_id: str) -> bool:
+        return self.s.entries(employee_id).pop((day, project_id), None) is not None
 
     async def between(self, employee_id: str, start: date, end: date) -> list[Workday]:
-        days = self.s.workdays.get(employee_id, {})
-        return sorted((w for d, w in days.items() if start <= d <= end), key=lambda w: w.date)
+        if employee_id not in self.s.employees:
+            return []
+        entries = self.s.entries(employee_id)
+        return [entries[k] for k in sorted(entries) if start <= k[0] <= end]
 
     async def between_for(
         self, employee_ids: Sequence[str], start: date, end: date
@@ -120,15 +222,58 @@ class FakeInvoices(_Repo):
         return self.s.sequences[year] - count + 1
 
     async def add(self, invoice: Invoice) -> None:
+        """Like the adapter, an employee invoice bills (locks) the employee's unbilled entries in
+        its period."""
         self.s.invoices[invoice.id] = invoice
+        if invoice.kind is InvoiceKind.EMPLOYEE and invoice.employee_id in self.s.employees:
+            for d, p in self.s.entries(invoice.employee_id):
+                if invoice.period_start <= d <= invoice.period_end:
+                    self.s.billed.setdefault((invoice.employee_id, d, p), invoice.number)
+        if invoice.kind is InvoiceKind.CLIENT:
+            for key, invoice_id in self.s.client_billed.items():
+                if invoice_id == invoice.id:
+                    self.s.billed.setdefault(key, invoice.number)
 
     async def add_many(self, invoices: Sequence[Invoice]) -> None:
         for invoice in invoices:
             await self.add(invoice)
 
+    async def claim_client_hours(
+        self, invoice_for_client: Mapping[str, str], start: date, end: date
+    ) -> dict[str, list[BillableHours]]:
+        """Like the adapter: mark each client's unbilled entries in the period with the invoice
+        given for the client, and sum them per (project, person)."""
+        sums: dict[tuple[str, str, str], list[Workday]] = {}
+        for employee_id in self.s.employees:
+            for (day, project_id), w in self.s.entries(employee_id).items():
+                project = self.s.projects.get(project_id)
+                key = (employee_id, day, project_id)
+                client_id = project.client_id if project is not None else None
+                if client_id is None or client_id not in invoice_for_client or not start <= day <= end:
+                    continue
+                if key in self.s.client_billed:
+                    continue
+                invoice_id = invoice_for_client[client_id]
+                self.s.client_billed[key] = invoice_id
+                sums.setdefault((invoice_id, project_id, employee_id), []).append(w)
+        found: dict[str, list[BillableHours]] = {}
+        for (invoice_id, project_id, employee_id), days in sums.items():
+            found.setdefault(invoice_id, []).append(
+                BillableHours(
+                    project_id,
+                    employee_id,
+                    sum((w.hours for w in days), Decimal(0)),
+                    min(w.date for w in days),
+                    max(w.date for w in days),
+                )
+            )
+        return found
+
     async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
         return {
-            i.employee_id for i in self.s.invoices.values() if i.period_start <= end and i.period_end >= start
+            i.employee_id
+            for i in self.s.invoices.values()
+            if i.employee_id is not None and i.period_start <= end and i.period_end >= start
         }
 
     async def get(self, i: str) -> Invoice | None:
@@ -148,11 +293,15 @@ class FakeInvoices(_Repo):
         limit: int,
         cursor: str | None,
         period: tuple[date, date] | None = None,
+        client_id: str | None = None,
+        kind: InvoiceKind | None = None,
     ) -> Page[Invoice]:
         items = [
             i
             for i in sorted(self.s.invoices.values(), key=lambda i: i.number, reverse=True)
             if (employee_id is None or i.employee_id == employee_id)
+            and (client_id is None or i.client_id == client_id)
+            and (kind is None or i.kind == kind)
             and (status is None or i.status == status)
             and (period is None or (i.period_end >= period[0] and i.period_start <= period[1]))
         ]
@@ -363,6 +512,8 @@ class FakeUnitOfWork:
         self.projects = FakeProjects(store)
         self.employees = FakeEmployees(store)
         self.workdays = FakeWorkdays(store)
+        self.clients = FakeClients(store)
+        self.members = FakeMembers(store)
         self.invoices = FakeInvoices(store)
         self.billing_runs = FakeRuns(store)
         self.users = FakeUsers(store)

@@ -121,7 +121,7 @@ async def test_employees_record_and_read_only_their_own_workdays_viewers_record_
     uow: FakeUnitOfWorkFactory,
 ) -> None:
     workdays = Workdays(uow)
-    day = [Workday(date(2026, 10, 2), Decimal("7.5"))]
+    day = [Workday(date(2026, 10, 2), Decimal("7.5"), project_id="p1")]
     assert await workdays.record(RecordWorkdaysCommand("e1", day, ALICE)) == day
     with pytest.raises(NotFound):
         await workdays.record(RecordWorkdaysCommand("e2", day, ALICE))

@@ -30,7 +30,7 @@ def test_lines_are_the_period_workdays_in_date_order_and_totals_follow_the_rules
     totals = billing.compute_totals(
         employee(), Project("p1", "Apollo", Decimal("21")), days, date(2026, 10, 1), date(2026, 10, 31)
     )
-    assert [line.date.day for line in totals.lines] == [1, 2, 5]
+    assert [line.date.day for line in totals.lines if line.date] == [1, 2, 5]
     assert [str(line.amount) for line in totals.lines] == ["684.00", "641.25", "534.38"]
     assert (str(totals.subtotal), str(totals.tax), str(totals.total)) == ("1859.63", "390.52", "2250.15")
 
@@ -68,7 +68,8 @@ def test_totals_always_add_up(
     assert totals.total == totals.subtotal + totals.tax
     assert all(line.amount == round_money(line.hours * rate, currency) for line in totals.lines)
     assert totals.tax == round_money(totals.subtotal * tax_rate / 100, currency)
-    assert [line.date for line in totals.lines] == sorted(line.date for line in totals.lines)
+    days_billed = [line.date for line in totals.lines if line.date is not None]
+    assert days_billed == sorted(days_billed)
 
 
 def test_invoice_numbers_have_the_year_and_six_digits() -> None:

@@ -17,6 +17,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
+from billflow.api.routes.clients import ClientController, ProjectMemberController
 from billflow.api.routes.common import CorrelationIdMiddleware
 from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT, ExpenseController, StatementController
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
@@ -62,7 +63,9 @@ def create_app(
             metrics,
             DepartmentController,
             ProjectController,
+            ProjectMemberController,
             EmployeeController,
+            ClientController,
             InvoiceController,
             BillingRunController,
             UserController,

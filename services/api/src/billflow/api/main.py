@@ -24,11 +24,14 @@ from billflow.domain.contracts import ExtractExpense, RenderInvoice, SendMonthly
 from billflow.domain.model import Issuer
 from billflow.domain.ports.identity import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.clients import Clients
+from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.project_members import ProjectMembers
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.retry_invoice import RetryInvoice
 from billflow.domain.usecases.start_billing_run import StartBillingRun
@@ -170,6 +173,9 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             expenses_upload=UploadExpense(uow, documents, ids, clock),
             expenses=ExpenseQueries(uow, documents, clock),
             statements=RequestStatements(uow, ids, clock),
+            clients=Clients(uow, ids),
+            members=ProjectMembers(uow),
+            edit=EditOrganisation(uow),
         )
         if relay_in_background:
             stop = asyncio.Event()

@@ -15,6 +15,7 @@ from billflow.domain.errors import (
     Conflict,
     DocumentTooLarge,
     DomainError,
+    EntryBilled,
     Forbidden,
     InvalidInput,
     InvoiceOverlap,
@@ -38,6 +39,7 @@ STATUS_OF: tuple[tuple[type[DomainError], int, str], ...] = (
     (UnreadableDocument, 422, "unreadable-document"),
     (InvoiceOverlap, 409, "invoice-overlap"),
     (NotReady, 409, "not-ready"),
+    (EntryBilled, 409, "entry-billed"),
     (Conflict, 409, "conflict"),
     (NotFound, 404, "not-found"),
     (InvalidInput, 422, "invalid-input"),
@@ -92,6 +94,8 @@ def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[s
                 extra["errors"] = [{"field": exc.field, "message": exc.detail}]
             if isinstance(exc, InvoiceOverlap):
                 extra.update(existing_invoice_id=exc.existing_invoice_id, existing_number=exc.existing_number)
+            if isinstance(exc, EntryBilled):
+                extra["invoice_number"] = exc.invoice_number
             if isinstance(exc, RateLimited):
                 return problem(status, exc.detail, kind, headers={"Retry-After": str(exc.retry_after)})
             if isinstance(exc, TransientFailure):

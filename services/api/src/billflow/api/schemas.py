@@ -55,25 +55,37 @@ class DepartmentIn(Request):
 class DepartmentOut(msgspec.Struct):
     id: str
     name: str
+    archived: bool = False
 
     @classmethod
     def of(cls, d: Department) -> DepartmentOut:
-        return cls(d.id, d.name)
+        return cls(d.id, d.name, d.archived)
+
+
+HourlyRate = Annotated[
+    Decimal, Meta(description="Billed to the client per hour, in the client's currency; not negative")
+]
 
 
 class ProjectIn(Request):
     name: Name
     tax_rate: Annotated[Decimal, Meta(description="Percent, 0 to 100")] = Decimal(0)
+    client_id: Id | None = None
+    hourly_rate: HourlyRate | None = None
+    """Required with ``client_id``."""
 
 
 class ProjectOut(msgspec.Struct):
     id: str
     name: str
     tax_rate: Decimal
+    client_id: str | None = None
+    hourly_rate: Decimal | None = None
+    archived: bool = False
 
     @classmethod
     def of(cls, p: Project) -> ProjectOut:
-        return cls(p.id, p.name, p.tax_rate)
+        return cls(p.id, p.name, p.tax_rate, p.client_id, p.hourly_rate, p.archived)
 
 
 class EmployeeIn(Request):
@@ -93,16 +105,20 @@ class EmployeeOut(msgspec.Struct):
     project_id: str
     hourly_rate: Decimal
     currency: str
+    archived: bool = False
 
     @classmethod
     def of(cls, e: Employee) -> EmployeeOut:
-        return cls(e.id, e.full_name, e.email, e.department_id, e.project_id, e.hourly_rate, e.currency)
+        return cls(
+            e.id, e.full_name, e.email, e.department_id, e.project_id, e.hourly_rate, e.currency, e.archived
+        )
 
 
 class WorkdayIn(Request):
     date: date
     hours: Decimal
     description: Annotated[str, Meta(max_length=500)] | None = None
+    project_id: Annotated[Id, Meta(description="Default: the employee's own project")] | None = None
 
 
 class WorkdaysIn(Request):
@@ -113,10 +129,11 @@ class WorkdayOut(msgspec.Struct):
     date: date
     hours: Decimal
     description: str | None
+    project_id: str | None = None
 
     @classmethod
     def of(cls, w: Workday) -> WorkdayOut:
-        return cls(w.date, w.hours, w.description)
+        return cls(w.date, w.hours, w.description, w.project_id)
 
 
 class WorkdaysOut(msgspec.Struct):

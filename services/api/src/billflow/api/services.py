@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.clients import Clients
+from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.project_members import ProjectMembers
 from billflow.domain.usecases.retry_invoice import RetryInvoice
 from billflow.domain.usecases.start_billing_run import StartBillingRun
 from billflow.domain.usecases.upload_expense import UploadExpense
@@ -43,3 +46,7 @@ class Services:
     expenses_upload: UploadExpense
     expenses: ExpenseQueries
     statements: RequestStatements
+    # Master data (issue 13).
+    clients: Clients
+    members: ProjectMembers
+    edit: EditOrganisation

@@ -36,6 +36,14 @@ class InvoiceOverlap(Conflict):
         self.existing_number = existing_number
 
 
+class EntryBilled(Conflict):
+    """A time entry that is on an issued invoice (either kind) cannot change or go away."""
+
+    def __init__(self, invoice_number: str) -> None:
+        super().__init__(f"this time entry is billed on invoice {invoice_number}")
+        self.invoice_number = invoice_number
+
+
 class InvalidTransition(Conflict):
     """A status change that the invoice life cycle does not allow."""
 

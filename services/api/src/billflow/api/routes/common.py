@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from litestar import Request
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from billflow.api.ids import parse_id
-from billflow.domain.errors import NotFound
+from billflow.domain.errors import InvalidInput, NotFound
 from billflow.platform.observability import correlation_id as current_correlation_id
 
 CORRELATION_HEADER = "x-correlation-id"
@@ -22,6 +23,22 @@ def known_id(value: str, what: str) -> str:
     if parsed is None:
         raise NotFound(f"no such {what}")
     return parsed
+
+
+def referenced_id(value: str, field: str, what: str) -> str:
+    """An id given in a body or query: one the store cannot hold is a 422 naming ``field``."""
+    parsed = parse_id(value)
+    if parsed is None:
+        raise InvalidInput(f"no such {what}", field=field)
+    return parsed
+
+
+def email_address(value: str, field: str = "email") -> str:
+    """``value`` normalised, or a 422 naming ``field`` when it is no email address."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as e:
+        raise InvalidInput(f"not a valid email address: {e}", field=field) from e
 
 
 class CorrelationIdMiddleware:

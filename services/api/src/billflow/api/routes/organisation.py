@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from email_validator import EmailNotValidError, validate_email
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from billflow.api.auth import requires
-from billflow.api.ids import parse_id
-from billflow.api.routes.common import known_id
+from billflow.api.master_schemas import DepartmentPatch, EmployeePatch, ProjectPatch, changes
+from billflow.api.routes.clients import IncludeArchived
+from billflow.api.routes.common import email_address, known_id, referenced_id
 from billflow.api.schemas import (
     DepartmentIn,
     DepartmentList,
@@ -30,8 +30,9 @@ from billflow.api.schemas import (
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import User, Workday
+from billflow.domain.usecases.edit_organisation import Change
 from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject, Organisation
-from billflow.domain.usecases.workdays import RecordWorkdaysCommand
+from billflow.domain.usecases.workdays import DeleteWorkdayCommand, RecordWorkdaysCommand
 
 # The use cases check the caller's role; these refuse before a body is read (see refuses_early).
 writes = requires(Organisation.WRITES)
@@ -54,9 +55,12 @@ class DepartmentController(Controller):
 
     @get(guards=[reads], summary="List departments")
     async def list_all(
-        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self,
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        include_archived: IncludeArchived = False,
     ) -> DepartmentList:
-        found = await services.organisation.departments(actor=request.user)
+        found = await services.organisation.departments(actor=request.user, include_archived=include_archived)
         return DepartmentList([DepartmentOut.of(d) for d in found])
 
     @get("/{department_id:str}", guards=[reads], summary="Get a department")
@@ -71,6 +75,17 @@ class DepartmentController(Controller):
         )
         return DepartmentOut.of(found)
 
+    @patch("/{department_id:str}", summary="Change or archive a department")
+    async def update(
+        self,
+        department_id: FromPath[str],
+        data: JSONBody[DepartmentPatch],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> DepartmentOut:
+        change = Change(known_id(department_id, "department"), changes(data), request.user)
+        return DepartmentOut.of(await services.edit.department(change))
+
 
 class ProjectController(Controller):
     path = "/v1/projects"
@@ -80,18 +95,23 @@ class ProjectController(Controller):
     async def create(
         self, data: JSONBody[ProjectIn], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> ProjectOut:
+        client_id = (
+            referenced_id(data.client_id, "client_id", "client") if data.client_id is not None else None
+        )
         project = await services.organisation.create_project(
-            NewProject(data.name, data.tax_rate), actor=request.user
+            NewProject(data.name, data.tax_rate, client_id, data.hourly_rate), actor=request.user
         )
         return ProjectOut.of(project)
 
     @get(guards=[reads], summary="List projects")
     async def list_all(
-        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self,
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        include_archived: IncludeArchived = False,
     ) -> ProjectList:
-        return ProjectList(
-            [ProjectOut.of(p) for p in await services.organisation.projects(actor=request.user)]
-        )
+        found = await services.organisation.projects(actor=request.user, include_archived=include_archived)
+        return ProjectList([ProjectOut.of(p) for p in found])
 
     @get("/{project_id:str}", guards=[reads], summary="Get a project")
     async def get_one(
@@ -100,19 +120,23 @@ class ProjectController(Controller):
         found = await services.organisation.project(known_id(project_id, "project"), actor=request.user)
         return ProjectOut.of(found)
 
-
-def _email(value: str) -> str:
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError as e:
-        raise InvalidInput(f"not a valid email address: {e}", field="email") from e
+    @patch("/{project_id:str}", summary="Change or archive a project")
+    async def update(
+        self,
+        project_id: FromPath[str],
+        data: JSONBody[ProjectPatch],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> ProjectOut:
+        given = changes(data)
+        if given.get("client_id") is not None:
+            given["client_id"] = referenced_id(given["client_id"], "client_id", "client")
+        change = Change(known_id(project_id, "project"), given, request.user)
+        return ProjectOut.of(await services.edit.project(change))
 
 
 def _reference(value: str, field: str) -> str:
-    parsed = parse_id(value)
-    if parsed is None:
-        raise InvalidInput(f"no such {field.removesuffix('_id')}", field=field)
-    return parsed
+    return referenced_id(value, field, field.removesuffix("_id"))
 
 
 class EmployeeController(Controller):
@@ -129,7 +153,7 @@ class EmployeeController(Controller):
         employee = await services.organisation.create_employee(
             NewEmployee(
                 full_name=data.full_name,
-                email=_email(data.email),
+                email=email_address(data.email),
                 department_id=_reference(data.department_id, "department_id"),
                 project_id=_reference(data.project_id, "project_id"),
                 hourly_rate=data.hourly_rate,
@@ -141,11 +165,13 @@ class EmployeeController(Controller):
 
     @get(guards=[reads], summary="List employees")
     async def list_all(
-        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self,
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        include_archived: IncludeArchived = False,
     ) -> EmployeeList:
-        return EmployeeList(
-            [EmployeeOut.of(e) for e in await services.organisation.employees(actor=request.user)]
-        )
+        found = await services.organisation.employees(actor=request.user, include_archived=include_archived)
+        return EmployeeList([EmployeeOut.of(e) for e in found])
 
     @get("/{employee_id:str}", summary="Get an employee")
     async def get_one(
@@ -157,10 +183,28 @@ class EmployeeController(Controller):
         found = await services.organisation.employee(known_id(employee_id, "employee"), actor=request.user)
         return EmployeeOut.of(found)
 
+    @patch("/{employee_id:str}", summary="Change or archive an employee")
+    async def update(
+        self,
+        employee_id: FromPath[str],
+        data: JSONBody[EmployeePatch],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> EmployeeOut:
+        given = changes(data)
+        if "email" in given:
+            given["email"] = email_address(given["email"])
+        for field in ("department_id", "project_id"):
+            if field in given:
+                given[field] = _reference(given[field], field)
+        change = Change(known_id(employee_id, "employee"), given, request.user)
+        return EmployeeOut.of(await services.edit.employee(change))
+
     @put(
         "/{employee_id:str}/workdays",
-        summary="Record workdays (upsert by date)",
-        description="Admins and accountants record anybody's; an employee user only their own.",
+        summary="Record workdays (upsert by date and project)",
+        description="Admins and accountants record anybody's; an employee user only their own."
+        " An entry without `project_id` is on the employee's own project; billed entries are locked (409).",
     )
     async def record_workdays(
         self,
@@ -172,7 +216,10 @@ class EmployeeController(Controller):
         stored = await services.workdays.record(
             RecordWorkdaysCommand(
                 known_id(employee_id, "employee"),
-                [Workday(w.date, w.hours, w.description) for w in data.workdays],
+                [
+                    Workday(w.date, w.hours, w.description, _entry_project(w.project_id, i))
+                    for i, w in enumerate(data.workdays)
+                ],
                 request.user,
             )
         )
@@ -195,3 +242,27 @@ class EmployeeController(Controller):
             known_id(employee_id, "employee"), start, end, actor=request.user
         )
         return WorkdaysOut([WorkdayOut.of(w) for w in found])
+
+    @delete("/{employee_id:str}/workdays/{day:str}", summary="Remove one time entry")
+    async def delete_workday(
+        self,
+        employee_id: FromPath[str],
+        day: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        project_id: Annotated[
+            str | None, QueryParameter(description="Default: the employee's own project")
+        ] = None,
+    ) -> None:
+        try:
+            on = date.fromisoformat(day)
+        except ValueError:
+            raise InvalidInput("not a date (YYYY-MM-DD)", field="date") from None
+        project = _reference(project_id, "project_id") if project_id else None
+        await services.workdays.delete(
+            DeleteWorkdayCommand(known_id(employee_id, "employee"), on, project, request.user)
+        )
+
+
+def _entry_project(project_id: str | None, i: int) -> str | None:
+    return None if project_id is None else referenced_id(project_id, f"workdays[{i}].project_id", "project")

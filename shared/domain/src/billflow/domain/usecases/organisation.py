@@ -4,10 +4,9 @@ Business rules:
 - Whoever may read billing data reads departments, projects and the list of employees; whoever
   may write it records them (Forbidden otherwise). One employee's record is also readable by that
   employee (``access.require_employee_visible``).
-- Names are non-empty after trimming.
-- A project's tax rate is a percentage from 0 to 100.
-- An employee belongs to an existing department and project; the hourly rate is not negative;
-  the currency is an active ISO 4217 code.
+- The rules of each record are ``master_data``'s (names, rates, a project's client, an employee's
+  department and project, archived records taking no new employees). Archived records are left
+  out of lists unless ``include_archived``; changing and archiving are ``edit_organisation``'s.
 """
 
 from __future__ import annotations
@@ -19,20 +18,12 @@ from typing import ClassVar
 
 from billflow.domain import access
 from billflow.domain.access import Action
-from billflow.domain.errors import InvalidInput, NotFound
+from billflow.domain.errors import NotFound
 from billflow.domain.model import Department, Employee, Project, User
-from billflow.domain.money import validate_currency
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
-
-
-def _name(value: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        raise InvalidInput(f"{field} must not be blank", field=field)
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise InvalidInput(f"{field} must not contain control characters", field=field)
-    return value
+from billflow.domain.usecases.master_data import checked_employee, checked_project
+from billflow.domain.usecases.master_data import name as _name
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +35,9 @@ class NewDepartment:
 class NewProject:
     name: str
     tax_rate: Decimal = Decimal(0)
+    client_id: str | None = None
+    hourly_rate: Decimal | None = None
+    """The rate billed to the client per hour, in the client's currency (required with a client)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,32 +71,32 @@ class Organisation:
 
     async def create_project(self, cmd: NewProject, *, actor: User) -> Project:
         access.require(actor, self.WRITES)
-        if not Decimal(0) <= cmd.tax_rate <= Decimal(100):
-            raise InvalidInput("tax_rate is a percentage from 0 to 100", field="tax_rate")
-        project = Project(id=self._ids.new_id(), name=_name(cmd.name, "name"), tax_rate=cmd.tax_rate)
+        project = Project(
+            id=self._ids.new_id(),
+            name=cmd.name,
+            tax_rate=cmd.tax_rate,
+            client_id=cmd.client_id,
+            hourly_rate=cmd.hourly_rate,
+        )
         async with self._uow() as uow:
+            project = await checked_project(uow, project)
             await uow.projects.add(project)
             await uow.commit()
         return project
 
     async def create_employee(self, cmd: NewEmployee, *, actor: User) -> Employee:
         access.require(actor, self.WRITES)
-        if cmd.hourly_rate < 0:
-            raise InvalidInput("hourly_rate must not be negative", field="hourly_rate")
         employee = Employee(
             id=self._ids.new_id(),
-            full_name=_name(cmd.full_name, "full_name"),
+            full_name=cmd.full_name,
             email=cmd.email,
             department_id=cmd.department_id,
             project_id=cmd.project_id,
             hourly_rate=cmd.hourly_rate,
-            currency=validate_currency(cmd.currency),
+            currency=cmd.currency,
         )
         async with self._uow() as uow:
-            if await uow.departments.get(cmd.department_id) is None:
-                raise InvalidInput("no such department", field="department_id")
-            if await uow.projects.get(cmd.project_id) is None:
-                raise InvalidInput("no such project", field="project_id")
+            employee = await checked_employee(uow, employee)
             await uow.employees.add(employee)
             await uow.commit()
         return employee
@@ -115,10 +109,10 @@ class Organisation:
             raise NotFound("no such department")
         return found
 
-    async def departments(self, *, actor: User) -> Sequence[Department]:
+    async def departments(self, *, actor: User, include_archived: bool = False) -> Sequence[Department]:
         access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
-            return await uow.departments.list()
+            return await uow.departments.list(include_archived=include_archived)
 
     async def project(self, project_id: str, *, actor: User) -> Project:
         access.require(actor, self.READS)
@@ -128,10 +122,10 @@ class Organisation:
             raise NotFound("no such project")
         return found
 
-    async def projects(self, *, actor: User) -> Sequence[Project]:
+    async def projects(self, *, actor: User, include_archived: bool = False) -> Sequence[Project]:
         access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
-            return await uow.projects.list()
+            return await uow.projects.list(include_archived=include_archived)
 
     async def employee(self, employee_id: str, *, actor: User) -> Employee:
         """The employee, for those who may read all billing data or for the employee themself."""
@@ -142,7 +136,7 @@ class Organisation:
             raise NotFound("no such employee")
         return found
 
-    async def employees(self, *, actor: User) -> Sequence[Employee]:
+    async def employees(self, *, actor: User, include_archived: bool = False) -> Sequence[Employee]:
         access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
-            return await uow.employees.list()
+            return await uow.employees.list(include_archived=include_archived)

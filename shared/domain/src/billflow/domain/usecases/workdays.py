@@ -1,25 +1,33 @@
-"""Recording workdays.
+"""Recording workdays: time entries, each hours on one day on one project.
 
 Business rules:
 - Hours are more than 0 and at most 24, in hundredths of an hour at most.
-- A date appears once per request; recording a date again replaces that day (upsert by date).
+- An entry is keyed by (date, project); a project not given is the employee's own. A key appears
+  once per request; recording a key again replaces that entry (upsert). One day may hold hours on
+  several projects.
 - Descriptions are at most 500 characters.
+- New or changed time goes only on a project the employee is a member of (their own project
+  counts) and that is not archived, and never to an archived employee.
+- Billed time is locked: an entry on an invoice (either kind) neither changes nor goes away
+  (EntryBilled, naming the invoice); recording it again unchanged is no change and is fine.
 - Those who write billing data record anybody's workdays; an employee user only their own. Reading
-  follows ``access``: an employee user reads only their own (anybody else's: NotFound).
+  follows ``access``: an employee user reads only their own, on every project (anybody else's:
+  NotFound).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from billflow.domain import access
 from billflow.domain.billing import validate_period
-from billflow.domain.errors import InvalidInput, NotFound
-from billflow.domain.model import User, Workday
-from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.errors import EntryBilled, InvalidInput, NotFound
+from billflow.domain.model import Employee, User, Workday
+from billflow.domain.ports.organisation import RecordedEntry
+from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 MAX_DESCRIPTION = 500
 MAX_WORKDAYS_PER_REQUEST = 366
@@ -32,10 +40,18 @@ class RecordWorkdaysCommand:
     actor: User
 
 
+@dataclass(frozen=True, slots=True)
+class DeleteWorkdayCommand:
+    employee_id: str
+    date: date
+    project_id: str | None
+    """None: the employee's own project."""
+    actor: User
+
+
 def _check(workdays: Sequence[Workday]) -> None:
     if len(workdays) > MAX_WORKDAYS_PER_REQUEST:
         raise InvalidInput(f"at most {MAX_WORKDAYS_PER_REQUEST} workdays per request", field="workdays")
-    seen: set[date] = set()
     for i, w in enumerate(workdays):
         if not Decimal(0) < w.hours <= Decimal(24):
             raise InvalidInput("hours must be more than 0 and at most 24", field=f"workdays[{i}].hours")
@@ -45,9 +61,45 @@ def _check(workdays: Sequence[Workday]) -> None:
             raise InvalidInput(
                 f"description is at most {MAX_DESCRIPTION} characters", field=f"workdays[{i}].description"
             )
-        if w.date in seen:
-            raise InvalidInput(f"{w.date} appears twice", field=f"workdays[{i}].date")
-        seen.add(w.date)
+
+
+def _keyed(employee: Employee, workdays: Sequence[Workday]) -> list[Workday]:
+    """The entries with their project set (the employee's own by default), each key once."""
+    keyed = [w if w.project_id else replace(w, project_id=employee.project_id) for w in workdays]
+    seen: set[tuple[date, str | None]] = set()
+    for i, w in enumerate(keyed):
+        if (w.date, w.project_id) in seen:
+            raise InvalidInput(f"{w.date} appears twice for one project", field=f"workdays[{i}].date")
+        seen.add((w.date, w.project_id))
+    return keyed
+
+
+def _unchanged(w: Workday, stored: RecordedEntry | None) -> bool:
+    return stored is not None and (stored.workday.hours, stored.workday.description) == (
+        w.hours,
+        w.description,
+    )
+
+
+async def _check_new_work(
+    uow: UnitOfWork, employee: Employee, changes: Sequence[tuple[int, Workday]]
+) -> None:
+    """InvalidInput unless every new or changed entry may go where it says."""
+    if not changes:
+        return
+    if employee.archived:
+        raise InvalidInput("the employee is archived and takes no new time", field="employee_id")
+    member_of = await uow.members.projects_of(employee.id)
+    live: dict[str, bool] = {}  # one read per project, however many days a request holds
+    for i, w in changes:
+        field = f"workdays[{i}].project_id"
+        if w.project_id is None or w.project_id not in member_of:
+            raise InvalidInput("the employee is not a member of this project", field=field)
+        if w.project_id not in live:
+            project = await uow.projects.get(w.project_id)
+            live[w.project_id] = project is not None and not project.archived
+        if not live[w.project_id]:
+            raise InvalidInput("the project is archived and takes no new time", field=field)
 
 
 class Workdays:
@@ -55,15 +107,45 @@ class Workdays:
         self._uow = uow
 
     async def record(self, cmd: RecordWorkdaysCommand) -> list[Workday]:
-        """Upsert the workdays by date and return them as stored, in date order."""
+        """Upsert the entries by (date, project) and return them as stored, by date then project."""
         access.require_workdays_writable(cmd.actor, cmd.employee_id)
         _check(cmd.workdays)
         async with self._uow() as uow:
-            if await uow.employees.get(cmd.employee_id) is None:
+            employee = await uow.employees.get(cmd.employee_id)
+            if employee is None:
                 raise NotFound("no such employee")
-            await uow.workdays.upsert(cmd.employee_id, cmd.workdays)
+            keyed = _keyed(employee, cmd.workdays)
+            stored = await uow.workdays.recorded(employee.id, [(w.date, w.project_id or "") for w in keyed])
+            changes = [
+                (i, w)
+                for i, w in enumerate(keyed)
+                if not _unchanged(w, stored.get((w.date, w.project_id or "")))
+            ]
+            await _check_new_work(uow, employee, changes)
+            for _, w in changes:
+                before = stored.get((w.date, w.project_id or ""))
+                if before is not None and before.billed_on is not None:
+                    raise EntryBilled(before.billed_on)
+            if changes:
+                await uow.workdays.upsert(employee.id, [w for _, w in changes])
+                await uow.commit()
+        return sorted(keyed, key=lambda w: (w.date, w.project_id or ""))
+
+    async def delete(self, cmd: DeleteWorkdayCommand) -> None:
+        """Remove one entry (NotFound when there is none; EntryBilled when it is billed)."""
+        access.require_workdays_writable(cmd.actor, cmd.employee_id)
+        async with self._uow() as uow:
+            employee = await uow.employees.get(cmd.employee_id)
+            if employee is None:
+                raise NotFound("no such employee")
+            key = (cmd.date, cmd.project_id or employee.project_id)
+            stored = (await uow.workdays.recorded(employee.id, [key])).get(key)
+            if stored is None:
+                raise NotFound("no such workday")
+            if stored.billed_on is not None:
+                raise EntryBilled(stored.billed_on)
+            await uow.workdays.delete(employee.id, *key)
             await uow.commit()
-        return sorted(cmd.workdays, key=lambda w: w.date)
 
     async def between(self, employee_id: str, start: date, end: date, *, actor: User) -> list[Workday]:
         access.require_employee_visible(actor, employee_id)

@@ -1,4 +1,7 @@
-"""A month of an employee's workdays in one grid: a row per week, a column per weekday."""
+"""A month of an employee's workdays in one grid: a row per week, a column per weekday.
+
+The grid shows and records the time on the employee's own project only (time on other projects
+is the API's until the grid learns projects)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from billflow.api.services import Services
 from billflow.api.web.forms import Form, sentence
 from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.domain import access
-from billflow.domain.errors import InvalidInput, NotFound
+from billflow.domain.errors import EntryBilled, InvalidInput, NotFound
 from billflow.domain.model import Employee, User, Workday
 from billflow.domain.money import round_money
 from billflow.domain.usecases.workdays import RecordWorkdaysCommand
@@ -78,6 +81,14 @@ def _plain(hours: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+async def _own_project(
+    services: Services, user: User, employee: Employee, first: date
+) -> dict[date, Workday]:
+    """The month's entries on the employee's own project, by date."""
+    found = await services.workdays.between(employee.id, first, month_end(first), actor=user)
+    return {w.date: w for w in found if w.project_id in (None, employee.project_id)}
+
+
 async def _page(
     services: Services,
     user: User,
@@ -89,7 +100,7 @@ async def _page(
     added: bool = False,
 ) -> Template:
     last = month_end(first)
-    stored = {w.date: w for w in await services.workdays.between(employee.id, first, last, actor=user)}
+    stored = await _own_project(services, user, employee, first)
     hours = sum((w.hours for w in stored.values()), Decimal(0))
     rate, currency = employee.hourly_rate, employee.currency
     amount = sum((round_money(w.hours * rate, currency) for w in stored.values()), Decimal(0))
@@ -137,7 +148,7 @@ async def record(
     form = await read_form(request)
     first = month_of(form.get("month"))
     last = month_end(first)
-    stored = {w.date: w for w in await services.workdays.between(employee.id, first, last, actor=user)}
+    stored = await _own_project(services, user, employee, first)
     entered: list[Workday] = []
     day = first
     while day <= last:
@@ -149,7 +160,7 @@ async def record(
             hours = form.decimal(name, "7.5")
             if hours is not None:
                 description = stored[day].description if day in stored else None
-                entered.append(Workday(day, hours, description))
+                entered.append(Workday(day, hours, description, employee.project_id))
         day += timedelta(days=1)
     if form.ok and entered:
         try:
@@ -158,6 +169,8 @@ async def record(
             cell = _CELL.match(e.field or "")
             name = f"hours-{entered[int(cell.group(1))].date}" if cell else "month"
             form.errors[name] = sentence(e.detail)
+        except EntryBilled as e:
+            form.errors["month"] = sentence(e.detail)
     if not form.ok:
         return await _page(services, user, employee, first, form)
     return see_other(f"/app/employees/{employee.id}/workdays?month={first:%Y-%m}&saved={len(entered)}")
