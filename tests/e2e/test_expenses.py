@@ -199,7 +199,7 @@ async def test_the_monthly_schedule_mails_each_uploader_one_statement_with_their
     assert isinstance(content, bytes)
     rows = list(csv.DictReader(io.StringIO(content.decode())))
     assert [(r["total"], r["currency"], r["status"]) for r in rows] == [("1230.00", "EUR", "extracted")] * 2
-    assert "USD 4.11" in bodies(dave_statement)[0]
+    assert "$4.11" in bodies(dave_statement)[0]
 
     # Asked for again, by hand: nobody gets a second one.
     assert (await api.post("/v1/statements", json={"month": s.month})).status_code == 202

@@ -115,7 +115,7 @@ async def test_a_client_invoice_bills_each_person_per_project_with_taxes_per_rat
     )
     issue, _ = use_cases(pool)
 
-    invoice = await issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, ACCOUNTANT, "t"))
+    invoice = await issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, "t", ACCOUNTANT))
 
     assert invoice.kind is InvoiceKind.CLIENT
     assert invoice.client_id == c.client.id
@@ -163,12 +163,12 @@ async def test_a_second_invoice_for_the_period_bills_only_the_hours_entered_sinc
     start, end = a_period()
     await c.record(c.ada, Workday(start, Decimal("4"), None, c.web.id))
     issue, _ = use_cases(pool)
-    first = await issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, ACCOUNTANT, "t"))
+    first = await issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, "t", ACCOUNTANT))
     with pytest.raises(InvalidInput):
-        await issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, ACCOUNTANT, "t"))
+        await issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, "t", ACCOUNTANT))
 
     await c.record(c.bob, Workday(start + timedelta(days=3), Decimal("2"), None, c.web.id))
-    catch_up = await issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, ACCOUNTANT, "t"))
+    catch_up = await issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, "t", ACCOUNTANT))
 
     assert [x.hours for x in first.lines] == [Decimal("4.00")]
     assert [(x.employee_name, x.hours) for x in catch_up.lines] == [("Bob", Decimal("2.00"))]
@@ -184,7 +184,7 @@ async def test_concurrent_invoices_for_one_client_never_bill_an_hour_twice(pool:
     issue, _ = use_cases(pool)
     results = await asyncio.gather(
         *(
-            issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, ACCOUNTANT, "t"))
+            issue.execute(IssueClientInvoiceCommand(c.client.id, start, end, "t", ACCOUNTANT))
             for _ in range(5)
         ),
         return_exceptions=True,
@@ -209,7 +209,7 @@ async def test_a_clients_run_bills_every_active_client_once_with_consecutive_num
         await u.commit()
     _, run = use_cases(pool)
 
-    started = await run.execute(StartClientBillingRunCommand(start, end, ACCOUNTANT, "t"))
+    started = await run.execute(StartClientBillingRunCommand(start, end, "t", ACCOUNTANT))
 
     assert len(started.run.invoice_ids) == 1
     assert {idle.client.id, archived.client.id} <= set(started.skipped_client_ids)

@@ -24,6 +24,11 @@ from billflow.domain.contracts import ExtractExpense, RenderInvoice, SendMonthly
 from billflow.domain.model import Issuer
 from billflow.domain.ports.identity import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.client_invoices import (
+    ClientInvoicing,
+    IssueClientInvoice,
+    StartClientBillingRun,
+)
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
@@ -155,12 +160,15 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
         )
         issuer = Issuer(company.name, company.address, company.tax_id)
         quota = InvoiceCreationQuota(limiter, settings.api.invoice_rate_per_minute)
+        client_invoicing = ClientInvoicing(ids, clock, issuer)
         services = Services(
             accounts=accounts,
             organisation=Organisation(uow, ids),
             workdays=Workdays(uow),
             issue_invoice=IssueInvoice(uow, ids, clock, issuer, quota, company.payment_terms_days),
             start_billing_run=StartBillingRun(uow, ids, clock, issuer, quota, company.payment_terms_days),
+            issue_client_invoice=IssueClientInvoice(uow, client_invoicing, quota),
+            start_client_billing_run=StartClientBillingRun(uow, client_invoicing, quota, ids),
             invoices=InvoiceQueries(uow, S3DocumentStore(s3, settings.storage.bucket), clock),
             retry=RetryInvoice(uow, ids, clock),
             database_ready=database_ready,

@@ -14,6 +14,7 @@ from msgspec import Meta
 
 from billflow.domain.model import (
     BilledTo,
+    BillingRunKind,
     Department,
     Employee,
     Invoice,
@@ -141,14 +142,20 @@ class WorkdaysOut(msgspec.Struct):
 
 
 class InvoiceIn(Request):
-    employee_id: Id
+    """``employee_id`` bills an employee's own workdays to the employee; ``client_id`` bills the
+    hours on a client's projects to the client. Exactly one of the two."""
+
     period_start: date
     period_end: date
+    employee_id: Id | None = None
+    client_id: Id | None = None
 
 
 class BillingRunIn(Request):
     period_start: date
     period_end: date
+    kind: BillingRunKind = BillingRunKind.EMPLOYEES
+    """``employees`` (every employee with workdays) or ``clients`` (every active client)."""
 
 
 class LineOut(msgspec.Struct):
@@ -286,6 +293,10 @@ class BillingRunOut(msgspec.Struct):
     period_end: date
     invoice_ids: list[str]
     skipped_employee_ids: list[str] = []
+    """Employees' run: employees who already had an invoice overlapping the period."""
+    kind: BillingRunKind = BillingRunKind.EMPLOYEES
+    skipped_client_ids: list[str] = []
+    """Clients' run: archived clients and clients with nothing to bill in the period."""
 
 
 class StatusCounts(msgspec.Struct):
@@ -301,6 +312,7 @@ class BillingRunProgressOut(msgspec.Struct):
     period_end: date
     invoice_ids: list[str]
     counts: StatusCounts
+    kind: BillingRunKind = BillingRunKind.EMPLOYEES
 
 
 class DepartmentList(msgspec.Struct):

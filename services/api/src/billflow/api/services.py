@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
@@ -30,6 +31,8 @@ class Services:
     workdays: Workdays
     issue_invoice: IssueInvoice
     start_billing_run: StartBillingRun
+    issue_client_invoice: IssueClientInvoice
+    start_client_billing_run: StartClientBillingRun
     invoices: InvoiceQueries
     retry: RetryInvoice
     database_ready: Callable[[], Awaitable[bool]]

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 
 from billflow.api.auth import refuses_early
 from billflow.api.ids import parse_id
-from billflow.api.routes.common import correlation_id, known_id
+from billflow.api.routes.common import correlation_id, known_id, referenced_id
 from billflow.api.schemas import (
     BillingRunIn,
     BillingRunOut,
@@ -25,7 +25,11 @@ from billflow.api.schemas import (
 )
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import InvoiceStatus, User
+from billflow.domain.model import BillingRunKind, InvoiceKind, InvoiceStatus, User
+from billflow.domain.usecases.client_invoices import (
+    IssueClientInvoiceCommand,
+    StartClientBillingRunCommand,
+)
 from billflow.domain.usecases.invoice_queries import MAX_PAGE
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.retry_invoice import RetryInvoiceCommand
@@ -41,21 +45,36 @@ class InvoiceController(Controller):
     @post(
         guards=[refuses_early(IssueInvoice)],
         status_code=HTTP_202_ACCEPTED,
-        summary="Issue an employee's invoice for a period",
-        description="Computes and numbers the invoice at once; rendering and emailing follow "
-        "asynchronously (watch `status`). 409 names the existing invoice when the period overlaps one.",
+        summary="Issue an employee's or a client's invoice for a period",
+        description="With `employee_id`: the employee's workdays, billed to the employee (409 names "
+        "the existing invoice when the period overlaps one). With `client_id`: every entry in the "
+        "period on the client's projects that no client invoice bills yet, billed to the client "
+        "(422 when there is none). Computed and numbered at once; rendering and emailing follow "
+        "asynchronously (watch `status`).",
     )
     async def issue(
         self, data: JSONBody[InvoiceIn], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> InvoiceOut:
-        employee_id = parse_id(data.employee_id)
-        if employee_id is None:
-            raise InvalidInput("no such employee", field="employee_id")
-        invoice = await services.issue_invoice.execute(
-            IssueInvoiceCommand(
-                employee_id, data.period_start, data.period_end, correlation_id(request), request.user
+        if (data.employee_id is None) == (data.client_id is None):
+            raise InvalidInput("give either employee_id or client_id", field="employee_id")
+        if data.client_id is not None:
+            client_id = referenced_id(data.client_id, "client_id", "client")
+            invoice = await services.issue_client_invoice.execute(
+                IssueClientInvoiceCommand(
+                    client_id, data.period_start, data.period_end, correlation_id(request), request.user
+                )
             )
-        )
+        else:
+            assert data.employee_id is not None
+            invoice = await services.issue_invoice.execute(
+                IssueInvoiceCommand(
+                    referenced_id(data.employee_id, "employee_id", "employee"),
+                    data.period_start,
+                    data.period_end,
+                    correlation_id(request),
+                    request.user,
+                )
+            )
         log.info("invoice issued", extra={"invoice_id": invoice.id, "number": invoice.number})
         await services.metrics.invoice("issued")
         return InvoiceOut.of(invoice)
@@ -66,16 +85,23 @@ class InvoiceController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
         employee_id: FromQuery[str | None] = None,
+        client_id: FromQuery[str | None] = None,
+        kind: FromQuery[InvoiceKind | None] = None,
         status: FromQuery[InvoiceStatus | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> InvoicePage:
-        if employee_id is not None:
-            employee_id = parse_id(employee_id)
-            if employee_id is None:  # no employee has it
-                return InvoicePage(items=[], next_cursor=None)
+        employee, client = _filter_id(employee_id), _filter_id(client_id)
+        if employee == "" or client == "":  # an id nobody can have
+            return InvoicePage(items=[], next_cursor=None)
         page = await services.invoices.list(
-            actor=request.user, employee_id=employee_id, status=status, limit=limit, cursor=cursor
+            actor=request.user,
+            employee_id=employee,
+            client_id=client,
+            kind=kind,
+            status=status,
+            limit=limit,
+            cursor=cursor,
         )
         return InvoicePage(items=[InvoiceOut.of(i) for i in page.items], next_cursor=page.next_cursor)
 
@@ -121,8 +147,11 @@ class BillingRunController(Controller):
     @post(
         guards=[refuses_early(StartBillingRun)],
         status_code=HTTP_202_ACCEPTED,
-        summary="Invoice every employee with workdays in a period",
-        description="Employees who already have an invoice overlapping the period are skipped and listed.",
+        summary="Invoice every employee with workdays in a period, or every client",
+        description="`kind: employees` (the default): employees who already have an invoice "
+        "overlapping the period are skipped and listed. `kind: clients`: every active client with "
+        "unbilled hours in the period is invoiced; archived clients and those with nothing to bill "
+        "are skipped and listed.",
     )
     async def start(
         self,
@@ -130,18 +159,35 @@ class BillingRunController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
     ) -> BillingRunOut:
-        started = await services.start_billing_run.execute(
-            StartBillingRunCommand(data.period_start, data.period_end, correlation_id(request), request.user)
+        skipped_employees: tuple[str, ...] = ()
+        skipped_clients: tuple[str, ...] = ()
+        if data.kind is BillingRunKind.CLIENTS:
+            clients = await services.start_client_billing_run.execute(
+                StartClientBillingRunCommand(
+                    data.period_start, data.period_end, correlation_id(request), request.user
+                )
+            )
+            run, skipped_clients = clients.run, clients.skipped_client_ids
+        else:
+            employees = await services.start_billing_run.execute(
+                StartBillingRunCommand(
+                    data.period_start, data.period_end, correlation_id(request), request.user
+                )
+            )
+            run, skipped_employees = employees.run, employees.skipped_employee_ids
+        log.info(
+            "billing run started",
+            extra={"billing_run_id": run.id, "kind": run.kind.value, "invoices": len(run.invoice_ids)},
         )
-        run = started.run
-        log.info("billing run started", extra={"billing_run_id": run.id, "invoices": len(run.invoice_ids)})
         await services.metrics.invoice("issued", len(run.invoice_ids))
         return BillingRunOut(
             id=run.id,
             period_start=run.period_start,
             period_end=run.period_end,
             invoice_ids=list(run.invoice_ids),
-            skipped_employee_ids=list(started.skipped_employee_ids),
+            skipped_employee_ids=list(skipped_employees),
+            kind=run.kind,
+            skipped_client_ids=list(skipped_clients),
         )
 
     @get("/{run_id:str}", summary="A billing run's progress: invoices per status")
@@ -155,4 +201,12 @@ class BillingRunController(Controller):
             period_end=p.run.period_end,
             invoice_ids=list(p.run.invoice_ids),
             counts=StatusCounts(**{s.value: n for s, n in p.counts.items()}),
+            kind=p.run.kind,
         )
+
+
+def _filter_id(value: str | None) -> str | None:
+    """A list filter's id: None for no filter, "" for one no record can have (an empty page)."""
+    if value is None:
+        return None
+    return parse_id(value) or ""

@@ -50,16 +50,16 @@ class IssueClientInvoiceCommand:
     client_id: str
     period_start: date
     period_end: date
-    actor: User
     correlation_id: str
+    actor: User
 
 
 @dataclass(frozen=True, slots=True)
 class StartClientBillingRunCommand:
     period_start: date
     period_end: date
-    actor: User
     correlation_id: str
+    actor: User
 
 
 @dataclass(frozen=True, slots=True)

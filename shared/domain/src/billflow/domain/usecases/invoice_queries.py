@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import NotFound, NotReady
-from billflow.domain.model import BillingRun, Invoice, InvoiceStatus, User
+from billflow.domain.model import BillingRun, Invoice, InvoiceKind, InvoiceStatus, User
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.pagination import Page
 from billflow.domain.ports.system import Clock
@@ -61,9 +61,11 @@ class InvoiceQueries:
         limit: int = 50,
         cursor: str | None = None,
         period: tuple[date, date] | None = None,
+        client_id: str | None = None,
+        kind: InvoiceKind | None = None,
     ) -> Page[Invoice]:
         """A page of the invoices ``actor`` may see, newest first; ``period`` keeps those whose
-        period overlaps it."""
+        period overlaps it. An employee user sees only their own employee invoices."""
         scope = access.employee_scope(actor)
         if scope is not None:
             if employee_id not in (None, scope):
@@ -76,6 +78,8 @@ class InvoiceQueries:
                 limit=min(limit, MAX_PAGE),
                 cursor=cursor,
                 period=period,
+                client_id=client_id,
+                kind=kind,
             )
 
     async def download_link(self, invoice_id: str, *, actor: User) -> DownloadLink:
