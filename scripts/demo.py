@@ -105,12 +105,16 @@ def main() -> None:
                 "postal_code": "N1 1AA",
                 "country": "GB",
             },
+            "vat_id": "GB123456789",
             "currency": "EUR",
         },
     )
     engine = {"name": "Analytical Engine", "tax_rate": "21", "client_id": client["id"], "hourly_rate": "120"}
+    # Tables of a client too, at a reduced rate: the client invoice has two tax rows.
+    tables = {"name": "Navigation Tables", "tax_rate": "6", "client_id": client["id"], "hourly_rate": "95"}
     projects = {
         "Analytical Engine": call("POST", "/v1/projects", engine)["id"],
+        "Navigation Tables": call("POST", "/v1/projects", tables)["id"],
         "Orbital Mechanics": call("POST", "/v1/projects", {"name": "Orbital Mechanics", "tax_rate": "0"})[
             "id"
         ],
@@ -142,7 +146,18 @@ def main() -> None:
             if d.weekday() < 5
         ]
         call("PUT", f"/v1/employees/{employee['id']}/workdays", {"workdays": workdays})
-    print(f"Seeded {len(PEOPLE)} employees with the workdays of {start:%B %Y}.")
+        if name == "Katherine Johnson":  # also computes the client's tables, at a rate of her own
+            tables_id = projects["Navigation Tables"]
+            call("PUT", f"/v1/projects/{tables_id}/members/{employee['id']}", {"hourly_rate": "140"})
+            extra = [
+                {"date": d.isoformat(), "hours": "2", "description": "Lunar tables", "project_id": tables_id}
+                for d in days
+                if d.weekday() == 4
+            ]
+            call("PUT", f"/v1/employees/{employee['id']}/workdays", {"workdays": extra})
+    print(
+        f"Seeded {len(PEOPLE)} employees with the workdays of {start:%B %Y}, and a client with two projects."
+    )
 
     started = time.monotonic()
     run = call("POST", "/v1/billing-runs", {"period_start": start.isoformat(), "period_end": end.isoformat()})
@@ -180,7 +195,37 @@ def main() -> None:
         print("  (one RFC 5322 message per file: open it in any mail client, or read it as text)")
     else:
         print(f"\nEmails went to the SMTP server at {ENV.get('SMTP_HOST')}:{ENV.get('SMTP_PORT')}.")
+    show_client_invoices(start, end)
     print(f"API docs: {API}/docs")
+
+
+def show_client_invoices(start: date, end: date) -> None:
+    """The clients' billing run: the hours on each client's projects, billed to the client."""
+    run = call(
+        "POST",
+        "/v1/billing-runs",
+        {"period_start": start.isoformat(), "period_end": end.isoformat(), "kind": "clients"},
+    )
+    print(f"\nClients' billing run {run['id']}: {len(run['invoice_ids'])} client invoices issued.")
+    deadline = time.monotonic() + 60
+    invoices = [call("GET", f"/v1/invoices/{i}") for i in run["invoice_ids"]]
+    while any(i["status"] in ("pending", "rendered") for i in invoices) and time.monotonic() < deadline:
+        time.sleep(0.3)
+        invoices = [call("GET", f"/v1/invoices/{i['id']}") for i in invoices]
+    for inv in invoices:
+        print(
+            f"\n{inv['number']} to {inv['billed_to']['name']} <{inv['billed_to']['email']}>, {inv['status']}"
+        )
+        for line in inv["lines"]:
+            print(
+                f"  {line['project_name']:<18} {line['employee_name']:<18} {line['hours']:>7} h"
+                f" x {line['rate']:>7} = {line['amount']:>10}  VAT {line['tax_rate']}%"
+            )
+        for tax in inv["taxes"]:
+            print(f"  {'VAT ' + tax['rate'] + '% on ' + tax['base']:<52} {tax['amount']:>10}")
+        print(f"  {'Total ' + inv['currency']:<52} {inv['total']:>10}")
+        if inv["status"] in ("rendered", "sent"):
+            print(f"  PDF (with its timesheet): {call('GET', '/v1/invoices/' + inv['id'] + '/pdf')['url']}")
 
 
 if __name__ == "__main__":

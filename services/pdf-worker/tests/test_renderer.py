@@ -230,8 +230,8 @@ async def test_a_client_invoice_shows_the_client_the_lines_by_project_the_taxes_
         assert expected in text
     assert "Books" in text
     assert "Web shop" in text
-    assert "VAT 6% on €450.00" in text
-    assert "VAT 21% on €600.00" in text
+    assert "VAT 6 % on €450.00" in text
+    assert "VAT 21 % on €600.00" in text
     assert "€1,203.00" in text
     timesheet = reader.pages[1].extract_text()
     assert "Timesheet" in timesheet
