@@ -273,7 +273,7 @@ class AsyncpgInvoiceRepository:
             " WHERE p.id = w.project_id AND w.day BETWEEN $3 AND $4 AND w.client_invoice_id IS NULL"
             " RETURNING w.client_invoice_id, w.project_id, w.employee_id, w.hours, w.day, w.description),"
             " filed AS (INSERT INTO invoice_timesheets (invoice_id, entries)"
-            " SELECT client_invoice_id, jsonb_agg(jsonb_build_object('date', day,"
+            " SELECT client_invoice_id, json_agg(json_build_object('date', day,"
             " 'employee_id', employee_id, 'project_id', project_id, 'hours', hours::text,"
             " 'description', description) ORDER BY day, employee_id, project_id)"
             " FROM claimed GROUP BY client_invoice_id)"

@@ -98,11 +98,12 @@ INSERT INTO invoice_taxes (invoice_id, rate, base, amount)
 
 -- The timesheet a client invoice bills, as it was (its appendix): one document per invoice, written
 -- by the statement that claims the entries, before the invoice row exists (hence the deferred key).
+-- json, not jsonb: a document kept as written and read whole, never queried inside.
 -- One row per invoice, not per entry: a month-end run bills ~100,000 entries, and writing each as
 -- an indexed row of its own was most of the run's time.
 CREATE TABLE invoice_timesheets (
     invoice_id  uuid PRIMARY KEY REFERENCES invoices (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-    entries     jsonb NOT NULL
+    entries     json NOT NULL
 );
 
 -- Billed time is locked: the invoice of each kind an entry is on (a full credit note will release
