@@ -410,3 +410,179 @@ async def test_an_expense_is_dropped_read_corrected_and_counted_in_the_months_st
     await page.get_by_role("button", name=f"Email the statements of {month}").click()
     await expect(page.get_by_role("status")).to_have_text(f"The statements of {month} are being emailed.")
     await shot(page, "13-expenses")
+
+
+async def test_an_accountant_bills_a_client_for_two_projects_from_the_pages_and_a_billed_day_stays_locked(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    accountant = await create_user(api, "accountant")
+    company = await create_company(api)
+    ada = await create_employee(api, company, name="Ada Lovelace")
+    year = random.randint(3000, 8999)  # a period no other test bills
+    suffix = uuid.uuid4().hex[:6]
+    client_name = f"Globex {suffix}"
+    await log_in(page, accountant.email, PASSWORD)
+
+    # A client, with every field of the form.
+    await page.get_by_role("link", name="Clients").click()
+    await page.get_by_role("link", name="New client").click()
+    await page.get_by_label("Name").fill(client_name)
+    await page.get_by_label("Email").fill(f"ap-{suffix}@globex.example")
+    await page.get_by_label("Street").fill("Rue Haute 1")
+    await page.get_by_label("Postal code").fill("1000")
+    await page.get_by_label("City").fill("Bruxelles")
+    await page.get_by_label("Country").fill("be")
+    await page.get_by_label("VAT id").fill("BE0123456749")
+    await page.get_by_label("Buyer reference").fill("PO-77")
+    await page.get_by_label("Language").select_option(label="Français")
+    await page.get_by_label("Payment terms (days)").fill("14")
+    await page.get_by_role("button", name="Create client").click()
+    await expect(page.get_by_role("status")).to_have_text("Client saved.")
+    await expect(page.get_by_label("Country")).to_have_value("BE")
+    await expect(page.get_by_label("Language")).to_have_value("fr")
+
+    # Two of its projects at 21 % and 6 %, each at its own rate to the client.
+    await page.get_by_role("link", name="Company").click()
+    for name, tax, rate in ((f"Web {suffix}", "21", "100"), (f"Books {suffix}", "6", "80")):
+        await page.get_by_label("New project").fill(name)
+        await page.get_by_label("Tax rate (%)").fill(tax)
+        await page.get_by_label("Client", exact=True).select_option(label=f"{client_name} (EUR)")
+        await page.get_by_label("Rate to the client per hour").fill(rate)
+        await page.get_by_role("button", name="Add project").click()
+        await expect(page.get_by_role("link", name=name)).to_be_visible()
+
+    # Ada joins both: on the web shop at a rate of her own, on the books at the project's.
+    for name, rate, shown in ((f"Web {suffix}", "120", "€120.00"), (f"Books {suffix}", "", "€80.00")):
+        await page.goto("/app/company")
+        await page.get_by_role("link", name=name).click()
+        await page.get_by_label("Employee", exact=True).select_option(ada["id"])  # many an Ada here
+        await page.get_by_label("Own rate (optional)").fill(rate)
+        await page.get_by_role("button", name="Add member").click()
+        await expect(page.get_by_role("status")).to_have_text("Member added.")
+        row = page.locator(f"#member-table tr[data-member='{ada['id']}']")
+        await expect(row.get_by_role("cell").nth(1)).to_contain_text(shown)
+    await shot(page, "11-project-members")
+
+    # The grid: one day, hours on two projects, each project its own grid.
+    await page.goto(f"/app/employees/{ada['id']}/workdays?month={year}-05")
+    for name, hours in ((f"Web {suffix}", "8"), (f"Books {suffix}", "4")):
+        await page.get_by_label("Project", exact=True).select_option(label=name)
+        await page.get_by_role("button", name="Show the project").click()
+        await expect(page.locator("#workday-grid caption")).to_contain_text(f"on {name}")
+        await page.locator(f"#h-{year}-05-04").fill(hours)
+        await page.get_by_role("button", name="Save workdays").click()
+        await expect(page.get_by_role("status")).to_have_text("Saved 1 workday.")
+        await expect(page.locator("#month-total")).to_have_text(hours)
+    await shot(page, "11-grid-per-project")
+
+    # The client's invoice, issued from the page: lines by project and person, taxes per rate.
+    await page.goto("/app/invoices")
+    await page.get_by_role("link", name="New invoice").click()
+    await page.get_by_role("link", name="Bill a client instead").click()
+    await page.get_by_label("Client", exact=True).select_option(label=f"{client_name} (EUR)")
+    await page.get_by_label("First day").fill(f"{year}-05-01")
+    await page.get_by_label("Last day").fill(f"{year}-05-31")
+    await page.get_by_role("button", name="Issue the invoice").click()
+    await expect(page.get_by_role("heading", name=re.compile(r"^Invoice INV-"))).to_be_visible()
+    number = (await page.get_by_role("heading", level=1).inner_text()).removeprefix("Invoice ")
+    lines = page.locator("#invoice-lines tbody tr")
+    await expect(lines).to_have_count(2)
+    # 4 h x 80 = 320 at 6 % (19.20); 8 h x 120 = 960 at 21 % (201.60); 1,280 + 220.80.
+    await expect(lines.nth(0)).to_contain_text(f"Books {suffix}Ada Lovelace4€80.00")
+    await expect(lines.nth(1)).to_contain_text(f"Web {suffix}Ada Lovelace8€120.00")
+    taxes = page.locator("#invoice-lines tfoot tr")  # subtotal, a row per tax rate, total
+    await expect(taxes).to_have_count(4)
+    await expect(taxes.nth(1)).to_have_text(re.compile(r"^Tax 6\W*% of €320\.00\s*€19\.20$"))
+    await expect(taxes.nth(2)).to_have_text(re.compile(r"^Tax 21\W*% of €960\.00\s*€201\.60$"))
+    await expect(page.locator("#invoice-total")).to_have_text("€1,500.80")
+    await expect(page.locator("#billed-address")).to_have_text("Rue Haute 1, 1000 Bruxelles, BE")
+    await expect(page.locator("#billed-vat-id")).to_have_text("BE0123456749")
+    await expect(page.locator("#timesheet tbody tr")).to_have_count(2)
+    await expect(page.locator("#invoice-status .badge")).to_have_text("sent", timeout=SETTLE_SECONDS)
+    await shot(page, "11-client-invoice")
+    invoice_url = page.url
+
+    # The list filters by kind and client, and names the party billed.
+    await page.goto("/app/invoices")
+    await page.get_by_label("Kind").select_option("client")
+    await page.get_by_label("Client", exact=True).select_option(label=client_name)
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.locator("tbody tr")).to_have_count(1)
+    await expect(page.locator("tbody tr")).to_contain_text(client_name)
+
+    # A billed day is locked: changing it names the invoice.
+    await page.goto(f"/app/employees/{ada['id']}/workdays?month={year}-05")
+    await page.get_by_label("Project", exact=True).select_option(label=f"Web {suffix}")
+    await page.get_by_role("button", name="Show the project").click()
+    await page.locator(f"#h-{year}-05-04").fill("7")
+    await page.get_by_role("button", name="Save workdays").click()
+    await expect(page.locator("#e-month")).to_have_text(f"This time entry is billed on invoice {number}.")
+
+    # An employee user never sees the client's invoice.
+    me = await create_user(api, "employee", ada["id"])
+    await page.get_by_role("button", name="Log out").click()
+    await log_in(page, me.email, PASSWORD)
+    response = await page.goto(invoice_url)
+    assert response is not None
+    assert response.status == 404
+    await page.goto(f"/app/employees/{ada['id']}/workdays?month={year}-05")
+    await expect(page.get_by_label("Project", exact=True).locator("option")).to_have_count(
+        3
+    )  # own, web, books
+
+
+async def test_a_clients_billing_run_from_the_page_bills_active_clients_and_lists_the_archived_one(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    year = random.randint(3000, 8999)
+    suffix = uuid.uuid4().hex[:6]
+    address = {"street": "Main St 5", "city": "Utrecht", "postal_code": "3511", "country": "NL"}
+    clients = {}
+    for name in (f"Active {suffix}", f"Dormant {suffix}"):
+        body = {"name": name, "email": f"{name.split()[0].lower()}-{suffix}@example.com", "address": address}
+        created = await api.post("/v1/clients", json={**body, "currency": "EUR"})
+        assert created.status_code == 201, created.text
+        clients[name] = created.json()
+    company = await create_company(api)
+    project = await api.post(
+        "/v1/projects",
+        json={
+            "name": f"Portal {suffix}",
+            "tax_rate": "21",
+            "client_id": clients[f"Active {suffix}"]["id"],
+            "hourly_rate": "90",
+        },
+    )
+    assert project.status_code == 201, project.text
+    worker = await create_employee(api, company, name="Alan Turing")
+    joined = await api.put(f"/v1/projects/{project.json()['id']}/members/{worker['id']}", json={})
+    assert joined.status_code == 200, joined.text
+    await record_workdays(
+        api, worker["id"], [{"date": f"{year}-03-02", "hours": "5", "project_id": project.json()["id"]}]
+    )
+    await log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+    # The dormant client is archived from the list, and the list can still show it.
+    await page.goto("/app/clients")
+    await expect(page.get_by_role("link", name=f"Dormant {suffix}", exact=True)).to_be_visible()
+    await shot(page, "12-clients")
+    await page.get_by_role("button", name=f"Archive Dormant {suffix}").click()
+    await expect(page).to_have_url(re.compile(r"/app/clients\?archived=1$"))
+    archived_row = page.locator("#clients tr").filter(has_text=f"Dormant {suffix}")
+    await expect(archived_row.locator(".badge-archived")).to_be_visible()
+    await page.get_by_role("link", name="Hide archived clients").click()
+    await expect(page.get_by_role("link", name=f"Dormant {suffix}", exact=True)).to_have_count(0)
+
+    await page.get_by_role("link", name="Billing", exact=True).click()
+    await page.get_by_role("radio", name=re.compile("^Clients")).check()
+    await page.get_by_label("First day").fill(f"{year}-03-01")
+    await page.get_by_label("Last day").fill(f"{year}-03-31")
+    await page.get_by_role("button", name="Start the run").click()
+    await expect(page.locator("[data-status=sent]")).to_have_text("1", timeout=SETTLE_SECONDS)
+    await expect(page.locator("main tbody tr")).to_have_count(1)
+    await expect(page.locator("main tbody tr")).to_contain_text(f"Active {suffix}")
+    await expect(page.locator("main tbody tr")).to_contain_text("€544.50")  # 5 h x 90, 21 % tax
+    skipped = page.locator("#skipped-clients li").filter(has_text=f"Dormant {suffix}")
+    await expect(skipped.locator(".badge-archived")).to_be_visible()
+    await expect(page.locator("#skipped-clients")).not_to_contain_text(f"Active {suffix}")
+    await shot(page, "13-client-billing-run")

@@ -257,3 +257,18 @@ async def test_billed_time_is_locked_but_may_be_sent_again_unchanged(uow: FakeUn
         await workdays.delete(DeleteWorkdayCommand("e1", DAY, None, ADMIN))
     assert await workdays.record(RecordWorkdaysCommand("e1", [entry("8.00")], ADMIN)) == [entry("8", "p1")]
     assert uow.store.entries("e1")[(DAY, "p1")].hours == Decimal(8)
+
+
+async def test_an_employee_reads_the_live_projects_they_may_record_time_on_their_own_first(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    uow.store.projects["p3"] = Project("p3", "Archived since", Decimal("0"))
+    await ProjectMembers(uow).put(PutMember("p2", "e1", None, ADMIN))
+    await ProjectMembers(uow).put(PutMember("p3", "e1", None, ADMIN))
+    await EditOrganisation(uow).project(Change("p3", {"archived": True}, ADMIN))
+    workdays = Workdays(uow)
+    assert [p.id for p in await workdays.projects("e1", actor=ADA)] == ["p1", "p2"]
+    assert [p.id for p in await workdays.projects("e1", actor=VIEWER)] == ["p1", "p2"]
+    other = User("u-bob", "bob@example.com", Role.EMPLOYEE, employee_id="e2")
+    with pytest.raises(NotFound):
+        await workdays.projects("e1", actor=other)

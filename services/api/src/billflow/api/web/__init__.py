@@ -23,7 +23,17 @@ from litestar.types import ControllerRouterHandler
 from billflow.api.web import errors, session
 from billflow.api.web.config import WebConfig
 from billflow.api.web.nav import sections_for
-from billflow.api.web.pages import auth, company, expenses, invoices, runs, users, workdays
+from billflow.api.web.pages import (
+    auth,
+    clients,
+    company,
+    expenses,
+    invoices,
+    projects,
+    runs,
+    users,
+    workdays,
+)
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.formatting import Formats
@@ -68,6 +78,8 @@ def route_handlers(config: WebConfig) -> list[ControllerRouterHandler]:
         *expenses.HANDLERS,
         *runs.HANDLERS,
         *company.HANDLERS,
+        *projects.HANDLERS,
+        *clients.HANDLERS,
         *workdays.HANDLERS,
         *users.HANDLERS,
     ]

@@ -69,6 +69,18 @@ class Form:
             return None
         return value
 
+    def whole(self, name: str, example: str) -> int | None:
+        """A whole number, like a count of days."""
+        raw = self.get(name)
+        if not raw.isdigit():
+            self.errors[name] = f"Enter a whole number, like {example}."
+            return None
+        return int(raw)
+
+    def optional(self, name: str) -> str | None:
+        """Text that may be left empty (None then)."""
+        return self.get(name) or None
+
     def day(self, name: str) -> date | None:
         try:
             return date.fromisoformat(self.get(name))

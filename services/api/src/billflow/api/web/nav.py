@@ -29,6 +29,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Expenses", "/app/expenses", Action.READ_OWN),
     Section("Billing", "/app/runs/new", Action.WRITE_BILLING, "/app/runs"),
     Section("Employees", "/app/employees", Action.READ_BILLING),
+    Section("Clients", "/app/clients", Action.READ_BILLING),
     Section("Company", "/app/company", Action.READ_BILLING),
     Section("Users", "/app/users", Action.MANAGE_USERS),
 )

@@ -12,7 +12,7 @@ Business rules:
   (EntryBilled, naming the invoice); recording it again unchanged is no change and is fine.
 - Those who write billing data record anybody's workdays; an employee user only their own. Reading
   follows ``access``: an employee user reads only their own, on every project (anybody else's:
-  NotFound).
+  NotFound), and the projects they may record time on.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from decimal import Decimal
 from billflow.domain import access
 from billflow.domain.billing import validate_period
 from billflow.domain.errors import EntryBilled, InvalidInput, NotFound
-from billflow.domain.model import Employee, User, Workday
+from billflow.domain.model import Employee, Project, User, Workday
 from billflow.domain.ports.organisation import RecordedEntry
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -154,3 +154,15 @@ class Workdays:
             if await uow.employees.get(employee_id) is None:
                 raise NotFound("no such employee")
             return await uow.workdays.between(employee_id, start, end)
+
+    async def projects(self, employee_id: str, *, actor: User) -> list[Project]:
+        """The live projects the employee may record time on (their own first, then by name):
+        what a timesheet offers, readable by whoever may read the employee's workdays."""
+        access.require_employee_visible(actor, employee_id)
+        async with self._uow(read_only=True) as uow:
+            employee = await uow.employees.get(employee_id)
+            if employee is None:
+                raise NotFound("no such employee")
+            found = [await uow.projects.get(p) for p in await uow.members.projects_of(employee_id)]
+        live = [p for p in found if p is not None and not p.archived]
+        return sorted(live, key=lambda p: (p.id != employee.project_id, p.name, p.id))

@@ -1,4 +1,5 @@
-"""Invoices: the filtered list, one invoice with its live status, issuing one, retrying, the PDF."""
+"""Invoices of both kinds: the filtered list, one invoice with its live status, issuing one (to an
+employee or to a client), retrying, the PDF."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import InvalidInput, InvoiceOverlap
-from billflow.domain.model import Employee, InvoiceStatus, User
+from billflow.domain.model import Client, Employee, InvoiceKind, InvoiceStatus, User
+from billflow.domain.usecases.client_invoices import IssueClientInvoiceCommand
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.retry_invoice import RetryInvoice, RetryInvoiceCommand
 
@@ -33,11 +35,20 @@ async def _employees(services: Services, user: User) -> list[Employee]:
     return list(await services.organisation.employees(actor=user))
 
 
+async def _clients(services: Services, user: User, *, include_archived: bool = True) -> list[Client]:
+    """Clients, for those who may see client invoices (an employee user sees none)."""
+    if not access.may(user, Action.READ_BILLING):
+        return []
+    return list(await services.clients.list(actor=user, include_archived=include_archived))
+
+
 @get("/invoices")
 async def invoices(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
     employee_id: FromQuery[str | None] = None,
+    client_id: FromQuery[str | None] = None,
+    kind: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     period_from: FromQuery[str | None] = None,
     period_to: FromQuery[str | None] = None,
@@ -46,6 +57,8 @@ async def invoices(
     user = actor(request)
     form = Form(
         values={
+            "kind": kind or "",
+            "client_id": client_id or "",
             "employee_id": employee_id or "",
             "status": status or "",
             "period_from": period_from or "",
@@ -57,7 +70,9 @@ async def invoices(
     if start and end and start > end:
         form.errors["period_to"] = "The end comes before the start."
     wanted_status = InvoiceStatus(status) if status in set(InvoiceStatus) else None
+    wanted_kind = InvoiceKind(kind) if kind in set(InvoiceKind) else None
     employee = form.reference("employee_id", "an employee") if employee_id else None
+    client = form.reference("client_id", "a client") if client_id else None
     items, next_cursor = [], None
     if form.ok:
         period = (start, end) if (period_from or period_to) and start and end else None
@@ -68,6 +83,8 @@ async def invoices(
             limit=PAGE_SIZE,
             cursor=cursor[:200] if cursor else None,
             period=period,
+            client_id=client,
+            kind=wanted_kind,
         )
         items, next_cursor = list(found.items), found.next_cursor
     query = urlencode({k: v for k, v in form.values.items() if v})
@@ -79,6 +96,8 @@ async def invoices(
         first_url=f"/app/invoices?{query}" if cursor else None,
         form=form,
         employees=await _employees(services, user),
+        clients=await _clients(services, user),
+        kinds=list(InvoiceKind),
         statuses=list(InvoiceStatus),
         filtered=any(form.values.values()),
     )
@@ -96,8 +115,16 @@ async def _new_form(
     status: int = 200,
     overlap: InvoiceOverlap | None = None,
 ) -> Template:
-    employees = await _employees(services, user)
-    return page("invoices/new.html", status=status, form=form, employees=employees, overlap=overlap)
+    for_client = form.get("kind") == InvoiceKind.CLIENT
+    return page(
+        "invoices/new.html",
+        status=status,
+        form=form,
+        for_client=for_client,
+        employees=[] if for_client else await _employees(services, user),
+        clients=await _clients(services, user, include_archived=False) if for_client else [],
+        overlap=overlap,
+    )
 
 
 @get("/invoices/new", guards=[refuses_early(IssueInvoice)])
@@ -105,9 +132,20 @@ async def new_invoice(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
     employee_id: FromQuery[str | None] = None,
+    client_id: FromQuery[str | None] = None,
+    kind: FromQuery[str | None] = None,
 ) -> Template:
+    """To an employee (``employee_id``), or to a client (``kind=client``, ``client_id``)."""
     start, end = _last_month()
-    form = Form(values={"employee_id": employee_id or "", "period_start": str(start), "period_end": str(end)})
+    billed = {"client_id": client_id or "", "kind": "client"} if client_id or kind == "client" else {}
+    form = Form(
+        values={
+            "employee_id": employee_id or "",
+            "period_start": str(start),
+            "period_end": str(end),
+            **billed,
+        }
+    )
     return await _new_form(services, actor(request), form)
 
 
@@ -115,14 +153,24 @@ async def new_invoice(
 async def issue(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     user = actor(request)
     form = await read_form(request)
-    employee_id = form.reference("employee_id", "an employee")
+    for_client = form.get("kind") == InvoiceKind.CLIENT
+    billed_id = (
+        form.reference("client_id", "a client")
+        if for_client
+        else form.reference("employee_id", "an employee")
+    )
     start, end = form.day("period_start"), form.day("period_end")
     overlap = None
     if form.ok and start and end:
         try:
-            invoice = await services.issue_invoice.execute(
-                IssueInvoiceCommand(employee_id, start, end, correlation_id(request), user)
-            )
+            if for_client:
+                invoice = await services.issue_client_invoice.execute(
+                    IssueClientInvoiceCommand(billed_id, start, end, correlation_id(request), user)
+                )
+            else:
+                invoice = await services.issue_invoice.execute(
+                    IssueInvoiceCommand(billed_id, start, end, correlation_id(request), user)
+                )
         except InvoiceOverlap as e:
             overlap = e
             form.errors["period_start"] = f"Invoice {e.existing_number} already covers part of this period."

@@ -1,4 +1,4 @@
-"""Billing runs: start one for a period, then watch its invoices settle."""
+"""Billing runs, of employees or of clients: start one for a period, then watch its invoices settle."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from billflow.api.web.forms import Form
 from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.api.web.pages.invoices import _last_month
 from billflow.domain.errors import InvalidInput, NotFound
-from billflow.domain.model import Invoice, InvoiceStatus, User
+from billflow.domain.model import BillingRunKind, Client, Invoice, InvoiceStatus, User
+from billflow.domain.usecases.client_invoices import StartClientBillingRunCommand
 from billflow.domain.usecases.invoice_queries import BillingRunProgress
 from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
 
@@ -26,24 +27,34 @@ MAX_LISTED = 100
 @get("/runs/new", guards=[refuses_early(StartBillingRun)])
 async def new_run() -> Template:
     start, end = _last_month()
-    return page("runs/new.html", form=Form(values={"period_start": str(start), "period_end": str(end)}))
+    values = {"period_start": str(start), "period_end": str(end), "kind": BillingRunKind.EMPLOYEES.value}
+    return page("runs/new.html", form=Form(values=values))
 
 
 @post("/runs")
 async def start(request: Request[User, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     form = await read_form(request)
     period_start, period_end = form.day("period_start"), form.day("period_end")
+    clients = form.get("kind") == BillingRunKind.CLIENTS
     if form.ok and period_start and period_end:
         try:
-            started = await services.start_billing_run.execute(
-                StartBillingRunCommand(period_start, period_end, correlation_id(request), actor(request))
-            )
+            if clients:
+                client_run = await services.start_client_billing_run.execute(
+                    StartClientBillingRunCommand(
+                        period_start, period_end, correlation_id(request), actor(request)
+                    )
+                )
+                run, skipped = client_run.run, len(client_run.skipped_client_ids)
+            else:
+                employee_run = await services.start_billing_run.execute(
+                    StartBillingRunCommand(period_start, period_end, correlation_id(request), actor(request))
+                )
+                run, skipped = employee_run.run, len(employee_run.skipped_employee_ids)
         except InvalidInput as e:
             form.reject(e, "period_start")
         else:
-            await services.metrics.invoice("issued", len(started.run.invoice_ids))
-            skipped = len(started.skipped_employee_ids)
-            return see_other(f"/app/runs/{started.run.id}?skipped={skipped}")
+            await services.metrics.invoice("issued", len(run.invoice_ids))
+            return see_other(f"/app/runs/{run.id}?skipped={skipped}")
     return page("runs/new.html", status=422, form=form)
 
 
@@ -69,7 +80,25 @@ async def run(
             invoices.append(await services.invoices.get(invoice_id, actor=user))
         except NotFound:
             continue
-    return page("runs/show.html", invoices=invoices, skipped=skipped, **_progress(progress))
+    return page(
+        "runs/show.html",
+        invoices=invoices,
+        skipped=skipped,
+        unbilled=await _unbilled(services, user, progress, invoices),
+        **_progress(progress),
+    )
+
+
+async def _unbilled(
+    services: Services, user: User, progress: BillingRunProgress, invoices: list[Invoice]
+) -> list[Client] | None:
+    """The clients a clients' run issued no invoice to (archived, or nothing to bill), by name:
+    those it skipped, and any added since. None when the run is too big to list them here."""
+    if progress.run.kind != BillingRunKind.CLIENTS or len(progress.run.invoice_ids) > len(invoices):
+        return None
+    billed = {i.client_id for i in invoices}
+    clients = await services.clients.list(actor=user, include_archived=True)
+    return sorted((c for c in clients if c.id not in billed), key=lambda c: (c.name, c.id))
 
 
 @get("/runs/{run_id:str}/progress")

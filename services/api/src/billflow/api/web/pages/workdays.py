@@ -1,7 +1,7 @@
 """A month of an employee's workdays in one grid: a row per week, a column per weekday.
 
-The grid shows and records the time on the employee's own project only (time on other projects
-is the API's until the grid learns projects)."""
+Each project the employee may record time on (their own, and those they are a member of) has its
+own grid, picked with ``?project_id=`` (the employee's own project when none is picked)."""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ from billflow.api.web.forms import Form, sentence
 from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.domain import access
 from billflow.domain.errors import EntryBilled, InvalidInput, NotFound
-from billflow.domain.model import Employee, User, Workday
+from billflow.domain.model import Employee, Project, User, Workday
 from billflow.domain.money import round_money
 from billflow.domain.usecases.workdays import RecordWorkdaysCommand
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_CELL = re.compile(r"^workdays\[(\d+)\]\.hours$")
+_CELL = re.compile(r"^workdays\[(\d+)\]\.(hours|description)$")
 
 
 def month_of(value: str | None) -> date:
@@ -81,18 +81,37 @@ def _plain(hours: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-async def _own_project(
-    services: Services, user: User, employee: Employee, first: date
+@dataclass(frozen=True)
+class Timesheet:
+    """The projects the employee may record time on, and the one whose grid is shown."""
+
+    projects: list[Project]
+    project_id: str
+
+    @property
+    def project(self) -> Project | None:
+        return next((p for p in self.projects if p.id == self.project_id), None)
+
+
+async def _timesheet(services: Services, user: User, employee: Employee, wanted: str | None) -> Timesheet:
+    projects = await services.workdays.projects(employee.id, actor=user)
+    offered = {p.id for p in projects}
+    return Timesheet(projects, wanted if wanted in offered else employee.project_id)
+
+
+async def _entries(
+    services: Services, user: User, employee: Employee, first: date, project_id: str
 ) -> dict[date, Workday]:
-    """The month's entries on the employee's own project, by date."""
+    """The month's entries on one project, by date."""
     found = await services.workdays.between(employee.id, first, month_end(first), actor=user)
-    return {w.date: w for w in found if w.project_id in (None, employee.project_id)}
+    return {w.date: w for w in found if (w.project_id or employee.project_id) == project_id}
 
 
 async def _page(
     services: Services,
     user: User,
     employee: Employee,
+    sheet: Timesheet,
     first: date,
     form: Form | None,
     *,
@@ -100,7 +119,7 @@ async def _page(
     added: bool = False,
 ) -> Template:
     last = month_end(first)
-    stored = await _own_project(services, user, employee, first)
+    stored = await _entries(services, user, employee, first, sheet.project_id)
     hours = sum((w.hours for w in stored.values()), Decimal(0))
     rate, currency = employee.hourly_rate, employee.currency
     amount = sum((round_money(w.hours * rate, currency) for w in stored.values()), Decimal(0))
@@ -116,7 +135,8 @@ async def _page(
         days=len(stored),
         hours=hours,
         amount=amount,
-        editable=access.workdays_writable(user, employee.id),
+        editable=access.workdays_writable(user, employee.id) and sheet.project is not None,
+        sheet=sheet,
         form=form,
         saved=saved,
         added=added,
@@ -129,12 +149,14 @@ async def workdays(
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
     month: FromQuery[str | None] = None,
+    project_id: FromQuery[str | None] = None,
     saved: FromQuery[int | None] = None,
     added: FromQuery[bool] = False,
 ) -> Template:
     user = actor(request)
     employee = await services.organisation.employee(known_id(employee_id, "employee"), actor=user)
-    return await _page(services, user, employee, month_of(month), None, saved=saved, added=added)
+    sheet = await _timesheet(services, user, employee, project_id)
+    return await _page(services, user, employee, sheet, month_of(month), None, saved=saved, added=added)
 
 
 @post("/employees/{employee_id:str}/workdays")
@@ -146,9 +168,12 @@ async def record(
     if not access.workdays_writable(user, employee.id):
         raise NotFound("no such employee")  # viewers read; only writers and the employee record
     form = await read_form(request)
+    sheet = await _timesheet(services, user, employee, form.get("project_id"))
+    if sheet.project is None:
+        raise NotFound("no such project on this timesheet")  # archived since, or never offered
     first = month_of(form.get("month"))
     last = month_end(first)
-    stored = await _own_project(services, user, employee, first)
+    stored = await _entries(services, user, employee, first, sheet.project_id)
     entered: list[Workday] = []
     day = first
     while day <= last:
@@ -160,7 +185,7 @@ async def record(
             hours = form.decimal(name, "7.5")
             if hours is not None:
                 description = stored[day].description if day in stored else None
-                entered.append(Workday(day, hours, description, employee.project_id))
+                entered.append(Workday(day, hours, description, sheet.project_id))
         day += timedelta(days=1)
     if form.ok and entered:
         try:
@@ -172,8 +197,9 @@ async def record(
         except EntryBilled as e:
             form.errors["month"] = sentence(e.detail)
     if not form.ok:
-        return await _page(services, user, employee, first, form)
-    return see_other(f"/app/employees/{employee.id}/workdays?month={first:%Y-%m}&saved={len(entered)}")
+        return await _page(services, user, employee, sheet, first, form)
+    query = f"month={first:%Y-%m}&project_id={sheet.project_id}&saved={len(entered)}"
+    return see_other(f"/app/employees/{employee.id}/workdays?{query}")
 
 
 HANDLERS = [workdays, record]
