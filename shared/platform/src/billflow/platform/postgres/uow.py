@@ -12,6 +12,13 @@ from typing import Self
 import asyncpg
 
 from billflow.domain.errors import TransientFailure
+from billflow.platform.postgres.after_issue import (
+    AsyncpgCreditNoteDeliveryLog,
+    AsyncpgCreditNoteRepository,
+    AsyncpgPaymentRepository,
+    AsyncpgReceivableQueries,
+    AsyncpgReminderDeliveryLog,
+)
 from billflow.platform.postgres.clients import AsyncpgClientRepository
 from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
 from billflow.platform.postgres.errors import TRANSIENT_ERRORS
@@ -42,6 +49,11 @@ class AsyncpgUnitOfWork:
     deliveries: AsyncpgEmailDeliveryLog
     expenses: AsyncpgExpenseRepository
     statements: AsyncpgStatementDeliveryLog
+    credit_notes: AsyncpgCreditNoteRepository
+    payments: AsyncpgPaymentRepository
+    receivables: AsyncpgReceivableQueries
+    credit_note_deliveries: AsyncpgCreditNoteDeliveryLog
+    reminders: AsyncpgReminderDeliveryLog
 
     def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
@@ -77,6 +89,11 @@ class AsyncpgUnitOfWork:
         self.deliveries = AsyncpgEmailDeliveryLog(c)
         self.expenses = AsyncpgExpenseRepository(c)
         self.statements = AsyncpgStatementDeliveryLog(c)
+        self.credit_notes = AsyncpgCreditNoteRepository(c)
+        self.payments = AsyncpgPaymentRepository(c)
+        self.receivables = AsyncpgReceivableQueries(c)
+        self.credit_note_deliveries = AsyncpgCreditNoteDeliveryLog(c)
+        self.reminders = AsyncpgReminderDeliveryLog(c)
         return self
 
     async def commit(self) -> None:
