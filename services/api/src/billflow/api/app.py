@@ -17,6 +17,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
+from billflow.api.routes.after_issue import (
+    CreditNoteController,
+    InvoiceMoneyController,
+    ReminderController,
+    ReportController,
+)
 from billflow.api.routes.clients import ClientController, ProjectMemberController
 from billflow.api.routes.common import CorrelationIdMiddleware
 from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT, ExpenseController, StatementController
@@ -68,6 +74,10 @@ def create_app(
             ClientController,
             InvoiceController,
             BillingRunController,
+            InvoiceMoneyController,
+            CreditNoteController,
+            ReminderController,
+            ReportController,
             UserController,
             MeController,
             *(route_handlers(web) if web else []),
