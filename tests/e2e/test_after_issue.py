@@ -207,7 +207,10 @@ async def test_reminders_of_a_day_go_once_per_level_and_never_once_paid(
     )
     assert len(set(reminders_to(owing["email"]))) == 2
 
-    [mail] = [m for m in smtp_server.to(owing["email"]) if "21 days overdue" in m.message["Subject"]]
+    [mail] = [
+        m for m in smtp_server.to(owing["email"]) if m.message["Message-ID"].startswith("<reminder.21.")
+    ]
+    assert "21 days overdue" in mail.message["Subject"]
     [attachment] = list(mail.message.iter_attachments())
     assert attachment.get_filename() == f"{owed_invoice['number']}.pdf"
     body = mail.message.get_body(preferencelist=("plain",))

@@ -247,16 +247,18 @@ class InvoiceOut(msgspec.Struct, omit_defaults=True):
     kind: InvoiceKind
     billed_to: BilledToOut
     taxes: list[TaxOut]
+    payment_status: PaymentStatus
+    """Money (``status`` is delivery): unpaid, partially_paid, paid, credited."""
+    amount_paid: Decimal
+    amount_credited: Decimal
+    """Gross: the credit notes' totals."""
+    balance_due: Decimal
+    overdue: bool
+    payments: list[PaymentOut]
+    reminders: list[ReminderOut]
     client_id: str | None = None
     billing_run_id: str | None = None
     failure_reason: str | None = None
-    payment_status: PaymentStatus = PaymentStatus.UNPAID
-    amount_paid: Decimal = Decimal(0)
-    amount_credited: Decimal = Decimal(0)
-    balance_due: Decimal = Decimal(0)
-    overdue: bool = False
-    payments: list[PaymentOut] = []
-    reminders: list[ReminderOut] = []
 
     @classmethod
     def of(cls, i: Invoice, today: date | None = None) -> InvoiceOut:
