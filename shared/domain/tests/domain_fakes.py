@@ -542,6 +542,13 @@ class FakeStatements(_Repo):
 
 
 class FakeCreditNotes(_Repo):
+    async def reopen(self, credit_note_id: str) -> bool:
+        note = self.s.credit_notes.get(credit_note_id)
+        if note is None or note.status not in RETRY.sources:
+            return False
+        self.s.credit_notes[credit_note_id] = replace(note, status=RETRY.target, failure_reason=None)
+        return True
+
     async def next_number(self, year: int) -> int:
         self.s.credit_note_sequences[year] = self.s.credit_note_sequences.get(year, 0) + 1
         return self.s.credit_note_sequences[year]

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from billflow.domain.contracts import DeliverCreditNote, RenderCreditNote
-from billflow.domain.errors import Forbidden, InvalidInput, InvoiceOverlap, TransientFailure
+from billflow.domain.errors import Conflict, Forbidden, InvalidInput, InvoiceOverlap, TransientFailure
 from billflow.domain.model import (
     Department,
     Employee,
@@ -25,9 +25,15 @@ from billflow.domain.model import (
 from billflow.domain.usecases.credit_note_documents import (
     CreditNoteCommand,
     DeliverCreditNotePdf,
+    FailCreditNote,
     RenderCreditNotePdf,
 )
-from billflow.domain.usecases.credit_notes import IssueCreditNote, IssueCreditNoteCommand
+from billflow.domain.usecases.credit_notes import (
+    IssueCreditNote,
+    IssueCreditNoteCommand,
+    RetryCreditNote,
+    RetryCreditNoteCommand,
+)
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.payments import DeletePaymentCommand, Payments, RecordPaymentCommand
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
@@ -185,3 +191,16 @@ async def test_a_refused_reminder_is_retried_and_then_sent_once(uow: FakeUnitOfW
     await SendDueReminders(uow, docs, AfterIssueWriter(), up).execute(day)
     await SendDueReminders(uow, docs, AfterIssueWriter(), up).execute(day)
     assert len(up.sent) == 1
+
+
+async def test_only_a_failed_credit_note_is_retried_and_asks_for_its_rendering_again(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    note = await crediting(uow).execute(credit(await issue(uow), "40.00"))
+    retry = RetryCreditNote(uow, SequentialIds(), FixedClock())
+    with pytest.raises(Conflict):
+        await retry.execute(RetryCreditNoteCommand(note.id, "c", ACCOUNTANT))
+    assert await FailCreditNote(uow).execute(note.id, "the mail server refused it")
+    again = await retry.execute(RetryCreditNoteCommand(note.id, "c2", ACCOUNTANT))
+    assert (again.status, again.failure_reason) == (InvoiceStatus.PENDING, None)
+    assert isinstance(uow.store.outbox[-1], RenderCreditNote)

@@ -87,6 +87,12 @@ async def test_credit_notes_are_numbered_stored_and_a_full_one_releases_the_peri
         credited = await u.invoices.get(invoice.id)
         assert await u.credit_notes.transition(part.id, InvoiceStatus.RENDERED, pdf_key="k")
         assert not await u.credit_notes.transition(part.id, InvoiceStatus.RENDERED)
+        assert not await u.credit_notes.reopen(part.id)
+        assert await u.credit_notes.transition(part.id, InvoiceStatus.FAILED, failure_reason="no")
+        assert await u.credit_notes.reopen(part.id)
+        reopened = await u.credit_notes.get(part.id)
+    assert reopened is not None
+    assert (reopened.status, reopened.failure_reason) == (InvoiceStatus.PENDING, None)
     assert [n.id for n in stored] == [part.id, rest.id]
     assert stored[0].taxes == part.taxes
     assert stored[0].invoice_number == invoice.number

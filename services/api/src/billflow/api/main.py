@@ -36,7 +36,7 @@ from billflow.domain.usecases.client_invoices import (
     StartClientBillingRun,
 )
 from billflow.domain.usecases.clients import Clients
-from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote
+from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
@@ -207,6 +207,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             edit=EditOrganisation(uow),
             issue_credit_note=IssueCreditNote(uow, ids, clock, settings.numbering.credit_notes),
             credit_notes=CreditNoteQueries(uow, documents, clock),
+            retry_credit_note=RetryCreditNote(uow, ids, clock),
             payments=Payments(uow, ids, clock),
             reminders=RequestReminders(uow, ids, clock),
             receivables=ReceivablesReport(uow),

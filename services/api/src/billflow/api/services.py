@@ -9,7 +9,7 @@ from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
 from billflow.domain.usecases.clients import Clients
-from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote
+from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
@@ -60,6 +60,7 @@ class Services:
     # After the invoice (issue 14).
     issue_credit_note: IssueCreditNote
     credit_notes: CreditNoteQueries
+    retry_credit_note: RetryCreditNote
     payments: Payments
     reminders: RequestReminders
     receivables: ReceivablesReport

@@ -32,7 +32,11 @@ from billflow.api.services import Services
 from billflow.domain.model import User
 from billflow.domain.money import at_minor_unit
 from billflow.domain.receivables import BUCKETS, AgingRow
-from billflow.domain.usecases.credit_notes import IssueCreditNote, IssueCreditNoteCommand
+from billflow.domain.usecases.credit_notes import (
+    IssueCreditNote,
+    IssueCreditNoteCommand,
+    RetryCreditNoteCommand,
+)
 from billflow.domain.usecases.payments import DeletePaymentCommand, Payments, RecordPaymentCommand
 from billflow.domain.usecases.reminders import RequestReminders, RequestRemindersCommand
 
@@ -142,6 +146,25 @@ class CreditNoteController(Controller):
         services: NamedDependency[Services],
     ) -> CreditNoteOut:
         note = await services.credit_notes.get(known_id(credit_note_id, "credit note"), actor=request.user)
+        return CreditNoteOut.of(note)
+
+    @post(
+        "/{credit_note_id:str}/retry",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Send a failed credit note through rendering and delivery again",
+        description="Only a `failed` credit note can be retried (409 otherwise).",
+    )
+    async def retry(
+        self,
+        credit_note_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> CreditNoteOut:
+        note = await services.retry_credit_note.execute(
+            RetryCreditNoteCommand(
+                known_id(credit_note_id, "credit note"), correlation_id(request), request.user
+            )
+        )
         return CreditNoteOut.of(note)
 
     @get(

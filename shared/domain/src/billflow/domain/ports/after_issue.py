@@ -25,6 +25,11 @@ class CreditNoteRepository(Protocol):
         """The invoice's credit notes, oldest first."""
         ...
 
+    async def reopen(self, credit_note_id: str) -> bool:
+        """The life cycle's ``RETRY`` (``failed -> pending``), clearing the reason and counting the
+        retry; False, changing nothing, from any other status."""
+        ...
+
     async def transition(
         self,
         credit_note_id: str,

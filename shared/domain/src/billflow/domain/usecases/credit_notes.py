@@ -118,6 +118,48 @@ def _note(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RetryCreditNoteCommand:
+    credit_note_id: str
+    correlation_id: str
+    actor: User
+
+
+class RetryCreditNote:
+    """A failed credit note goes round again (``failed -> pending``, and a new render command in
+    the same transaction), exactly as an invoice does; an email already accepted is never resent."""
+
+    ACTION: ClassVar[Action] = Action.WRITE_BILLING
+
+    def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
+        self._uow = uow
+        self._ids = ids
+        self._clock = clock
+
+    async def execute(self, cmd: RetryCreditNoteCommand) -> CreditNote:
+        access.require(cmd.actor, self.ACTION)
+        async with self._uow() as uow:
+            note = await uow.credit_notes.get(cmd.credit_note_id)
+            if note is None:
+                raise NotFound("no such credit note")
+            if not await uow.credit_notes.reopen(note.id):
+                raise Conflict(
+                    f"credit note {note.number} is {note.status}, only a failed one can be retried"
+                )
+            await uow.outbox.add(
+                RenderCreditNote(
+                    message_id=self._ids.new_id(),
+                    occurred_at=self._clock.now(),
+                    correlation_id=cmd.correlation_id,
+                    credit_note_id=note.id,
+                )
+            )
+            reopened = await uow.credit_notes.get(note.id)
+            await uow.commit()
+        assert reopened is not None
+        return reopened
+
+
 class CreditNoteQueries:
     def __init__(self, uow: UnitOfWorkFactory, documents: DocumentStore, clock: Clock) -> None:
         self._uow = uow

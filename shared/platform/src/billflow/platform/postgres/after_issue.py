@@ -22,6 +22,7 @@ from billflow.domain.model import (
 )
 from billflow.domain.model.credit_note import CREDIT_NOTE_LIFECYCLE
 from billflow.domain.model.delivery import DeliveryState
+from billflow.domain.model.invoice import RETRY
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.platform.postgres.deliveries import DeliveryLog, DeliveryStatements
 from billflow.platform.postgres.invoices import billed_to_of
@@ -105,6 +106,16 @@ class AsyncpgCreditNoteRepository:
     async def of_invoice(self, invoice_id: str) -> Sequence[CreditNote]:
         rows = await self._conn.fetch(f"{_NOTE} WHERE c.invoice_id = $1 ORDER BY c.number", invoice_id)
         return [_note(r) for r in rows]
+
+    async def reopen(self, credit_note_id: str) -> bool:
+        result = await self._conn.execute(
+            "UPDATE credit_notes SET status = $2, failure_reason = NULL, retries = retries + 1,"
+            " updated_at = now() WHERE id = $1 AND status = ANY($3::text[])",
+            credit_note_id,
+            RETRY.target.value,
+            CREDIT_NOTE_LIFECYCLE.transition(RETRY.name).values(),
+        )
+        return result == "UPDATE 1"
 
     async def transition(
         self,
