@@ -125,7 +125,7 @@ def test_crediting_more_than_is_left_is_refused_naming_the_amount() -> None:
         crediting.credit(inv, [first, note(crediting.credit(inv, [first], None))], None)
 
 
-@pytest.mark.parametrize("amount", [D(0), D(-1), D("0.001")])
+@pytest.mark.parametrize("amount", [D(0), D(-1), D("0.001"), D("1e40"), D("NaN"), D("Infinity")])
 def test_a_credit_amount_is_positive_and_in_the_currency_s_minor_unit(amount: Decimal) -> None:
     with pytest.raises(InvalidInput):
         crediting.credit(invoice(TWO_RATES), [], amount)

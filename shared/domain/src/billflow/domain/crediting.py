@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import CreditNote, Invoice, TaxRow
-from billflow.domain.money import ZERO, percent_of, round_money
+from billflow.domain.money import ZERO, percent_of, round_money, validate_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +68,7 @@ def credit(invoice: Invoice, earlier: Sequence[CreditNote], amount: Decimal | No
     if amount is None:
         return _credit(left, full=True)
     c = invoice.currency
-    if amount <= 0:
-        raise InvalidInput("amount must be more than zero", field="amount")
-    if round_money(amount, c) != amount:
-        raise InvalidInput(f"amount has more decimals than {c} has", field="amount")
+    validate_amount(amount, c)
     if amount > net_left:
         raise InvalidInput(
             f"amount {amount} is more than the {net_left} (net) left to credit on invoice {invoice.number}",

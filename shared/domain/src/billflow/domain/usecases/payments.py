@@ -22,7 +22,7 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import Conflict, InvalidInput, NotFound
 from billflow.domain.model import Invoice, Payment, PaymentStatus, User, derive_payment_status
-from billflow.domain.money import round_money
+from billflow.domain.money import validate_amount
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -77,10 +77,7 @@ class Payments:
                 raise NotFound("no such invoice")
             if invoice.payment_status is PaymentStatus.CREDITED:
                 raise InvalidInput(f"invoice {invoice.number} is credited in full", field="amount")
-            if cmd.amount <= 0:
-                raise InvalidInput("amount must be more than zero", field="amount")
-            if round_money(cmd.amount, invoice.currency) != cmd.amount:
-                raise InvalidInput(f"amount has more decimals than {invoice.currency} has", field="amount")
+            validate_amount(cmd.amount, invoice.currency)
             if cmd.amount > invoice.balance_due:
                 raise InvalidInput(
                     f"amount {cmd.amount} is more than the balance due of {invoice.balance_due}",
