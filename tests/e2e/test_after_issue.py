@@ -202,8 +202,10 @@ async def test_reminders_of_a_day_go_once_per_level_and_never_once_paid(
     for _ in range(2):  # the same day asked twice
         response = await api.post("/v1/reminders", json={"as_of": (due + timedelta(days=21)).isoformat()})
         assert response.status_code == 202, response.text
+    # The day's request reminds every overdue invoice of the shared database, these two among them.
     smtp_server.wait_for(
-        lambda _: len(reminders_to(owing["email"])) >= 2 and len(reminders_to(payer["email"])) >= 2
+        lambda _: len(reminders_to(owing["email"])) >= 2 and len(reminders_to(payer["email"])) >= 2,
+        timeout=90,
     )
     assert len(set(reminders_to(owing["email"]))) == 2
 
@@ -226,7 +228,7 @@ async def test_reminders_of_a_day_go_once_per_level_and_never_once_paid(
     response = await api.post("/v1/reminders", json={"as_of": (due + timedelta(days=45)).isoformat()})
     assert response.status_code == 202
     # The unpaid one's level 45 arrives; the paid one (asked in the same request) got nothing new.
-    smtp_server.wait_for(lambda _: len(reminders_to(owing["email"])) >= 3)
+    smtp_server.wait_for(lambda _: len(reminders_to(owing["email"])) >= 3, timeout=90)
     assert len(reminders_to(payer["email"])) == 2
     assert len(reminders_to(owing["email"])) == 3
 

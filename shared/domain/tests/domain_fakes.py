@@ -17,6 +17,7 @@ from typing import Any, Self
 
 from billflow.domain.client_billing import BillableHours
 from billflow.domain.contracts import Message
+from billflow.domain.errors import NotFound
 from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.model import (
@@ -774,6 +775,8 @@ class MemoryDocuments:
         self.objects[key] = body
 
     async def get(self, key: str) -> bytes:
+        if key not in self.objects:  # the port's contract: NotFound for a missing key
+            raise NotFound(f"no document at {key}")
         return self.objects[key]
 
     async def download_url(

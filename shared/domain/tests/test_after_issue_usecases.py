@@ -204,3 +204,23 @@ async def test_only_a_failed_credit_note_is_retried_and_asks_for_its_rendering_a
     again = await retry.execute(RetryCreditNoteCommand(note.id, "c2", ACCOUNTANT))
     assert (again.status, again.failure_reason) == (InvoiceStatus.PENDING, None)
     assert isinstance(uow.store.outbox[-1], RenderCreditNote)
+
+
+async def test_an_invoice_whose_pdf_is_missing_does_not_hold_back_the_other_reminders(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    uow.store.employees["e2"] = replace(uow.store.employees["e1"], id="e2", email="e2@example.com")
+    uow.store.workdays["e2"] = {date(2026, 10, 1): Workday(date(2026, 10, 1), D("8"))}
+    lost = await issue(uow)
+    quota = InvoiceCreationQuota(MemoryRateLimiter(), per_minute=0)
+    kept = await IssueInvoice(uow, SequentialIds(), FixedClock(), Issuer("A", "B", "C"), quota).execute(
+        IssueInvoiceCommand("e2", *OCT, correlation_id="c", actor=ACCOUNTANT)
+    )
+    uow.store.invoices[lost.id] = replace(lost, pdf_key="gone", status=InvoiceStatus.SENT)
+    uow.store.invoices[kept.id] = replace(kept, pdf_key="here", status=InvoiceStatus.SENT)
+    docs, mailer = MemoryDocuments(), RecordingMailer()
+    docs.objects["here"] = b"%PDF"
+    await SendDueReminders(uow, docs, AfterIssueWriter(), mailer).execute(
+        date.fromordinal(kept.due_date.toordinal() + 7)
+    )
+    assert [m.to for m in mailer.sent] == ["e2@example.com"]

@@ -12,7 +12,8 @@ Business rules:
 - The reminder carries the balance, the days overdue and the invoice's PDF again.
 - Asking for the same day twice sends nothing new. Only an admin asks by hand.
 - One invoice's failure does not hold back the others; a transient one makes the request retry
-  (those already mailed are skipped), a permanent one is logged.
+  (those already mailed are skipped), any other (an address refused, the invoice's PDF missing
+  from the store) is logged and that reminder skipped.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import ClassVar
 from billflow.domain import access, receivables
 from billflow.domain.access import Action
 from billflow.domain.contracts import SendReminders
-from billflow.domain.errors import PermanentFailure, TransientFailure
+from billflow.domain.errors import DomainError, TransientFailure
 from billflow.domain.model import Invoice, User
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.mail import AfterIssueEmailWriter, Mailer
@@ -107,15 +108,15 @@ class SendDueReminders:
         for invoice_id, level in owed:
             try:
                 mailed += await self._send_one(invoice_id, level, day)
-            except PermanentFailure as e:
-                log.error(
-                    "reminder refused", extra={"invoice_id": invoice_id, "level": level, "reason": e.detail}
-                )
             except TransientFailure as e:
                 log.warning(
                     "reminder deferred", extra={"invoice_id": invoice_id, "level": level, "reason": e.detail}
                 )
                 pending += 1
+            except DomainError as e:  # refused for good (an address, a missing PDF): the others go on
+                log.error(
+                    "reminder refused", extra={"invoice_id": invoice_id, "level": level, "reason": e.detail}
+                )
         if pending:
             raise RemindersPending(f"{pending} of {len(owed)} reminders of {day} are not sent yet")
         return Outcome.DONE if mailed else Outcome.ALREADY_DONE
