@@ -12,15 +12,13 @@ from typing import Self
 import asyncpg
 
 from billflow.domain.errors import TransientFailure
-from billflow.platform.postgres.after_issue import (
+from billflow.platform.postgres.clients import AsyncpgClientRepository
+from billflow.platform.postgres.credit_notes import AsyncpgCreditNoteRepository
+from billflow.platform.postgres.deliveries import (
     AsyncpgCreditNoteDeliveryLog,
-    AsyncpgCreditNoteRepository,
-    AsyncpgPaymentRepository,
-    AsyncpgReceivableQueries,
+    AsyncpgEmailDeliveryLog,
     AsyncpgReminderDeliveryLog,
 )
-from billflow.platform.postgres.clients import AsyncpgClientRepository
-from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
 from billflow.platform.postgres.errors import TRANSIENT_ERRORS
 from billflow.platform.postgres.expenses import AsyncpgExpenseRepository, AsyncpgStatementDeliveryLog
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
@@ -32,6 +30,7 @@ from billflow.platform.postgres.organisation import (
     AsyncpgWorkdayRepository,
 )
 from billflow.platform.postgres.outbox import PostgresOutbox
+from billflow.platform.postgres.payments import AsyncpgPaymentRepository, AsyncpgReceivableQueries
 from billflow.platform.postgres.users import AsyncpgUserRepository
 
 
