@@ -181,8 +181,8 @@ def main() -> None:
     for inv in invoices:
         name = names.get(inv["employee_id"], "?")
         cells = (inv["subtotal"], inv["tax"], inv["total"], inv["currency"], inv["status"])
-        days = len({line["date"] for line in inv["lines"]})
-        print(row.format(inv["number"], name, days, *cells))
+        workdays_billed = len({line["date"] for line in inv["lines"]})
+        print(row.format(inv["number"], name, workdays_billed, *cells))
     print("\nDownload links (pre-signed, valid 15 minutes):")
     for inv in invoices:
         if inv["status"] in ("rendered", "sent"):

@@ -69,3 +69,39 @@ resource "aws_scheduler_schedule" "monthly_statement" {
     }
   }
 }
+
+# The daily overdue reminders: the same role and queue as the statement. The emailer sends, for
+# the day of `occurred_at`, each invoice's reminder of each level it has reached, exactly once
+# (billflow.domain.contracts.SendReminders, reminders.send.v1; docs/decisions/0019).
+resource "aws_scheduler_schedule" "daily_reminders" {
+  #checkov:skip=CKV_AWS_297:The schedule's input is a fixed message type and Scheduler placeholders, no data worth a customer-managed key (and the key would need a grant to the execution role).
+  name                         = "${local.name}-daily-reminders"
+  description                  = "Ask for the day's overdue reminders"
+  schedule_expression          = var.reminder_schedule
+  schedule_expression_timezone = var.statement_schedule_timezone
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = module.statements_queue.arn
+    role_arn = aws_iam_role.scheduler.arn
+
+    input = jsonencode({
+      type           = "reminders.send.v1"
+      message_id     = "<aws.scheduler.execution-id>"
+      occurred_at    = "<aws.scheduler.scheduled-time>"
+      correlation_id = "<aws.scheduler.execution-id>"
+    })
+
+    retry_policy {
+      maximum_event_age_in_seconds = 86400
+      maximum_retry_attempts       = 10
+    }
+
+    dead_letter_config {
+      arn = module.statements_queue.dlq_arn
+    }
+  }
+}

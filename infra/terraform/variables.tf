@@ -90,6 +90,12 @@ variable "statement_schedule" {
   default     = "cron(0 6 1 * ? *)"
 }
 
+variable "reminder_schedule" {
+  description = "EventBridge Scheduler expression for the daily overdue reminders (default: 07:00 every day)."
+  type        = string
+  default     = "cron(0 7 * * ? *)"
+}
+
 variable "statement_schedule_timezone" {
   description = "IANA time zone the statement schedule is read in."
   type        = string

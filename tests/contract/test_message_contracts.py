@@ -21,6 +21,7 @@ from billflow.domain.contracts import (
     Message,
     PdfWorkerMessage,
     SendMonthlyStatements,
+    SendReminders,
     message_type,
     type_tag,
 )
@@ -92,6 +93,20 @@ def test_the_monthly_schedules_constant_input_is_a_statement_request_for_last_mo
     message = emailer_decode(STATEMENTS_RULE_INPUT.encode())
     assert isinstance(message, SendMonthlyStatements)
     assert (message.month, message.occurred_at, message.message_id) == (None, None, "")
+
+
+def test_the_daily_schedules_constant_input_asks_for_the_reminders_of_the_day_it_arrives() -> None:
+    from datetime import UTC, datetime
+
+    from billflow.devstack.provision import REMINDERS_RULE_INPUT
+    from billflow.emailer.routes import reminder_day
+    from billflow.platform.aws.sqs_consumer import Received
+
+    message = emailer_decode(REMINDERS_RULE_INPUT.encode())
+    assert isinstance(message, SendReminders)
+    assert (message.as_of, message.occurred_at, message.message_id) == (None, None, "")
+    received = Received(REMINDERS_RULE_INPUT.encode(), 1, {}, "sqs-1", datetime(2026, 12, 2, 7, tzinfo=UTC))
+    assert reminder_day(message, received).isoformat() == "2026-12-02"
 
 
 def test_a_statement_request_for_a_month_that_does_not_exist_is_refused() -> None:

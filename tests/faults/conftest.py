@@ -57,6 +57,7 @@ def fault_system(
         **aws_env,
         "BILLFLOW_RENDER_QUEUE": f"billflow-faults-{tag}-render",
         "BILLFLOW_DELIVERY_QUEUE": f"billflow-faults-{tag}-delivery",
+        "BILLFLOW_STATEMENTS_QUEUE": f"billflow-faults-{tag}-statements",
         "BILLFLOW_MAX_RECEIVES": "10",
         "BILLFLOW_VISIBILITY_TIMEOUT": "8",
         "BILLFLOW_RECEIVE_WAIT_SECONDS": "1",

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -19,7 +20,7 @@ import httpx
 import pytest
 
 from tests.faults.conftest import report
-from tests.faults.scenario import counts, start_billing_run, verify, wait_until
+from tests.faults.scenario import counts, queue_counts, settle_queues, start_billing_run, verify, wait_until
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 
@@ -214,3 +215,99 @@ async def test_sigterm_stops_a_worker_within_its_bound(fault_system: RunningSyst
     fault_system.start("pdf-worker")
     assert code == 0
     report({"scenario": "SIGTERM an idle pdf-worker", "exit_code": code, "seconds": round(took, 1)})
+
+
+REMINDED = 20
+PAID_AFTER_ASKING = 5
+
+
+async def test_reminders_go_once_per_invoice_and_level_through_duplicates_and_a_killed_emailer(
+    fault_api: httpx.AsyncClient,
+    fault_system: RunningSystem,
+    fault_smtp: CapturingSmtpServer,
+    sqs: Any,
+    fault_database: str,
+) -> None:
+    run = await start_billing_run(fault_api, REMINDED)
+    await wait_until(fault_api, run, lambda c: c["sent"] == REMINDED)
+    admin = await asyncpg.connect(fault_database)
+    try:
+        # The earlier scenarios' invoices are settled, so the day's reminders are this run's only.
+        await admin.execute(
+            "UPDATE invoices SET amount_paid = total - amount_credited, payment_status = 'paid'"
+            " WHERE NOT (id = ANY($1::uuid[])) AND payment_status IN ('unpaid', 'partially_paid')",
+            run.invoice_ids,
+        )
+        invoices = [(await fault_api.get(f"/v1/invoices/{i}")).json() for i in run.invoice_ids]
+        as_of = date.fromisoformat(invoices[0]["due_date"]) + timedelta(days=21)  # levels 7 and 21
+        started = time.monotonic()
+
+        # Asked five times for the same day while no emailer runs: four schedule-shaped messages
+        # and the admin's call. Then some invoices are paid before any reminder could go.
+        fault_system.stop("emailer")
+        queue = sqs.get_queue_url(QueueName=fault_system.env["BILLFLOW_STATEMENTS_QUEUE"])["QueueUrl"]
+        for _ in range(4):
+            sqs.send_message(
+                QueueUrl=queue,
+                MessageBody=json.dumps({"type": "reminders.send.v1", "as_of": as_of.isoformat()}),
+            )
+        assert (await fault_api.post("/v1/reminders", json={"as_of": as_of.isoformat()})).status_code == 202
+        paid, owed = invoices[:PAID_AFTER_ASKING], invoices[PAID_AFTER_ASKING:]
+        for inv in paid:
+            response = await fault_api.post(
+                f"/v1/invoices/{inv['id']}/payments",
+                json={"amount": inv["balance_due"], "paid_on": "2026-12-01"},
+            )
+            assert response.status_code == 201, response.text
+
+        def reminders(inv: dict[str, Any]) -> list[Any]:
+            return [
+                m for m in fault_smtp.to(run.emails[inv["id"]]) if m.message["Subject"].startswith("Reminder")
+            ]
+
+        fault_system.start("emailer")
+        fault_system.start("emailer", instance="emailer-2")
+        fault_smtp.wait_for(lambda _: any(reminders(inv) for inv in owed), timeout=60)
+        fault_system.kill("emailer")  # mid-send: its claim is left for the lease to run out
+        fault_system.start("emailer")
+        deadline = time.monotonic() + 180
+        while sum(len({m.message["Message-ID"] for m in reminders(inv)}) for inv in owed) < 2 * len(owed):
+            assert time.monotonic() < deadline, "reminders still missing"
+            await asyncio.sleep(0.5)
+        statements = fault_system.env["BILLFLOW_STATEMENTS_QUEUE"]
+        queues = await settle_queues(sqs, [statements], within=60)
+        rows = await admin.fetch(
+            "SELECT invoice_id::text, level, takeovers FROM reminder_deliveries"
+            " WHERE invoice_id = ANY($1::uuid[])",
+            run.invoice_ids,
+        )
+    finally:
+        await admin.close()
+        fault_system.stop("emailer-2")
+
+    takeovers = {(r["invoice_id"], r["level"]) for r in rows if r["takeovers"] > 0}
+    resent = 0
+    for inv in owed:
+        mails = reminders(inv)
+        # One Message-ID per level (the same on every attempt), so two for levels 7 and 21.
+        assert len({m.message["Message-ID"] for m in mails}) == 2, (inv["number"], len(mails))
+        resent += len(mails) - 2
+        shown = (await fault_api.get(f"/v1/invoices/{inv['id']}")).json()
+        assert [r["level"] for r in shown["reminders"]] == [7, 21]
+    assert resent <= len(takeovers)
+    assert all(reminders(inv) == [] for inv in paid)
+    assert queues == {statements: (0, 0)}, queues
+    assert queue_counts(sqs, f"{statements}-dlq")[0] == 0
+    entry = {
+        "scenario": "reminders of one day asked 5 times (4 schedule messages + POST), 5 invoices paid"
+        " after asking, 2 emailers, one SIGKILLed mid-send",
+        "invoices": REMINDED,
+        "reminders_expected": 2 * len(owed),
+        "distinct_message_ids": sum(len({m.message["Message-ID"] for m in reminders(inv)}) for inv in owed),
+        "emails_at_smtp_server": sum(len(reminders(inv)) for inv in owed),
+        "resent_after_takeover": resent,
+        "takeovers": len(takeovers),
+        "reminders_to_paid_invoices": sum(len(reminders(inv)) for inv in paid),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    report(entry)

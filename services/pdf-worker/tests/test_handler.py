@@ -20,6 +20,7 @@ from billflow.domain.model import (
     Workday,
 )
 from billflow.domain.ports.documents import PdfRenderer
+from billflow.domain.usecases.credit_note_documents import FailCreditNote, RenderCreditNotePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
@@ -32,6 +33,7 @@ from domain_fakes import (
     FixedClock,
     MemoryDocuments,
     MemoryRateLimiter,
+    RecordingCreditNoteRenderer,
     RecordingRenderer,
     SequentialIds,
 )
@@ -59,7 +61,18 @@ async def setup(renderer: PdfRenderer) -> tuple[FakeUnitOfWorkFactory, Handler, 
     render = RenderInvoicePdf(uow, renderer, MemoryDocuments(), SequentialIds(), FixedClock())
     return (
         uow,
-        ROUTES.handler(UseCases(render, FailInvoice(uow)), max_receives=3, metrics=Metrics("test")),
+        ROUTES.handler(
+            UseCases(
+                render,
+                FailInvoice(uow),
+                RenderCreditNotePdf(
+                    uow, RecordingCreditNoteRenderer(), MemoryDocuments(), SequentialIds(), FixedClock()
+                ),
+                FailCreditNote(uow),
+            ),
+            max_receives=3,
+            metrics=Metrics("test"),
+        ),
         invoice.id,
     )
 

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from billflow.domain.model import (
     Address,
     BilledTo,
+    CreditNote,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -237,3 +238,35 @@ async def test_a_client_invoice_shows_the_client_the_lines_by_project_the_taxes_
     assert "Timesheet" in timesheet
     for expected in ("2026-10-01", "2026-10-02", "VAT return", "Checkout API", "2.5", "1.25"):
         assert expected in timesheet
+
+
+async def test_a_credit_note_says_so_names_the_invoice_it_corrects_its_date_and_the_reason(
+    renderer: PlaywrightPdfRenderer,
+) -> None:
+    base = client_invoice()
+    note = CreditNote(
+        id="c1",
+        number="CN-2026-000007",
+        status=InvoiceStatus.PENDING,
+        invoice_id=base.id,
+        invoice_number=base.number,
+        invoice_issue_date=base.issue_date,
+        invoice_kind=base.kind,
+        reason="Hours billed twice <b>by mistake</b>",
+        issue_date=date(2026, 11, 20),
+        currency=base.currency,
+        subtotal=Decimal("100.00"),
+        taxes=(TaxRow(Decimal(6), Decimal("100.00"), Decimal("6.00")),),
+        tax=Decimal("6.00"),
+        total=Decimal("106.00"),
+        full=False,
+        issuer=base.issuer,
+        billed_to=base.billed_to,
+    )
+    text = text_of(await renderer.render_credit_note(note))
+    assert "CREDIT NOTE" in text
+    assert "CN-2026-000007" in text
+    assert base.number in text
+    assert base.issue_date.strftime("%B") in text
+    assert "Hours billed twice <b>by mistake</b>" in text
+    assert "€106.00" in text

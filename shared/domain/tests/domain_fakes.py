@@ -17,11 +17,15 @@ from typing import Any, Self
 
 from billflow.domain.client_billing import BillableHours
 from billflow.domain.contracts import Message
+from billflow.domain.errors import NotFound
 from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.model import (
+    CREDIT_NOTE_LIFECYCLE,
+    PAYMENT_LIFECYCLE,
     BillingRun,
     Client,
+    CreditNote,
     DeliveryState,
     Department,
     Employee,
@@ -29,8 +33,11 @@ from billflow.domain.model import (
     Invoice,
     InvoiceKind,
     InvoiceStatus,
+    Payment,
+    PaymentStatus,
     Project,
     ProjectMember,
+    Receivable,
     Role,
     User,
     Workday,
@@ -66,6 +73,11 @@ class Store:
     deliveries: dict[str, dict[str, Any]] = field(default_factory=dict)
     expenses: dict[str, Expense] = field(default_factory=dict)
     statements: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    credit_notes: dict[str, CreditNote] = field(default_factory=dict)
+    credit_note_sequences: dict[int, int] = field(default_factory=dict)
+    payments: dict[str, Payment] = field(default_factory=dict)
+    slots: dict[tuple[object, ...], dict[str, Any]] = field(default_factory=dict)
+    """Delivery records of credit note emails (``("cn", id)``) and reminders (``("r", id, level)``)."""
     commits: int = 0
 
     def entries(self, employee_id: str) -> dict[tuple[date, str], Workday]:
@@ -281,9 +293,44 @@ class FakeInvoices(_Repo):
 
     async def find_overlapping(self, employee_id: str, start: date, end: date) -> Invoice | None:
         for inv in self.s.invoices.values():
-            if inv.employee_id == employee_id and inv.period_start <= end and inv.period_end >= start:
+            if (
+                inv.employee_id == employee_id
+                and inv.period_start <= end
+                and inv.period_end >= start
+                and inv.payment_status is not PaymentStatus.CREDITED
+            ):
                 return inv
         return None
+
+    async def get_for_update(self, invoice_id: str) -> Invoice | None:
+        return await self.get(invoice_id)
+
+    async def settle(
+        self, invoice_id: str, status: PaymentStatus, amount_paid: Decimal, amount_credited: Decimal
+    ) -> bool:
+        inv = self.s.invoices.get(invoice_id)
+        if inv is None or not (
+            inv.payment_status is status or PAYMENT_LIFECYCLE.allows(inv.payment_status, status)
+        ):
+            return False
+        payments = tuple(p for p in self.s.payments.values() if p.invoice_id == invoice_id)
+        self.s.invoices[invoice_id] = replace(
+            inv,
+            payment_status=status,
+            amount_paid=amount_paid,
+            amount_credited=amount_credited,
+            payments=payments,
+        )
+        return True
+
+    async def release_entries(self, invoice_id: str) -> int:
+        number = self.s.invoices[invoice_id].number
+        released = [k for k, n in self.s.billed.items() if n == number]
+        for k in released:
+            del self.s.billed[k]
+        for k in [k for k, i in self.s.client_billed.items() if i == invoice_id]:
+            del self.s.client_billed[k]
+        return len(released)
 
     async def list(
         self,
@@ -295,6 +342,8 @@ class FakeInvoices(_Repo):
         period: tuple[date, date] | None = None,
         client_id: str | None = None,
         kind: InvoiceKind | None = None,
+        payment_status: PaymentStatus | None = None,
+        overdue_on: date | None = None,
     ) -> Page[Invoice]:
         items = [
             i
@@ -304,6 +353,8 @@ class FakeInvoices(_Repo):
             and (kind is None or i.kind == kind)
             and (status is None or i.status == status)
             and (period is None or (i.period_end >= period[0] and i.period_start <= period[1]))
+            and (payment_status is None or i.payment_status is payment_status)
+            and (overdue_on is None or i.overdue(overdue_on))
         ]
         return Page(items=items[:limit], next_cursor=None)
 
@@ -491,6 +542,133 @@ class FakeStatements(_Repo):
         self.s.statements[(user_id, month)]["state"] = "released"
 
 
+class FakeCreditNotes(_Repo):
+    async def reopen(self, credit_note_id: str) -> bool:
+        note = self.s.credit_notes.get(credit_note_id)
+        if note is None or note.status not in RETRY.sources:
+            return False
+        self.s.credit_notes[credit_note_id] = replace(note, status=RETRY.target, failure_reason=None)
+        return True
+
+    async def next_number(self, year: int) -> int:
+        self.s.credit_note_sequences[year] = self.s.credit_note_sequences.get(year, 0) + 1
+        return self.s.credit_note_sequences[year]
+
+    async def add(self, note: CreditNote) -> None:
+        self.s.credit_notes[note.id] = note
+
+    async def get(self, credit_note_id: str) -> CreditNote | None:
+        return self.s.credit_notes.get(credit_note_id)
+
+    async def of_invoice(self, invoice_id: str) -> Sequence[CreditNote]:
+        return sorted(
+            (c for c in self.s.credit_notes.values() if c.invoice_id == invoice_id), key=lambda c: c.number
+        )
+
+    async def transition(
+        self,
+        credit_note_id: str,
+        target: InvoiceStatus,
+        *,
+        pdf_key: str | None = None,
+        failure_reason: str | None = None,
+    ) -> bool:
+        note = self.s.credit_notes.get(credit_note_id)
+        if note is None or not CREDIT_NOTE_LIFECYCLE.allows(note.status, target):
+            return False
+        self.s.credit_notes[credit_note_id] = replace(
+            note, status=target, pdf_key=pdf_key or note.pdf_key, failure_reason=failure_reason
+        )
+        return True
+
+
+class FakePayments(_Repo):
+    async def add(self, payment: Payment) -> None:
+        self.s.payments[payment.id] = payment
+
+    async def get(self, invoice_id: str, payment_id: str) -> Payment | None:
+        p = self.s.payments.get(payment_id)
+        return p if p is not None and p.invoice_id == invoice_id else None
+
+    async def delete(self, invoice_id: str, payment_id: str) -> bool:
+        return self.s.payments.pop(payment_id, None) is not None
+
+
+class FakeReceivables(_Repo):
+    def _open(self) -> list[Receivable]:
+        return [
+            Receivable(
+                i.id,
+                i.number,
+                i.billed_to.name,
+                i.currency,
+                i.total,
+                i.amount_credited,
+                i.amount_paid,
+                i.issue_date,
+                i.due_date,
+                i.payment_status,
+            )
+            for i in sorted(self.s.invoices.values(), key=lambda i: i.number)
+            if i.balance_due > 0
+        ]
+
+    async def open_on(self, day: date) -> Sequence[Receivable]:
+        return [r for r in self._open() if r.issue_date <= day]
+
+    async def overdue_by(self, day: date, days: int) -> Sequence[Receivable]:
+        return [r for r in self._open() if (day - r.due_date).days >= days]
+
+
+class FakeSlot:
+    """One delivery record in ``Store.slots``; leases never expire unless a test says so."""
+
+    def __init__(self, s: Store, key: tuple[object, ...]) -> None:
+        self.s = s
+        self.key = key
+
+    async def claim(self, message_id: str, lease_seconds: float) -> DeliveryClaim | None:
+        row = self.s.slots.get(self.key)
+        if row is None:
+            self.s.slots[self.key] = {"state": "claimed", "message_id": message_id, "attempts": 1}
+            return DeliveryClaim(message_id, 1, False)
+        if row["state"] == "released" or (row["state"] == "claimed" and row.get("expired")):
+            takeover = row["state"] == "claimed"
+            row.update(state="claimed", attempts=row["attempts"] + 1, expired=False)
+            return DeliveryClaim(row["message_id"], row["attempts"], takeover)
+        return None
+
+    async def state(self) -> DeliveryState | None:
+        row = self.s.slots.get(self.key)
+        return None if row is None else DeliveryState(row["state"])
+
+    async def accepted(self) -> None:
+        self.s.slots[self.key]["state"] = "accepted"
+
+    async def release(self) -> None:
+        if self.s.slots[self.key]["state"] == "claimed":
+            self.s.slots[self.key]["state"] = "released"
+
+
+class FakeCreditNoteDeliveries(_Repo):
+    def slot(self, credit_note_id: str) -> FakeSlot:
+        return FakeSlot(self.s, ("cn", credit_note_id))
+
+
+class FakeReminders(_Repo):
+    def slot(self, invoice_id: str, level: int) -> FakeSlot:
+        return FakeSlot(self.s, ("r", invoice_id, level))
+
+    async def levels_sent(self, invoice_ids: Sequence[str]) -> dict[str, set[int]]:
+        sent: dict[str, set[int]] = {}
+        for key, row in self.s.slots.items():
+            if key[0] == "r" and key[1] in invoice_ids and row["state"] == "accepted":
+                level = key[2]
+                assert isinstance(level, int)
+                sent.setdefault(str(key[1]), set()).add(level)
+        return sent
+
+
 class FakeOutbox:
     def __init__(self) -> None:
         self.pending: list[Message] = []
@@ -521,6 +699,11 @@ class FakeUnitOfWork:
         self.deliveries = FakeDeliveries(store)
         self.expenses = FakeExpenses(store)
         self.statements = FakeStatements(store)
+        self.credit_notes = FakeCreditNotes(store)
+        self.payments = FakePayments(store)
+        self.receivables = FakeReceivables(store)
+        self.credit_note_deliveries = FakeCreditNoteDeliveries(store)
+        self.reminders = FakeReminders(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -571,6 +754,19 @@ class RecordingRenderer:
         return b"%PDF-1.7 " + invoice.number.encode()
 
 
+class RecordingCreditNoteRenderer:
+    async def render_credit_note(self, note: CreditNote) -> bytes:
+        return b"%PDF-1.7 Credit note " + note.number.encode()
+
+
+class AfterIssueWriter:
+    def credit_note(self, note: CreditNote, pdf: bytes) -> OutgoingEmail:
+        return OutgoingEmail(note.billed_to.email, f"Credit note {note.number}", "", "")
+
+    def reminder(self, invoice: Invoice, level: int, day: date, pdf: bytes) -> OutgoingEmail:
+        return OutgoingEmail(invoice.billed_to.email, f"Reminder {level}: {invoice.number}", "", "")
+
+
 class MemoryDocuments:
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}
@@ -579,6 +775,8 @@ class MemoryDocuments:
         self.objects[key] = body
 
     async def get(self, key: str) -> bytes:
+        if key not in self.objects:  # the port's contract: NotFound for a missing key
+            raise NotFound(f"no document at {key}")
         return self.objects[key]
 
     async def download_url(

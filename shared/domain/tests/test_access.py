@@ -83,7 +83,11 @@ async def _invoices(uow: FakeUnitOfWorkFactory) -> tuple[Invoice, Invoice]:
 def test_the_role_matrix_is_the_one_the_issue_states() -> None:
     table = {role: {a for a in Action if access.may(User("x", "x@x", role), a)} for role in Role}
     assert table[Role.ADMIN] == set(Action)
-    assert table[Role.ACCOUNTANT] == set(Action) - {Action.MANAGE_USERS, Action.SEND_STATEMENTS}
+    assert table[Role.ACCOUNTANT] == set(Action) - {
+        Action.MANAGE_USERS,
+        Action.SEND_STATEMENTS,
+        Action.SEND_REMINDERS,
+    }
     assert table[Role.VIEWER] == {Action.READ_BILLING, Action.READ_OWN}
     assert table[Role.EMPLOYEE] == {Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}
 

@@ -17,11 +17,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
+from billflow.api.routes.after_issue import InvoiceMoneyController
 from billflow.api.routes.clients import ClientController, ProjectMemberController
 from billflow.api.routes.common import CorrelationIdMiddleware
+from billflow.api.routes.credit_notes import CreditNoteController
 from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT, ExpenseController, StatementController
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
+from billflow.api.routes.receivables import ReminderController, ReportController
 from billflow.api.routes.system import health, metrics, token
 from billflow.api.routes.users import MeController, UserController
 from billflow.api.services import Services
@@ -68,6 +71,10 @@ def create_app(
             ClientController,
             InvoiceController,
             BillingRunController,
+            InvoiceMoneyController,
+            CreditNoteController,
+            ReminderController,
+            ReportController,
             UserController,
             MeController,
             *(route_handlers(web) if web else []),

@@ -20,7 +20,13 @@ from billflow.api.postgres_idempotency import PostgresIdempotencyStore
 from billflow.api.security import ISSUER, Argon2PasswordHasher, JwtTokenService
 from billflow.api.services import Services
 from billflow.api.web import WebConfig
-from billflow.domain.contracts import ExtractExpense, RenderInvoice, SendMonthlyStatements
+from billflow.domain.contracts import (
+    ExtractExpense,
+    RenderCreditNote,
+    RenderInvoice,
+    SendMonthlyStatements,
+    SendReminders,
+)
 from billflow.domain.model import Issuer
 from billflow.domain.ports.identity import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
@@ -30,14 +36,18 @@ from billflow.domain.usecases.client_invoices import (
     StartClientBillingRun,
 )
 from billflow.domain.usecases.clients import Clients
+from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.payments import Payments
 from billflow.domain.usecases.project_members import ProjectMembers
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
+from billflow.domain.usecases.receivables_report import ReceivablesReport
+from billflow.domain.usecases.reminders import RequestReminders
 from billflow.domain.usecases.retry_invoice import RetryInvoice
 from billflow.domain.usecases.start_billing_run import StartBillingRun
 from billflow.domain.usecases.upload_expense import UploadExpense
@@ -59,6 +69,7 @@ from billflow.platform.settings import (
     AwsSettings,
     CompanySettings,
     LogSettings,
+    NumberingSettings,
     PostgresSettings,
     QueueSettings,
     SettingsError,
@@ -86,6 +97,7 @@ class Settings:
     storage: StorageSettings
     log: LogSettings
     web: WebSettings
+    numbering: NumberingSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -155,18 +167,27 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
         relay = OutboxRelay(
             pool,
             sqs,
-            await outbox_routes(sqs, settings.queues, [RenderInvoice, ExtractExpense, SendMonthlyStatements]),
+            await outbox_routes(
+                sqs,
+                settings.queues,
+                [RenderInvoice, ExtractExpense, SendMonthlyStatements, RenderCreditNote, SendReminders],
+            ),
             metrics=metrics,
         )
         issuer = Issuer(company.name, company.address, company.tax_id)
         quota = InvoiceCreationQuota(limiter, settings.api.invoice_rate_per_minute)
-        client_invoicing = ClientInvoicing(ids, clock, issuer)
+        invoice_numbers = settings.numbering.invoices
+        client_invoicing = ClientInvoicing(ids, clock, issuer, invoice_numbers)
         services = Services(
             accounts=accounts,
             organisation=Organisation(uow, ids),
             workdays=Workdays(uow),
-            issue_invoice=IssueInvoice(uow, ids, clock, issuer, quota, company.payment_terms_days),
-            start_billing_run=StartBillingRun(uow, ids, clock, issuer, quota, company.payment_terms_days),
+            issue_invoice=IssueInvoice(
+                uow, ids, clock, issuer, quota, company.payment_terms_days, invoice_numbers
+            ),
+            start_billing_run=StartBillingRun(
+                uow, ids, clock, issuer, quota, company.payment_terms_days, invoice_numbers
+            ),
             issue_client_invoice=IssueClientInvoice(uow, client_invoicing, quota),
             start_client_billing_run=StartClientBillingRun(uow, client_invoicing, quota, ids),
             invoices=InvoiceQueries(uow, S3DocumentStore(s3, settings.storage.bucket), clock),
@@ -184,6 +205,12 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             clients=Clients(uow, ids),
             members=ProjectMembers(uow),
             edit=EditOrganisation(uow),
+            issue_credit_note=IssueCreditNote(uow, ids, clock, settings.numbering.credit_notes),
+            credit_notes=CreditNoteQueries(uow, documents, clock),
+            retry_credit_note=RetryCreditNote(uow, ids, clock),
+            payments=Payments(uow, ids, clock),
+            reminders=RequestReminders(uow, ids, clock),
+            receivables=ReceivablesReport(uow),
         )
         if relay_in_background:
             stop = asyncio.Event()

@@ -5,7 +5,7 @@ Requests forbid unknown fields, so no client can set ``status``, ``number`` or `
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -15,12 +15,15 @@ from msgspec import Meta
 from billflow.domain.model import (
     BilledTo,
     BillingRunKind,
+    CreditNote,
     Department,
     Employee,
     Invoice,
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
+    Payment,
+    PaymentStatus,
     Project,
     Role,
     User,
@@ -244,13 +247,24 @@ class InvoiceOut(msgspec.Struct, omit_defaults=True):
     kind: InvoiceKind
     billed_to: BilledToOut
     taxes: list[TaxOut]
+    payment_status: PaymentStatus
+    """Money (``status`` is delivery): unpaid, partially_paid, paid, credited."""
+    amount_paid: Decimal
+    amount_credited: Decimal
+    """Gross: the credit notes' totals."""
+    balance_due: Decimal
+    overdue: bool
+    payments: list[PaymentOut]
+    reminders: list[ReminderOut]
     client_id: str | None = None
     billing_run_id: str | None = None
     failure_reason: str | None = None
 
     @classmethod
-    def of(cls, i: Invoice) -> InvoiceOut:
+    def of(cls, i: Invoice, today: date | None = None) -> InvoiceOut:
+        """``today`` decides ``overdue`` (the UTC day when not given)."""
         c = i.currency
+        today = today or datetime.now(UTC).date()
         return cls(
             id=i.id,
             number=i.number,
@@ -274,7 +288,113 @@ class InvoiceOut(msgspec.Struct, omit_defaults=True):
             client_id=i.client_id,
             billing_run_id=i.billing_run_id,
             failure_reason=i.failure_reason,
+            payment_status=i.payment_status,
+            amount_paid=round_money(i.amount_paid, c),
+            amount_credited=round_money(i.amount_credited, c),
+            balance_due=round_money(i.balance_due, c),
+            overdue=i.overdue(today),
+            payments=[PaymentOut.of(p, c) for p in i.payments],
+            reminders=[ReminderOut(r.level, r.sent_at) for r in i.reminders],
         )
+
+
+class PaymentOut(msgspec.Struct):
+    id: str
+    amount: Decimal
+    paid_on: date
+    method: str | None
+    reference: str | None
+
+    @classmethod
+    def of(cls, p: Payment, currency: str) -> PaymentOut:
+        return cls(p.id, round_money(p.amount, currency), p.paid_on, p.method, p.reference)
+
+
+class ReminderOut(msgspec.Struct):
+    level: int
+    """Days past the due date this reminder is for."""
+    sent_at: datetime
+
+
+class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
+    amount: Decimal
+    paid_on: date
+    method: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class CreditNoteIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+    amount: Decimal | None = None
+    """Net; without it, the rest of the invoice."""
+
+
+class CreditNoteOut(msgspec.Struct, omit_defaults=True):
+    id: str
+    number: str
+    invoice_id: str
+    invoice_number: str
+    reason: str
+    subtotal: Decimal
+    taxes: list[TaxOut]
+    tax: Decimal
+    total: Decimal
+    currency: str
+    status: InvoiceStatus
+    issue_date: date
+    full: bool
+    failure_reason: str | None = None
+
+    @classmethod
+    def of(cls, n: CreditNote) -> CreditNoteOut:
+        c = n.currency
+        return cls(
+            id=n.id,
+            number=n.number,
+            invoice_id=n.invoice_id,
+            invoice_number=n.invoice_number,
+            reason=n.reason,
+            subtotal=round_money(n.subtotal, c),
+            taxes=[TaxOut(t.rate, round_money(t.base, c), round_money(t.amount, c)) for t in n.taxes],
+            tax=round_money(n.tax, c),
+            total=round_money(n.total, c),
+            currency=c,
+            status=n.status,
+            issue_date=n.issue_date,
+            full=n.full,
+            failure_reason=n.failure_reason,
+        )
+
+
+class CreditNotePage(msgspec.Struct):
+    items: list[CreditNoteOut]
+
+
+class RemindersIn(msgspec.Struct, forbid_unknown_fields=True):
+    as_of: date
+
+
+class RemindersOut(msgspec.Struct):
+    as_of: date
+    status: str = "requested"
+
+
+class AgingRowOut(
+    msgspec.Struct, rename={"d1_30": "1-30", "d31_60": "31-60", "d61_90": "61-90", "d90": "90+"}
+):
+    currency: str
+    billed_to: str
+    current: Decimal
+    d1_30: Decimal
+    d31_60: Decimal
+    d61_90: Decimal
+    d90: Decimal
+    total: Decimal
+
+
+class ReceivablesOut(msgspec.Struct):
+    as_of: date
+    rows: list[AgingRowOut]
 
 
 class InvoicePage(msgspec.Struct):

@@ -9,13 +9,17 @@ from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
 from billflow.domain.usecases.clients import Clients
+from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
+from billflow.domain.usecases.payments import Payments
 from billflow.domain.usecases.project_members import ProjectMembers
+from billflow.domain.usecases.receivables_report import ReceivablesReport
+from billflow.domain.usecases.reminders import RequestReminders
 from billflow.domain.usecases.retry_invoice import RetryInvoice
 from billflow.domain.usecases.start_billing_run import StartBillingRun
 from billflow.domain.usecases.upload_expense import UploadExpense
@@ -53,3 +57,10 @@ class Services:
     clients: Clients
     members: ProjectMembers
     edit: EditOrganisation
+    # After the invoice (issue 14).
+    issue_credit_note: IssueCreditNote
+    credit_notes: CreditNoteQueries
+    retry_credit_note: RetryCreditNote
+    payments: Payments
+    reminders: RequestReminders
+    receivables: ReceivablesReport

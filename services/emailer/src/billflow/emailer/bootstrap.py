@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from billflow.domain.usecases.credit_note_documents import DeliverCreditNotePdf, FailCreditNote
 from billflow.domain.usecases.deliver_invoice import DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.monthly_statements import SendStatements
 from billflow.domain.usecases.notify_expense import NotifyUploader
+from billflow.domain.usecases.reminders import SendDueReminders
+from billflow.emailer.after_issue_email import TemplateAfterIssueEmailWriter
 from billflow.emailer.expense_email import TemplateExpenseEmailWriter
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
 from billflow.emailer.mailer import SmtpMailer
 from billflow.emailer.routes import ROUTES, UseCases
 from billflow.platform.aws.s3 import S3DocumentStore
-from billflow.platform.settings import SmtpSettings
+from billflow.platform.settings import ReminderSettings, SmtpSettings
 from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSettings, WorkerSpec
 
 
 @dataclass(frozen=True)
 class Settings(WorkerSettings):
     smtp: SmtpSettings
+    reminders: ReminderSettings
 
 
 async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
@@ -27,6 +31,7 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
     mailer, expense_writer = SmtpMailer(settings.smtp), TemplateExpenseEmailWriter()
     platform.stack.push_async_callback(mailer.close)
     documents = S3DocumentStore(platform.s3, settings.storage.bucket)
+    after_issue = TemplateAfterIssueEmailWriter()
     return Wiring(
         UseCases(
             deliver=DeliverInvoicePdf(
@@ -35,11 +40,19 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
             fail=FailInvoice(uow),
             notify=NotifyUploader(uow, expense_writer, mailer),
             statements=SendStatements(uow, expense_writer, mailer, lease_seconds=lease),
+            deliver_credit_note=DeliverCreditNotePdf(
+                uow, documents, after_issue, mailer, lease_seconds=lease
+            ),
+            fail_credit_note=FailCreditNote(uow),
+            reminders=SendDueReminders(
+                uow, documents, after_issue, mailer, settings.reminders.days, lease_seconds=lease
+            ),
         )
     )
 
 
-# One month's statements at a time on the statements queue: each request loops over the users.
+# One month's statements (or one day's reminders) at a time on the statements queue: each request
+# loops over its recipients.
 WORKER = WorkerSpec(
     "emailer", Settings, ROUTES, wire, lambda q: [Consumed(q.delivery_queue), Consumed(q.statements_queue, 1)]
 )

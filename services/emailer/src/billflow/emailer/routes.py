@@ -1,17 +1,30 @@
-"""The emailer's route table: invoice deliveries and expense notifications (the delivery queue)
-and statement requests (the statements queue); any of them is handled wherever it arrives."""
+"""The emailer's route table: invoice and credit note deliveries and expense notifications (the
+delivery queue), statement and reminder requests (the statements queue); any of them is handled
+wherever it arrives."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from billflow.domain.contracts import DeliverInvoice, NotifyExpense, SendMonthlyStatements
+from billflow.domain.contracts import (
+    DeliverCreditNote,
+    DeliverInvoice,
+    NotifyExpense,
+    SendMonthlyStatements,
+    SendReminders,
+)
 from billflow.domain.expenses.months import previous_month
+from billflow.domain.usecases.credit_note_documents import (
+    CreditNoteCommand,
+    DeliverCreditNotePdf,
+    FailCreditNote,
+)
 from billflow.domain.usecases.deliver_invoice import DeliverInvoiceCommand, DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
 from billflow.domain.usecases.monthly_statements import SendStatements, SendStatementsCommand
 from billflow.domain.usecases.notify_expense import NotifyExpenseCommand, NotifyUploader
+from billflow.domain.usecases.reminders import SendDueReminders
 from billflow.platform.aws.sqs_consumer import Received
 from billflow.platform.worker import Job, Route, RouteTable
 
@@ -22,6 +35,9 @@ class UseCases:
     fail: FailInvoice
     notify: NotifyUploader
     statements: SendStatements
+    deliver_credit_note: DeliverCreditNotePdf
+    fail_credit_note: FailCreditNote
+    reminders: SendDueReminders
 
 
 def statement_month(message: SendMonthlyStatements, received: Received) -> str:
@@ -58,9 +74,38 @@ def _statements(use: UseCases, message: SendMonthlyStatements, received: Receive
     )
 
 
+def reminder_day(message: SendReminders, received: Received) -> date:
+    """The day asked for; without one (the schedule's constant input), the day of the message's
+    time (UTC)."""
+    if message.as_of:
+        return message.as_of
+    return (message.occurred_at or received.sent_at or datetime.now(UTC)).astimezone(UTC).date()
+
+
+def _deliver_credit_note(use: UseCases, message: DeliverCreditNote, _: Received) -> Job:
+    note_id = message.credit_note_id
+    return Job(
+        note_id,
+        message.correlation_id,
+        lambda: use.deliver_credit_note.execute(CreditNoteCommand(note_id, message.correlation_id)),
+        lambda reason: use.fail_credit_note.execute(note_id, reason),
+    )
+
+
+def _reminders(use: UseCases, message: SendReminders, received: Received) -> Job:
+    day = reminder_day(message, received)
+    return Job(
+        day.isoformat(),
+        message.correlation_id or received.sqs_message_id,
+        lambda: use.reminders.execute(day),
+    )
+
+
 ROUTES = RouteTable[UseCases](
     Route(DeliverInvoice, _deliver, "invoice", done_event="sent"),
     Route(NotifyExpense, _notify, "expense"),
     Route(SendMonthlyStatements, _statements, "statement"),
+    Route(DeliverCreditNote, _deliver_credit_note, "credit_note"),
+    Route(SendReminders, _reminders, "reminders"),
 )
 decode = ROUTES.decode

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billflow.domain.contracts import DeliverInvoice
+from billflow.domain.contracts import DeliverCreditNote, DeliverInvoice
+from billflow.domain.usecases.credit_note_documents import FailCreditNote, RenderCreditNotePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
 from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
@@ -33,11 +34,20 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
         UseCases(
             render=RenderInvoicePdf(platform.uow, renderer, documents, platform.ids, platform.clock),
             fail=FailInvoice(platform.uow),
+            render_credit_note=RenderCreditNotePdf(
+                platform.uow, renderer, documents, platform.ids, platform.clock
+            ),
+            fail_credit_note=FailCreditNote(platform.uow),
         ),
         checks={"browser": browser_ready},
     )
 
 
 WORKER = WorkerSpec(
-    "pdf-worker", Settings, ROUTES, wire, lambda q: [Consumed(q.render_queue)], produces=[DeliverInvoice]
+    "pdf-worker",
+    Settings,
+    ROUTES,
+    wire,
+    lambda q: [Consumed(q.render_queue)],
+    produces=[DeliverInvoice, DeliverCreditNote],
 )

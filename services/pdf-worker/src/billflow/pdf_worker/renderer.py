@@ -1,4 +1,5 @@
-"""PlaywrightPdfRenderer: the domain's PdfRenderer on one long-lived headless Chromium.
+"""PlaywrightPdfRenderer: the domain's PdfRenderer and CreditNoteRenderer on one long-lived
+headless Chromium.
 
 One browser per process, launched once and relaunched only if it dies, in a context with
 JavaScript disabled, offline, and a route that aborts every request, so an invoice can neither
@@ -22,8 +23,8 @@ from contextlib import AsyncExitStack
 from playwright.async_api import Browser, BrowserContext, Error, Page, Playwright, Route, async_playwright
 
 from billflow.domain.errors import TransientFailure
-from billflow.domain.model import Invoice
-from billflow.pdf_worker.document import invoice_html
+from billflow.domain.model import CreditNote, Invoice
+from billflow.pdf_worker.document import credit_note_html, invoice_html
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,12 @@ class PlaywrightPdfRenderer:
             return self._context
 
     async def render(self, invoice: Invoice) -> bytes:
-        html = invoice_html(invoice)
+        return await self._print(invoice_html(invoice))
+
+    async def render_credit_note(self, note: CreditNote) -> bytes:
+        return await self._print(credit_note_html(note))
+
+    async def _print(self, html: str) -> bytes:
         context = await self._ensure_browser()
         try:
             return await asyncio.wait_for(self._render(context, html), timeout=self._timeout)

@@ -1,10 +1,16 @@
-"""pdf-worker's route table: a render command renders, files and marks the invoice."""
+"""pdf-worker's route table: a render command renders, files and marks its document (an invoice
+or a credit note)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billflow.domain.contracts import RenderInvoice
+from billflow.domain.contracts import RenderCreditNote, RenderInvoice
+from billflow.domain.usecases.credit_note_documents import (
+    CreditNoteCommand,
+    FailCreditNote,
+    RenderCreditNotePdf,
+)
 from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
 from billflow.domain.usecases.render_invoice import RenderInvoiceCommand, RenderInvoicePdf
 from billflow.platform.aws.sqs_consumer import Received
@@ -15,6 +21,8 @@ from billflow.platform.worker import Job, Route, RouteTable
 class UseCases:
     render: RenderInvoicePdf
     fail: FailInvoice
+    render_credit_note: RenderCreditNotePdf
+    fail_credit_note: FailCreditNote
 
 
 def _render(use: UseCases, message: RenderInvoice, _: Received) -> Job:
@@ -27,5 +35,18 @@ def _render(use: UseCases, message: RenderInvoice, _: Received) -> Job:
     )
 
 
-ROUTES = RouteTable[UseCases](Route(RenderInvoice, _render, "invoice", done_event="rendered"))
+def _render_credit_note(use: UseCases, message: RenderCreditNote, _: Received) -> Job:
+    note_id, correlation_id = message.credit_note_id, message.correlation_id
+    return Job(
+        note_id,
+        correlation_id,
+        lambda: use.render_credit_note.execute(CreditNoteCommand(note_id, correlation_id)),
+        lambda reason: use.fail_credit_note.execute(note_id, reason),
+    )
+
+
+ROUTES = RouteTable[UseCases](
+    Route(RenderInvoice, _render, "invoice", done_event="rendered"),
+    Route(RenderCreditNote, _render_credit_note, "credit_note"),
+)
 decode = ROUTES.decode

@@ -32,11 +32,13 @@ class Action(StrEnum):
     READ_ALL_EXPENSES = "read-all-expenses"
     """Read and correct every user's expenses (everybody may their own)."""
     SEND_STATEMENTS = "send-statements"
+    SEND_REMINDERS = "send-reminders"
+    """Ask for a day's overdue reminders by hand (the schedule asks every day)."""
 
 
 _GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ACCOUNTANT: frozenset(Action) - {Action.MANAGE_USERS, Action.SEND_STATEMENTS},
+    Role.ACCOUNTANT: frozenset(Action) - {Action.MANAGE_USERS, Action.SEND_STATEMENTS, Action.SEND_REMINDERS},
     Role.VIEWER: frozenset({Action.READ_BILLING, Action.READ_OWN}),
     Role.EMPLOYEE: frozenset({Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}),
 }

@@ -67,13 +67,6 @@ def compute_totals(
     return Totals(lines=lines, subtotal=subtotal, tax=tax, total=subtotal + tax)
 
 
-def format_invoice_number(year: int, sequence: int) -> str:
-    """``INV-2026-000042``. Six digits allow a million invoices a year; more is an error."""
-    if not 1 <= sequence <= 999_999:
-        raise InvalidInput(f"invoice sequence {sequence} is out of range for {year}")
-    return f"INV-{year:04d}-{sequence:06d}"
-
-
 def due_date(issue_date: date, payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS) -> date:
     return issue_date + timedelta(days=payment_terms_days)
 

@@ -9,7 +9,7 @@ tests/contracts/golden and is decoded by every consumer in a contract test.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, TypeAlias
 
 import msgspec
@@ -67,12 +67,49 @@ class SendMonthlyStatements(Message, frozen=True, kw_only=True, tag="statements.
     month: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] | None = None
 
 
+class RenderCreditNote(Message, frozen=True, kw_only=True, tag="credit_note.render.v1"):
+    """Command to pdf-worker: render the credit note's PDF and file it in the document store."""
+
+    credit_note_id: str
+
+
+class DeliverCreditNote(Message, frozen=True, kw_only=True, tag="credit_note.deliver.v1"):
+    """Command to the emailer: email the rendered credit note to whoever got its invoice."""
+
+    credit_note_id: str
+    pdf_key: str
+
+
+class SendReminders(Message, frozen=True, kw_only=True, tag="reminders.send.v1"):
+    """Command to the emailer: send the overdue reminders due on one day (``as_of``, ``YYYY-MM-DD``).
+
+    Like ``SendMonthlyStatements``, the envelope is optional: the daily EventBridge rule puts
+    exactly ``{"type": "reminders.send.v1"}`` on the queue, and the consumer then takes the day of
+    the message's time. ``POST /v1/reminders`` fills in every field. Handling it twice for the same
+    day sends nothing new (each invoice and level is one delivery record).
+    """
+
+    message_id: str = ""
+    occurred_at: datetime | None = None  # type: ignore[assignment]
+    correlation_id: str = ""
+    as_of: date | None = None
+
+
 # What each consumer accepts: every version it has ever accepted.
-PdfWorkerMessage: TypeAlias = RenderInvoice
-EmailerMessage: TypeAlias = DeliverInvoice | NotifyExpense | SendMonthlyStatements
+PdfWorkerMessage: TypeAlias = RenderInvoice | RenderCreditNote
+EmailerMessage: TypeAlias = (
+    DeliverInvoice | NotifyExpense | SendMonthlyStatements | DeliverCreditNote | SendReminders
+)
 ExtractorMessage: TypeAlias = ExtractExpense
 AnyMessage: TypeAlias = (
-    RenderInvoice | DeliverInvoice | ExtractExpense | NotifyExpense | SendMonthlyStatements
+    RenderInvoice
+    | DeliverInvoice
+    | ExtractExpense
+    | NotifyExpense
+    | SendMonthlyStatements
+    | RenderCreditNote
+    | DeliverCreditNote
+    | SendReminders
 )
 
 

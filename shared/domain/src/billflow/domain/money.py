@@ -43,6 +43,22 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(quantum(currency), rounding=ROUNDING)
 
 
+MAX_AMOUNT = Decimal(10) ** 12
+"""The largest amount a person may type in (a payment, a credit): far above any invoice."""
+
+
+def validate_amount(amount: Decimal, currency: str, field: str = "amount") -> Decimal:
+    """``amount`` when it is a positive amount of ``currency`` in its minor unit (and not absurdly
+    large), else InvalidInput naming ``field``."""
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInput(f"{field} must be more than zero", field=field)
+    if amount >= MAX_AMOUNT:
+        raise InvalidInput(f"{field} is too large", field=field)
+    if round_money(amount, currency) != amount:
+        raise InvalidInput(f"{field} has more decimals than {currency} has", field=field)
+    return amount
+
+
 def percent_of(amount: Decimal, percent: Decimal, currency: str) -> Decimal:
     """``percent`` % of ``amount``, rounded half-up to the currency's minor unit."""
     return round_money(amount * percent / Decimal(100), currency)

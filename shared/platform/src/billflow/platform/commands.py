@@ -27,6 +27,10 @@ from billflow.platform.observability import correlation_id
 log = logging.getLogger(__name__)
 
 
+Subject = Literal["invoice", "expense", "statement", "credit_note", "reminders"]
+"""What a command is about; its id is logged as ``<subject>_id``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str
@@ -36,7 +40,7 @@ class Command:
     correlation_id: str
     done_event: InvoiceEvent | None
     """The invoice event a successful run means (``rendered``, ``sent``); None for other subjects."""
-    subject: Literal["invoice", "expense", "statement"] = "invoice"
+    subject: Subject = "invoice"
 
 
 async def settle(

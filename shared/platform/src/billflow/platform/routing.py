@@ -6,12 +6,15 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from billflow.domain.contracts import (
+    DeliverCreditNote,
     DeliverInvoice,
     ExtractExpense,
     Message,
     NotifyExpense,
+    RenderCreditNote,
     RenderInvoice,
     SendMonthlyStatements,
+    SendReminders,
     type_tag,
 )
 from billflow.platform.runtime import queue_url
@@ -23,13 +26,18 @@ if TYPE_CHECKING:
 
 def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
     """The queue name of every message type any service publishes. Expense notifications share
-    the delivery queue with invoice deliveries: both are the emailer's everyday work."""
+    the delivery queue with invoice deliveries: both are the emailer's everyday work. Credit notes
+    travel with invoices (one document pipeline); a day's reminders, like a month's statements, are
+    one long request on the statements queue."""
     return {
         RenderInvoice: queues.render_queue,
         DeliverInvoice: queues.delivery_queue,
         ExtractExpense: queues.expense_queue,
         NotifyExpense: queues.delivery_queue,
         SendMonthlyStatements: queues.statements_queue,
+        RenderCreditNote: queues.render_queue,
+        DeliverCreditNote: queues.delivery_queue,
+        SendReminders: queues.statements_queue,
     }
 
 

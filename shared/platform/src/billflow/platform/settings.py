@@ -13,6 +13,10 @@ from typing import TypeVar
 
 import msgspec
 
+from billflow.domain.errors import InvalidInput
+from billflow.domain.numbering import CREDIT_NOTE_NUMBER_FORMAT, INVOICE_NUMBER_FORMAT, NumberFormat
+from billflow.domain.receivables import parse_reminder_days
+
 
 class SettingsError(Exception):
     """A configuration value is missing or malformed."""
@@ -36,7 +40,8 @@ class QueueSettings(msgspec.Struct, frozen=True):
     """Invoice emails and expense notifications: everything the emailer sends one at a time."""
     expense_queue: str = msgspec.field(default="billflow-expenses", name="BILLFLOW_EXPENSE_QUEUE")
     statements_queue: str = msgspec.field(default="billflow-statements", name="BILLFLOW_STATEMENTS_QUEUE")
-    """Where the monthly EventBridge schedule (and POST /v1/statements) ask for statements."""
+    """Where the monthly EventBridge schedule (and POST /v1/statements) ask for statements, and the
+    daily one (and POST /v1/reminders) for overdue reminders."""
     max_receives: int = msgspec.field(default=5, name="BILLFLOW_MAX_RECEIVES")
     """Receives before a message is given up on; equals the queues' redrive maxReceiveCount."""
 
@@ -109,6 +114,46 @@ class SmtpSettings(msgspec.Struct, frozen=True):
 
     def __repr__(self) -> str:  # never print the password
         return f"SmtpSettings(host={self.host!r}, port={self.port}, username={self.username!r})"
+
+
+class ReminderSettings(msgspec.Struct, frozen=True):
+    """Overdue reminders (the emailer sends them; the daily schedule asks)."""
+
+    reminder_days: str = msgspec.field(default="7,21,45", name="BILLFLOW_REMINDER_DAYS")
+    """The reminder levels: days past the due date, comma-separated and increasing."""
+
+    def __post_init__(self) -> None:
+        try:
+            parse_reminder_days(self.reminder_days)
+        except InvalidInput as e:
+            raise ValueError(f"BILLFLOW_REMINDER_DAYS: {e.detail}") from e
+
+    @property
+    def days(self) -> tuple[int, ...]:
+        return parse_reminder_days(self.reminder_days)
+
+
+class NumberingSettings(msgspec.Struct, frozen=True):
+    """How invoice and credit note numbers print; each series is gapless per year. A format that
+    could print two documents of one series alike is refused here, at start-up."""
+
+    invoice_format: str = msgspec.field(default=INVOICE_NUMBER_FORMAT, name="BILLFLOW_INVOICE_NUMBER_FORMAT")
+    credit_note_format: str = msgspec.field(
+        default=CREDIT_NOTE_NUMBER_FORMAT, name="BILLFLOW_CREDIT_NOTE_NUMBER_FORMAT"
+    )
+
+    def __post_init__(self) -> None:
+        # UnsafeNumberFormat is a ValueError: msgspec reports it as this setting's error.
+        NumberFormat.parse(self.invoice_format, "invoice (BILLFLOW_INVOICE_NUMBER_FORMAT)")
+        NumberFormat.parse(self.credit_note_format, "credit note (BILLFLOW_CREDIT_NOTE_NUMBER_FORMAT)")
+
+    @property
+    def invoices(self) -> NumberFormat:
+        return NumberFormat.parse(self.invoice_format, "invoice")
+
+    @property
+    def credit_notes(self) -> NumberFormat:
+        return NumberFormat.parse(self.credit_note_format, "credit note")
 
 
 class ApiSettings(msgspec.Struct, frozen=True):

@@ -1,5 +1,5 @@
 """Creating what Terraform creates in AWS, in LocalStack: the bucket, the queues with DLQs, and
-the EventBridge schedule of the monthly statements.
+the EventBridge schedules of the monthly statements and the daily reminders.
 
 Idempotent: running it again changes nothing that exists.
 """
@@ -24,8 +24,19 @@ STATEMENTS_RULE_INPUT = json.dumps({"type": "statements.send.v1"})
 """A scheduled rule can only send a constant: the emailer works out "last month" itself."""
 
 
+REMINDERS_SCHEDULE = "cron(0 7 * * ? *)"
+"""07:00 UTC every day, as in infra/terraform/schedule.tf."""
+REMINDERS_RULE_INPUT = json.dumps({"type": "reminders.send.v1"})
+"""The emailer takes the day of the message for ``as_of``."""
+
+
 def statements_rule_name(queues: QueueSettings) -> str:
     return f"{queues.statements_queue}-monthly"
+
+
+def reminders_rule_name(queues: QueueSettings) -> str:
+    # Named after the queue like the statements' rule: the queue policy admits rules "<queue>-*".
+    return f"{queues.statements_queue}-daily-reminders"
 
 
 def provision(environ: Mapping[str, str]) -> dict[str, str]:
@@ -87,13 +98,22 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
         urls[name] = url
         urls[f"{name}-dlq"] = dlq_url
+    events = session.client("events", endpoint_url=aws.endpoint_url, config=config)
     schedule_statements(
-        session.client("events", endpoint_url=aws.endpoint_url, config=config),
+        events,
         sqs,
         urls[queues.statements_queue],
         statements_rule_name(queues),
         STATEMENTS_SCHEDULE,
         STATEMENTS_RULE_INPUT,
+    )
+    schedule_statements(
+        events,
+        sqs,
+        urls[queues.statements_queue],
+        reminders_rule_name(queues),
+        REMINDERS_SCHEDULE,
+        REMINDERS_RULE_INPUT,
     )
     return urls
 

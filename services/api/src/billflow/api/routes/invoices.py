@@ -25,7 +25,7 @@ from billflow.api.schemas import (
 )
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import BillingRunKind, InvoiceKind, InvoiceStatus, User
+from billflow.domain.model import BillingRunKind, InvoiceKind, InvoiceStatus, PaymentStatus, User
 from billflow.domain.usecases.client_invoices import (
     IssueClientInvoiceCommand,
     StartClientBillingRunCommand,
@@ -88,6 +88,8 @@ class InvoiceController(Controller):
         client_id: FromQuery[str | None] = None,
         kind: FromQuery[InvoiceKind | None] = None,
         status: FromQuery[InvoiceStatus | None] = None,
+        payment_status: FromQuery[PaymentStatus | None] = None,
+        overdue: FromQuery[bool] = False,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> InvoicePage:
@@ -102,6 +104,8 @@ class InvoiceController(Controller):
             status=status,
             limit=limit,
             cursor=cursor,
+            payment_status=payment_status,
+            overdue=overdue,
         )
         return InvoicePage(items=[InvoiceOut.of(i) for i in page.items], next_cursor=page.next_cursor)
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from billflow.domain.model.client import Address, Language
 from billflow.domain.model.lifecycle import Lifecycle, move
+from billflow.domain.model.payment import Payment, PaymentStatus, Reminder, balance_due
 
 
 class InvoiceStatus(StrEnum):
@@ -139,6 +140,22 @@ class Invoice:
     billing_run_id: str | None = None
     failure_reason: str | None = None
     pdf_key: str | None = None
+    payment_status: PaymentStatus = PaymentStatus.UNPAID
+    """Money, derived (``derive_payment_status``) and stored with each payment and credit note."""
+    amount_paid: Decimal = Decimal(0)
+    amount_credited: Decimal = Decimal(0)
+    """Gross: the sum of its credit notes' totals."""
+    payments: tuple[Payment, ...] = ()
+    reminders: tuple[Reminder, ...] = ()
+
+    @property
+    def balance_due(self) -> Decimal:
+        """``total - credited - paid``."""
+        return balance_due(self.total, self.amount_credited, self.amount_paid)
+
+    def overdue(self, today: date) -> bool:
+        """A balance is due and the due date is past."""
+        return self.balance_due > 0 and today > self.due_date
 
 
 class BillingRunKind(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from billflow.domain.model import Invoice
+from billflow.domain.model import CreditNote, Invoice
 
 
 class DocumentStore(Protocol):
@@ -26,4 +26,11 @@ class DocumentStore(Protocol):
 class PdfRenderer(Protocol):
     async def render(self, invoice: Invoice) -> bytes:
         """The invoice as a PDF document. Raises TransientFailure when the engine fails."""
+        ...
+
+
+class CreditNoteRenderer(Protocol):
+    async def render_credit_note(self, note: CreditNote) -> bytes:
+        """The credit note as a PDF: it says "Credit note", names the invoice it corrects and
+        its date, and the reason. Raises TransientFailure when the engine fails."""
         ...

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Protocol
 
 from billflow.domain.client_billing import BillableHours
-from billflow.domain.model import BillingRun, Invoice, InvoiceKind, InvoiceStatus
+from billflow.domain.model import BillingRun, Invoice, InvoiceKind, InvoiceStatus, PaymentStatus
 from billflow.domain.ports.pagination import Page
 
 
@@ -37,10 +38,32 @@ class InvoiceRepository(Protocol):
         ...
 
     async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
-        """The employees who have an invoice whose period overlaps ``start``..``end``."""
+        """The employees who have an invoice whose period overlaps ``start``..``end`` (an invoice
+        credited in full no longer counts, here or in ``find_overlapping``)."""
         ...
 
-    async def get(self, invoice_id: str) -> Invoice | None: ...
+    async def get(self, invoice_id: str) -> Invoice | None:
+        """The invoice with its payments and the reminders the mail server accepted."""
+        ...
+
+    async def get_for_update(self, invoice_id: str) -> Invoice | None:
+        """``get``, locking the invoice's row until the transaction ends: its money changes
+        (payments, credit notes) are serialised behind it."""
+        ...
+
+    async def settle(
+        self, invoice_id: str, status: PaymentStatus, amount_paid: Decimal, amount_credited: Decimal
+    ) -> bool:
+        """Store the invoice's money: the amounts and the status derived from them, guarded by
+        ``PAYMENT_LIFECYCLE`` (``WHERE payment_status IN`` the sources of ``status``, or already
+        ``status``). False, changing nothing, when the move is not allowed."""
+        ...
+
+    async def release_entries(self, invoice_id: str) -> int:
+        """Unlock the time entries the invoice billed (a full credit note): they may be edited
+        and billed again. Returns how many."""
+        ...
+
     async def find_overlapping(self, employee_id: str, start: date, end: date) -> Invoice | None: ...
     async def list(
         self,
@@ -52,8 +75,11 @@ class InvoiceRepository(Protocol):
         period: tuple[date, date] | None = None,
         client_id: str | None = None,
         kind: InvoiceKind | None = None,
+        payment_status: PaymentStatus | None = None,
+        overdue_on: date | None = None,
     ) -> Page[Invoice]:
-        """Newest number first; ``period`` keeps the invoices whose period overlaps it."""
+        """Newest number first; ``period`` keeps the invoices whose period overlaps it,
+        ``overdue_on`` those with a balance due whose due date is before that day."""
         ...
 
     async def reopen(self, invoice_id: str) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
-from billflow.domain.model import Invoice
+from billflow.domain.model import CreditNote, Invoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,4 +37,15 @@ class Mailer(Protocol):
 class InvoiceEmailWriter(Protocol):
     def write(self, invoice: Invoice, pdf: bytes) -> OutgoingEmail:
         """The email that carries ``invoice`` to its employee, with the PDF attached."""
+        ...
+
+
+class AfterIssueEmailWriter(Protocol):
+    def credit_note(self, note: CreditNote, pdf: bytes) -> OutgoingEmail:
+        """The email that carries ``note`` to whoever got its invoice, with the PDF attached."""
+        ...
+
+    def reminder(self, invoice: Invoice, level: int, day: date, pdf: bytes) -> OutgoingEmail:
+        """The level-``level`` reminder of ``invoice`` on ``day``: the balance due, the days
+        overdue, and the invoice's PDF attached again."""
         ...

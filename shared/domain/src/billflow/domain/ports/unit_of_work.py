@@ -7,6 +7,13 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from billflow.domain.contracts import Message
+from billflow.domain.ports.after_issue import (
+    CreditNoteDeliveryLog,
+    CreditNoteRepository,
+    PaymentRepository,
+    ReceivableQueries,
+    ReminderDeliveryLog,
+)
 from billflow.domain.ports.clients import ClientRepository
 from billflow.domain.ports.delivery import EmailDeliveryLog
 from billflow.domain.ports.identity import UserRepository
@@ -70,6 +77,16 @@ class UnitOfWork(Transaction, Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def deliveries(self) -> EmailDeliveryLog: ...
+    @property
+    def credit_notes(self) -> CreditNoteRepository: ...
+    @property
+    def payments(self) -> PaymentRepository: ...
+    @property
+    def receivables(self) -> ReceivableQueries: ...
+    @property
+    def credit_note_deliveries(self) -> CreditNoteDeliveryLog: ...
+    @property
+    def reminders(self) -> ReminderDeliveryLog: ...
 
 
 class UnitOfWorkFactory(Protocol):

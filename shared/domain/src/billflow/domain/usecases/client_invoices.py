@@ -40,6 +40,7 @@ from billflow.domain.model import (
     Project,
     User,
 )
+from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
@@ -72,7 +73,14 @@ class ClientBillingRunStarted:
 class ClientInvoicing:
     """Issues client invoices; shared by the one-client call and the clients' billing run."""
 
-    def __init__(self, ids: IdGenerator, clock: Clock, issuer: Issuer) -> None:
+    def __init__(
+        self,
+        ids: IdGenerator,
+        clock: Clock,
+        issuer: Issuer,
+        numbers: NumberFormat = DEFAULT_INVOICE_NUMBERS,
+    ) -> None:
+        self._numbers = numbers
         self._ids = ids
         self._clock = clock
         self._issuer = issuer
@@ -137,7 +145,7 @@ class ClientInvoicing:
         issue_date = now.date()
         return Invoice(
             id=invoice_id,
-            number=billing.format_invoice_number(issue_date.year, number),
+            number=self._numbers.format(issue_date.year, number),
             status=InvoiceStatus.PENDING,
             period_start=start,
             period_end=end,

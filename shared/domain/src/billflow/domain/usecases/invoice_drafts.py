@@ -16,6 +16,7 @@ from billflow.domain.model import (
     TaxRow,
     Workday,
 )
+from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import IdGenerator
 
 
@@ -23,7 +24,14 @@ class InvoiceDrafts:
     """Turns an employee's workdays into a numbered ``pending`` invoice, a snapshot: rates, names
     and workdays are copied into it, so later changes to the master data do not reach it."""
 
-    def __init__(self, ids: IdGenerator, issuer: Issuer, payment_terms_days: int) -> None:
+    def __init__(
+        self,
+        ids: IdGenerator,
+        issuer: Issuer,
+        payment_terms_days: int,
+        numbers: NumberFormat = DEFAULT_INVOICE_NUMBERS,
+    ) -> None:
+        self._numbers = numbers
         self._ids = ids
         self._issuer = issuer
         self._terms = payment_terms_days
@@ -43,7 +51,7 @@ class InvoiceDrafts:
         issue_date = now.date()
         return Invoice(
             id=self._ids.new_id(),
-            number=billing.format_invoice_number(issue_date.year, number),
+            number=self._numbers.format(issue_date.year, number),
             status=InvoiceStatus.PENDING,
             period_start=start,
             period_end=end,

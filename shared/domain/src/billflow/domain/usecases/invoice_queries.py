@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import NotFound, NotReady
-from billflow.domain.model import BillingRun, Invoice, InvoiceKind, InvoiceStatus, User
+from billflow.domain.model import BillingRun, Invoice, InvoiceKind, InvoiceStatus, PaymentStatus, User
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.pagination import Page
 from billflow.domain.ports.system import Clock
@@ -63,9 +63,12 @@ class InvoiceQueries:
         period: tuple[date, date] | None = None,
         client_id: str | None = None,
         kind: InvoiceKind | None = None,
+        payment_status: PaymentStatus | None = None,
+        overdue: bool = False,
     ) -> Page[Invoice]:
         """A page of the invoices ``actor`` may see, newest first; ``period`` keeps those whose
-        period overlaps it. An employee user sees only their own employee invoices."""
+        period overlaps it, ``overdue`` those with a balance due past their due date today. An
+        employee user sees only their own employee invoices."""
         scope = access.employee_scope(actor)
         if scope is not None:
             if employee_id not in (None, scope):
@@ -80,6 +83,8 @@ class InvoiceQueries:
                 period=period,
                 client_id=client_id,
                 kind=kind,
+                payment_status=payment_status,
+                overdue_on=self._clock.now().date() if overdue else None,
             )
 
     async def download_link(self, invoice_id: str, *, actor: User) -> DownloadLink:

@@ -23,6 +23,7 @@ from billflow.domain import access, billing
 from billflow.domain.access import Action
 from billflow.domain.errors import InvoiceOverlap, NotFound
 from billflow.domain.model import Invoice, Issuer, User
+from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.invoice_drafts import InvoiceDrafts
@@ -50,11 +51,12 @@ class IssueInvoice:
         issuer: Issuer,
         quota: InvoiceCreationQuota,
         payment_terms_days: int = billing.DEFAULT_PAYMENT_TERMS_DAYS,
+        numbers: NumberFormat = DEFAULT_INVOICE_NUMBERS,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._quota = quota
-        self._drafts = InvoiceDrafts(ids, issuer, payment_terms_days)
+        self._drafts = InvoiceDrafts(ids, issuer, payment_terms_days, numbers)
 
     async def execute(self, cmd: IssueInvoiceCommand) -> Invoice:
         access.require(cmd.actor, self.ACTION)

@@ -1,8 +1,9 @@
-"""asyncpg adapters of the email delivery logs (one row per invoice, one per user and month).
+"""asyncpg adapters of the email delivery logs (one row per invoice, per user and month, per credit
+note, per invoice and reminder level).
 
-Both tables share one life (``DELIVERY_LIFECYCLE``) and so one set of statements: every guarded
+Every table shares one life (``DELIVERY_LIFECYCLE``) and so one set of statements: every guarded
 UPDATE takes its ``WHERE state = ANY(...)`` from the domain's table, with the row's key columns
-the only difference between the two.
+the only difference between them.
 """
 
 from __future__ import annotations
@@ -107,3 +108,56 @@ class AsyncpgEmailDeliveryLog:
 
     async def release(self, invoice_id: str) -> None:
         await self._log.release([invoice_id])
+
+
+class _Slot:
+    """One record of a delivery table, keyed: the domain's ``DeliverySlot``."""
+
+    def __init__(self, log: DeliveryLog, key: Sequence[Any]) -> None:
+        self._log = log
+        self._key = key
+
+    async def claim(self, message_id: str, lease_seconds: float) -> DeliveryClaim | None:
+        return await self._log.claim(self._key, message_id, lease_seconds)
+
+    async def state(self) -> DeliveryState | None:
+        return await self._log.state(self._key)
+
+    async def accepted(self) -> None:
+        await self._log.accepted(self._key)
+
+    async def release(self) -> None:
+        await self._log.release(self._key)
+
+
+_CREDIT_NOTE_EMAIL = DeliveryStatements("credit_note_deliveries", ["credit_note_id"])
+_REMINDER = DeliveryStatements("reminder_deliveries", ["invoice_id", "level"])
+
+
+class AsyncpgCreditNoteDeliveryLog:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._log = DeliveryLog(conn, _CREDIT_NOTE_EMAIL)
+
+    def slot(self, credit_note_id: str) -> _Slot:
+        return _Slot(self._log, [credit_note_id])
+
+
+class AsyncpgReminderDeliveryLog:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+        self._log = DeliveryLog(conn, _REMINDER)
+
+    def slot(self, invoice_id: str, level: int) -> _Slot:
+        return _Slot(self._log, [invoice_id, level])
+
+    async def levels_sent(self, invoice_ids: Sequence[str]) -> dict[str, set[int]]:
+        rows = await self._conn.fetch(
+            "SELECT invoice_id::text, level FROM reminder_deliveries"
+            " WHERE invoice_id = ANY($1::uuid[]) AND state = $2",
+            list(invoice_ids),
+            DeliveryState.ACCEPTED.value,
+        )
+        sent: dict[str, set[int]] = {}
+        for r in rows:
+            sent.setdefault(r["invoice_id"], set()).add(r["level"])
+        return sent

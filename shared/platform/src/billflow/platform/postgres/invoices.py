@@ -19,16 +19,21 @@ from billflow.domain.model import (
     BilledTo,
     BillingRun,
     BillingRunKind,
+    DeliveryState,
     Invoice,
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     Issuer,
     Language,
+    Payment,
+    PaymentStatus,
+    Reminder,
     TaxRow,
     TimesheetEntry,
 )
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
+from billflow.domain.model.payment import PAYMENT_LIFECYCLE
 from billflow.domain.ports.pagination import Page
 
 _COLUMNS = (
@@ -36,7 +41,18 @@ _COLUMNS = (
     " billed_name, billed_email, billed_street, billed_city, billed_postal_code, billed_country,"
     " billed_vat_id, billed_language, billed_buyer_reference,"
     " billing_run_id::text, period_start, period_end, issue_date, due_date, currency, subtotal,"
-    " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id, pdf_key"
+    " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id, pdf_key,"
+    " payment_status, amount_paid, amount_credited"
+)
+
+# What came against an invoice after it was issued: its payments and the reminders sent.
+_MONEY = (
+    "ARRAY(SELECT (p.id::text, p.invoice_id::text, p.amount, p.paid_on, p.method, p.reference,"
+    " p.recorded_at) FROM payments p WHERE p.invoice_id = i.id ORDER BY p.paid_on, p.recorded_at)"
+    " AS payments,"
+    " ARRAY(SELECT (r.level, r.accepted_at) FROM reminder_deliveries r"
+    f" WHERE r.invoice_id = i.id AND r.state = '{DeliveryState.ACCEPTED.value}' ORDER BY r.level)"
+    " AS reminders"
 )
 
 # An invoice's lines and taxes ride along as arrays of anonymous records: one statement, one round trip.
@@ -80,7 +96,7 @@ def _timesheet(stored: str | None, lines: Sequence[InvoiceLine]) -> tuple[Timesh
     return tuple(sorted(entries, key=lambda e: (e.date, e.employee_name, e.project_name)))
 
 
-def _billed_to(row: asyncpg.Record) -> BilledTo:
+def billed_to_of(row: asyncpg.Record) -> BilledTo:
     address = None
     if row["billed_street"] is not None:
         address = Address(
@@ -113,7 +129,7 @@ def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
         tax=row["tax"],
         total=row["total"],
         issuer=Issuer(row["issuer_name"], row["issuer_address"], row["issuer_tax_id"]),
-        billed_to=_billed_to(row),
+        billed_to=billed_to_of(row),
         kind=InvoiceKind(row["kind"]),
         employee_id=row["employee_id"],
         client_id=row["client_id"],
@@ -122,6 +138,11 @@ def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
         billing_run_id=row["billing_run_id"],
         failure_reason=row["failure_reason"],
         pdf_key=row["pdf_key"],
+        payment_status=PaymentStatus(row["payment_status"]),
+        amount_paid=row["amount_paid"],
+        amount_credited=row["amount_credited"],
+        payments=tuple(Payment(*p) for p in row["payments"]) if "payments" in keys else (),
+        reminders=tuple(Reminder(*r) for r in row["reminders"]) if "reminders" in keys else (),
     )
 
 
@@ -295,25 +316,56 @@ class AsyncpgInvoiceRepository:
     async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
         rows = await self._conn.fetch(
             "SELECT DISTINCT employee_id::text FROM invoices"
-            " WHERE kind = 'employee' AND period_start <= $2 AND period_end >= $1",
+            " WHERE kind = 'employee' AND period_start <= $2 AND period_end >= $1"
+            " AND payment_status <> $3",
             start,
             end,
+            PaymentStatus.CREDITED.value,
         )
         return {r["employee_id"] for r in rows}
 
     async def get(self, invoice_id: str) -> Invoice | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS}, {_LINES}, {_ENTRIES} FROM invoices i WHERE id = $1", invoice_id
+            f"SELECT {_COLUMNS}, {_LINES}, {_ENTRIES}, {_MONEY} FROM invoices i WHERE id = $1", invoice_id
         )
         return _invoice(row, _lines(row)) if row else None
+
+    async def get_for_update(self, invoice_id: str) -> Invoice | None:
+        locked = await self._conn.fetchval("SELECT 1 FROM invoices WHERE id = $1 FOR UPDATE", invoice_id)
+        return await self.get(invoice_id) if locked else None
+
+    async def settle(
+        self, invoice_id: str, status: PaymentStatus, amount_paid: Decimal, amount_credited: Decimal
+    ) -> bool:
+        result = await self._conn.execute(
+            "UPDATE invoices SET payment_status = $2, amount_paid = $3, amount_credited = $4,"
+            " updated_at = now() WHERE id = $1 AND payment_status = ANY($5::text[])",
+            invoice_id,
+            status.value,
+            amount_paid,
+            amount_credited,
+            sorted({status.value} | {s.value for s in PAYMENT_LIFECYCLE.allowed_sources(status)}),
+        )
+        return result == "UPDATE 1"
+
+    async def release_entries(self, invoice_id: str) -> int:
+        employee = await self._conn.execute(
+            "UPDATE workdays SET employee_invoice_id = NULL WHERE employee_invoice_id = $1", invoice_id
+        )
+        client = await self._conn.execute(
+            "UPDATE workdays SET client_invoice_id = NULL WHERE client_invoice_id = $1", invoice_id
+        )
+        return int(employee.split()[-1]) + int(client.split()[-1])
 
     async def find_overlapping(self, employee_id: str, start: date, end: date) -> Invoice | None:
         row = await self._conn.fetchrow(
             f"SELECT {_COLUMNS} FROM invoices WHERE employee_id = $1"
-            " AND period_start <= $3 AND period_end >= $2 ORDER BY number LIMIT 1",
+            " AND period_start <= $3 AND period_end >= $2 AND payment_status <> $4"
+            " ORDER BY number LIMIT 1",
             employee_id,
             start,
             end,
+            PaymentStatus.CREDITED.value,
         )
         return _invoice(row, ()) if row else None
 
@@ -327,9 +379,11 @@ class AsyncpgInvoiceRepository:
         period: tuple[date, date] | None = None,
         client_id: str | None = None,
         kind: InvoiceKind | None = None,
+        payment_status: PaymentStatus | None = None,
+        overdue_on: date | None = None,
     ) -> Page[Invoice]:
         rows = await self._conn.fetch(
-            f"SELECT {_COLUMNS}, {_LINES} FROM invoices i"
+            f"SELECT {_COLUMNS}, {_LINES}, {_MONEY} FROM invoices i"
             " WHERE ($1::uuid IS NULL OR employee_id = $1)"
             " AND ($2::text IS NULL OR status = $2)"
             " AND ($3::text IS NULL OR number < $3)"
@@ -337,6 +391,8 @@ class AsyncpgInvoiceRepository:
             " AND ($6::date IS NULL OR period_start <= $6)"
             " AND ($7::uuid IS NULL OR client_id = $7)"
             " AND ($8::text IS NULL OR kind = $8)"
+            " AND ($9::text IS NULL OR payment_status = $9)"
+            " AND ($10::date IS NULL OR (due_date < $10 AND total - amount_credited - amount_paid > 0))"
             " ORDER BY number DESC LIMIT $4",
             employee_id,
             status.value if status else None,
@@ -346,6 +402,8 @@ class AsyncpgInvoiceRepository:
             period[1] if period else None,
             client_id,
             kind.value if kind else None,
+            payment_status.value if payment_status else None,
+            overdue_on,
         )
         items = [_invoice(r, _lines(r)) for r in rows[:limit]]
         next_cursor = encode_cursor(items[-1].number) if len(rows) > limit else None

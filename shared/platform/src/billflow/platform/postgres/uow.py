@@ -13,7 +13,12 @@ import asyncpg
 
 from billflow.domain.errors import TransientFailure
 from billflow.platform.postgres.clients import AsyncpgClientRepository
-from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
+from billflow.platform.postgres.credit_notes import AsyncpgCreditNoteRepository
+from billflow.platform.postgres.deliveries import (
+    AsyncpgCreditNoteDeliveryLog,
+    AsyncpgEmailDeliveryLog,
+    AsyncpgReminderDeliveryLog,
+)
 from billflow.platform.postgres.errors import TRANSIENT_ERRORS
 from billflow.platform.postgres.expenses import AsyncpgExpenseRepository, AsyncpgStatementDeliveryLog
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
@@ -25,6 +30,7 @@ from billflow.platform.postgres.organisation import (
     AsyncpgWorkdayRepository,
 )
 from billflow.platform.postgres.outbox import PostgresOutbox
+from billflow.platform.postgres.payments import AsyncpgPaymentRepository, AsyncpgReceivableQueries
 from billflow.platform.postgres.users import AsyncpgUserRepository
 
 
@@ -42,6 +48,11 @@ class AsyncpgUnitOfWork:
     deliveries: AsyncpgEmailDeliveryLog
     expenses: AsyncpgExpenseRepository
     statements: AsyncpgStatementDeliveryLog
+    credit_notes: AsyncpgCreditNoteRepository
+    payments: AsyncpgPaymentRepository
+    receivables: AsyncpgReceivableQueries
+    credit_note_deliveries: AsyncpgCreditNoteDeliveryLog
+    reminders: AsyncpgReminderDeliveryLog
 
     def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
@@ -77,6 +88,11 @@ class AsyncpgUnitOfWork:
         self.deliveries = AsyncpgEmailDeliveryLog(c)
         self.expenses = AsyncpgExpenseRepository(c)
         self.statements = AsyncpgStatementDeliveryLog(c)
+        self.credit_notes = AsyncpgCreditNoteRepository(c)
+        self.payments = AsyncpgPaymentRepository(c)
+        self.receivables = AsyncpgReceivableQueries(c)
+        self.credit_note_deliveries = AsyncpgCreditNoteDeliveryLog(c)
+        self.reminders = AsyncpgReminderDeliveryLog(c)
         return self
 
     async def commit(self) -> None:

@@ -13,14 +13,14 @@ import logging
 import operator
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from billflow.domain.contracts import Message, type_tag
 from billflow.domain.usecases.render_invoice import Outcome
 from billflow.platform.aws.sqs_consumer import Disposition, Handler, Received, RetryAfter
-from billflow.platform.commands import Command, settle
+from billflow.platform.commands import Command, Subject, settle
 from billflow.platform.metrics import InvoiceEvent, Metrics
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class Route(Generic[U, M]):
 
     message: type[M]
     plan: Callable[[U, M, Received], Job]
-    subject: Literal["invoice", "expense", "statement"] = "invoice"
+    subject: Subject = "invoice"
     done_event: InvoiceEvent | None = None
     """The invoice event a successful run means (``rendered``, ``sent``)."""
 

@@ -1,0 +1,81 @@
+"""Credit notes: reading them, their PDFs, and retrying a failed one (they are issued on their
+invoice, ``POST /v1/invoices/{id}/credit-notes``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.status_codes import HTTP_202_ACCEPTED
+
+from billflow.api.ids import parse_id
+from billflow.api.routes.common import correlation_id, known_id
+from billflow.api.schemas import CreditNoteOut, CreditNotePage, DownloadOut
+from billflow.api.services import Services
+from billflow.domain.model import User
+from billflow.domain.usecases.credit_notes import RetryCreditNoteCommand
+
+
+class CreditNoteController(Controller):
+    path = "/v1/credit-notes"
+    tags = ["invoices"]
+
+    @get(summary="The credit notes of an invoice, oldest first")
+    async def of_invoice(
+        self,
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        invoice_id: FromQuery[str],
+    ) -> CreditNotePage:
+        invoice = parse_id(invoice_id)
+        if invoice is None:
+            return CreditNotePage(items=[])
+        notes = await services.credit_notes.of_invoice(invoice, actor=request.user)
+        return CreditNotePage(items=[CreditNoteOut.of(n) for n in notes])
+
+    @get("/{credit_note_id:str}", summary="Get a credit note and its status")
+    async def get_one(
+        self,
+        credit_note_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> CreditNoteOut:
+        note = await services.credit_notes.get(known_id(credit_note_id, "credit note"), actor=request.user)
+        return CreditNoteOut.of(note)
+
+    @post(
+        "/{credit_note_id:str}/retry",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Send a failed credit note through rendering and delivery again",
+        description="Only a `failed` credit note can be retried (409 otherwise).",
+    )
+    async def retry(
+        self,
+        credit_note_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> CreditNoteOut:
+        note = await services.retry_credit_note.execute(
+            RetryCreditNoteCommand(
+                known_id(credit_note_id, "credit note"), correlation_id(request), request.user
+            )
+        )
+        return CreditNoteOut.of(note)
+
+    @get(
+        "/{credit_note_id:str}/pdf",
+        summary="A short-lived download link for the credit note PDF",
+        description="A pre-signed S3 URL valid for 15 minutes; 409 until the PDF is rendered.",
+    )
+    async def pdf(
+        self,
+        credit_note_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+    ) -> DownloadOut:
+        link = await services.credit_notes.download_link(
+            known_id(credit_note_id, "credit note"), actor=request.user
+        )
+        return DownloadOut(url=link.url, expires_at=link.expires_at)

@@ -1,0 +1,123 @@
+"""asyncpg repository of credit notes: their own series, their taxes, their guarded life."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import asyncpg
+
+from billflow.domain.model import CreditNote, InvoiceKind, InvoiceStatus, Issuer, TaxRow
+from billflow.domain.model.credit_note import CREDIT_NOTE_LIFECYCLE
+from billflow.domain.model.invoice import RETRY
+from billflow.platform.postgres.invoices import billed_to_of
+
+_NOTE = (
+    "SELECT c.id::text, c.number, c.status, c.failure_reason, c.invoice_id::text, c.reason,"
+    ' c.issue_date, c.currency, c.subtotal, c.tax, c.total, c."full", c.pdf_key,'
+    " i.number AS invoice_number, i.issue_date AS invoice_issue_date, i.kind,"
+    " i.issuer_name, i.issuer_address, i.issuer_tax_id,"
+    " i.billed_name, i.billed_email, i.billed_street, i.billed_city, i.billed_postal_code,"
+    " i.billed_country, i.billed_vat_id, i.billed_language, i.billed_buyer_reference,"
+    " ARRAY(SELECT (t.rate, t.base, t.amount) FROM credit_note_taxes t WHERE t.credit_note_id = c.id"
+    " ORDER BY t.rate) AS taxes"
+    " FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id"
+)
+
+
+def _note(row: asyncpg.Record) -> CreditNote:
+    return CreditNote(
+        id=row["id"],
+        number=row["number"],
+        status=InvoiceStatus(row["status"]),
+        invoice_id=row["invoice_id"],
+        invoice_number=row["invoice_number"],
+        invoice_issue_date=row["invoice_issue_date"],
+        invoice_kind=InvoiceKind(row["kind"]),
+        reason=row["reason"],
+        issue_date=row["issue_date"],
+        currency=row["currency"],
+        subtotal=row["subtotal"],
+        taxes=tuple(TaxRow(*t) for t in row["taxes"]),
+        tax=row["tax"],
+        total=row["total"],
+        full=row["full"],
+        issuer=Issuer(row["issuer_name"], row["issuer_address"], row["issuer_tax_id"]),
+        billed_to=billed_to_of(row),
+        failure_reason=row["failure_reason"],
+        pdf_key=row["pdf_key"],
+    )
+
+
+class AsyncpgCreditNoteRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def next_number(self, year: int) -> int:
+        last = await self._conn.fetchval(
+            "INSERT INTO credit_note_number_sequences (year, last_value) VALUES ($1, 1)"
+            " ON CONFLICT (year) DO UPDATE SET last_value = credit_note_number_sequences.last_value + 1"
+            " RETURNING last_value",
+            year,
+        )
+        assert isinstance(last, int)
+        return last
+
+    async def add(self, note: CreditNote) -> None:
+        await self._conn.execute(
+            "INSERT INTO credit_notes (id, number, status, invoice_id, reason, issue_date, currency,"
+            ' subtotal, tax, total, "full") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+            note.id,
+            note.number,
+            note.status.value,
+            note.invoice_id,
+            note.reason,
+            note.issue_date,
+            note.currency,
+            note.subtotal,
+            note.tax,
+            note.total,
+            note.full,
+        )
+        await self._conn.executemany(
+            "INSERT INTO credit_note_taxes (credit_note_id, rate, base, amount) VALUES ($1, $2, $3, $4)",
+            [(uuid.UUID(note.id), t.rate, t.base, t.amount) for t in note.taxes],
+        )
+
+    async def get(self, credit_note_id: str) -> CreditNote | None:
+        row = await self._conn.fetchrow(f"{_NOTE} WHERE c.id = $1", credit_note_id)
+        return _note(row) if row else None
+
+    async def of_invoice(self, invoice_id: str) -> Sequence[CreditNote]:
+        rows = await self._conn.fetch(f"{_NOTE} WHERE c.invoice_id = $1 ORDER BY c.number", invoice_id)
+        return [_note(r) for r in rows]
+
+    async def reopen(self, credit_note_id: str) -> bool:
+        result = await self._conn.execute(
+            "UPDATE credit_notes SET status = $2, failure_reason = NULL, retries = retries + 1,"
+            " updated_at = now() WHERE id = $1 AND status = ANY($3::text[])",
+            credit_note_id,
+            RETRY.target.value,
+            CREDIT_NOTE_LIFECYCLE.transition(RETRY.name).values(),
+        )
+        return result == "UPDATE 1"
+
+    async def transition(
+        self,
+        credit_note_id: str,
+        target: InvoiceStatus,
+        *,
+        pdf_key: str | None = None,
+        failure_reason: str | None = None,
+    ) -> bool:
+        result = await self._conn.execute(
+            "UPDATE credit_notes SET status = $2, pdf_key = COALESCE($3, pdf_key),"
+            " failure_reason = $4, updated_at = now()"
+            " WHERE id = $1 AND status = ANY($5::text[])",
+            credit_note_id,
+            target.value,
+            pdf_key,
+            failure_reason,
+            sorted(s.value for s in CREDIT_NOTE_LIFECYCLE.allowed_sources(target)),
+        )
+        return result == "UPDATE 1"
