@@ -18,7 +18,12 @@ from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.common import CorrelationIdMiddleware
-from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT, ExpenseController, StatementController
+from billflow.api.routes.expenses import (
+    UPLOAD_BODY_LIMIT,
+    ExpenseController,
+    StatementController,
+    VendorController,
+)
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.system import health, metrics, token
@@ -70,6 +75,7 @@ def create_app(
             *(route_handlers(web) if web else []),
             ExpenseController,
             StatementController,
+            VendorController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False, use_cache=True)},

@@ -13,7 +13,11 @@ import asyncpg
 
 from billflow.domain.errors import TransientFailure
 from billflow.platform.postgres.deliveries import AsyncpgEmailDeliveryLog
-from billflow.platform.postgres.expenses import AsyncpgExpenseRepository, AsyncpgStatementDeliveryLog
+from billflow.platform.postgres.expenses import (
+    AsyncpgExpenseRepository,
+    AsyncpgStatementDeliveryLog,
+    AsyncpgVendorMemory,
+)
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
 from billflow.platform.postgres.organisation import (
     AsyncpgDepartmentRepository,
@@ -49,6 +53,7 @@ class AsyncpgUnitOfWork:
     deliveries: AsyncpgEmailDeliveryLog
     expenses: AsyncpgExpenseRepository
     statements: AsyncpgStatementDeliveryLog
+    vendors: AsyncpgVendorMemory
 
     def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
@@ -82,6 +87,7 @@ class AsyncpgUnitOfWork:
         self.deliveries = AsyncpgEmailDeliveryLog(c)
         self.expenses = AsyncpgExpenseRepository(c)
         self.statements = AsyncpgStatementDeliveryLog(c)
+        self.vendors = AsyncpgVendorMemory(c)
         return self
 
     async def commit(self) -> None:
