@@ -46,15 +46,40 @@ def prepare(image: Image.Image, *, max_pixels: int, recipe: Recipe = FIRST) -> I
     gray: Gray = np.asarray(image.convert("L"), dtype=np.uint8)
     if recipe.flatten:
         gray = flatten_perspective(gray)
-    if recipe.denoise:
+    if recipe.denoise and noisy(gray):
         gray = denoise(gray)
     gray = upscale(gray, width=recipe.width, max_pixels=max_pixels)
-    if recipe.even_light:
+    if recipe.even_light and unevenly_lit(gray):
         gray = even_lighting(gray)
     if recipe.binarise:
         gray = binarise(gray)
     gray = straighten(gray)
     return Image.fromarray(gray)
+
+
+def noisy(gray: Gray) -> bool:
+    """Speckled (dark or light dots with no neighbour of their kind: ink strokes are connected)
+    or grainy (pixels far from their 3x3 median on average: a clean page differs only along
+    its strokes' edges)."""
+    return isolated_dots(gray) > 0.002 or float(np.mean(cv2.absdiff(gray, cv2.medianBlur(gray, 3)))) > 4.5
+
+
+def isolated_dots(gray: Gray) -> float:
+    """The share of pixels that are a dot of ink (or of paper) alone among its eight neighbours."""
+    share = 0.0
+    for dots in (gray < 100, gray > 180):
+        dots8 = dots.astype(np.uint8)
+        neighbours = cv2.boxFilter(dots8, cv2.CV_16U, (3, 3), normalize=False) - dots8
+        share += float(np.mean(dots & (neighbours == 0)))
+    return share
+
+
+def unevenly_lit(gray: Gray) -> bool:
+    """The paper's brightness varies by more than 40 grey levels across the page."""
+    small = cv2.resize(gray, None, fx=0.125, fy=0.125, interpolation=cv2.INTER_AREA)
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
+    low, high = np.percentile(paper, [5, 95])
+    return float(high - low) > 40
 
 
 def denoise(gray: Gray) -> Gray:

@@ -27,9 +27,8 @@ HEADER_LINES = 10
 MAX_HEADER_WORDS = 40
 MAX_VARIANTS = 20
 _VAT = re.compile(
-    r"(?:VAT|V\.A\.T\.|TVA|BTW|USt|MwSt|NIP|GSTIN|IVA|UID|Tax\s*ID|TIN)[\w.\s/-]{0,14}?[:#]?\s*"
-    r"(?P<id>(?:[A-Z]{2}[\s.-]?)?[0-9A-Z][0-9A-Z\s.-]{6,16}[0-9A-Z])",
-    re.IGNORECASE,
+    r"(?i:VAT|V\.A\.T\.|TVA|BTW|USt|MwSt|NIP|GSTIN|IVA|UID|Tax[ ]?ID|TIN)[\w. /-]{0,14}?[:#]?[ \t]*"
+    r"(?P<id>(?:[A-Z]{2}[ .-]?)?\d[\dA-Z]*(?:[ .-]?(?=[\dA-Z]*\d)[\dA-Z]+)*)"
 )
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _COMMON = frozenset(
