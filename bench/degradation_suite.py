@@ -77,7 +77,7 @@ async def run_suite(
         fields = read_fields(document)
         if s.expected.get("issuer"):
             memory.append(
-                learn(None, str(s.expected["issuer"]), signature(document, fields.vendor.value), now)
+                learn(None, str(s.expected["issuer"]), signature(document, fields.vendor), now)
             )
 
     async def one(s: Sample, kind: str, seed: int) -> None:
@@ -88,7 +88,7 @@ async def run_suite(
         fields = read_fields(document)
         share = "held-out" if s.name in HELD_OUT_DOCS or seed >= TUNED_SEEDS else "tuned"
         result.tallies.setdefault((kind, share), Tally()).add(f"{s.name}#{seed}", fields, s.expected)
-        known = recognise(signature(document, fields.vendor.value), memory)
+        known = recognise(signature(document, fields.vendor), memory)
         named = replace(fields, vendor=known) if known else fields
         result.remembered.setdefault(kind, Tally()).add(f"{s.name}#{seed}", named, s.expected)
         result.seconds.extend(seconds)

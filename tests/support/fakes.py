@@ -274,12 +274,13 @@ class FakeExpenses(_Repo):
         return next(same, None)
 
     async def find_same_invoice(
-        self, expense_id: str, vendor: str, invoice_number: str, total: Decimal
+        self, expense_id: str, user_id: str, vendor: str, invoice_number: str, total: Decimal
     ) -> str | None:
         same = sorted(
             (e.uploaded_at, e.id)
             for e in self.s.expenses.values()
             if e.id != expense_id
+            and e.user_id == user_id
             and e.status is not ExpenseStatus.FAILED
             and (e.vendor or "").lower() == vendor.lower()
             and (e.invoice_number, e.total) == (invoice_number, total)

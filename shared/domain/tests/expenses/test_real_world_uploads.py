@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from billflow.domain.errors import InvalidInput, UnsupportedDocument
-from billflow.domain.expenses import DocumentText, ExpenseStatus, extract_fields, sniff_media_type
+from billflow.domain.expenses import DocumentText, ExpenseStatus, Field, extract_fields, sniff_media_type
 from billflow.domain.expenses.checks import check_upload_date, date_plausible
 from billflow.domain.expenses.expense import Expense, totals_by_currency
 from billflow.domain.expenses.vendor_memory import learn, recognise, signature, vat_ids
@@ -77,16 +77,19 @@ def test_vat_ids_are_read_after_their_labels_without_spaces_or_dots() -> None:
 
 def test_a_vendor_learnt_once_is_known_again_by_its_vat_id_its_name_or_its_letterhead() -> None:
     first = DocumentText("ACME Supplies Ltd\nHarbour Road 7 Gdynia\nVAT: PL 5260250274\nTotal 10.00")
-    known = learn(None, "ACME", signature(first, "ACME Supplies Ltd"), NOW)
-    by_vat = signature(DocumentText("Somebody else\nNIP: PL5260250274\n"), "Somebody else")
-    by_name = signature(DocumentText("acme supplies\nelsewhere"), "acme supplies")
-    by_header = signature(DocumentText("ACME Sup1lies\nHarbour Road 7 Gdynia\nTotal 3.00"), None)
-    stranger = signature(DocumentText("Northwind Cloud Inc\nSeattle\nTotal 4.11"), "Northwind Cloud Inc")
+    known = learn(None, "ACME", signature(first, Field("ACME Supplies Ltd", 0.9)), NOW)
+    by_vat = signature(DocumentText("Somebody else\nNIP: PL5260250274\n"), Field("Somebody else", 0.9))
+    by_name = signature(DocumentText("acme supplies\nelsewhere"), Field("acme supplies", 0.9))
+    garbled = DocumentText("ACME Sup1lies\nHarbour Road 7 Gdynia\nTotal 3.00")
+    by_header = signature(garbled, Field("Sup1lies", 0.3))
+    surely_another = signature(garbled, Field("Gdynia Harbour Ltd", 0.9))
+    stranger = signature(DocumentText("Northwind Cloud Inc\nSeattle\nTotal 4.11"), Field("Northwind", 0.9))
     for seen in (by_vat, by_name, by_header):
         found = recognise(seen, [known])
         assert found is not None
         assert (found.value, found.confidence >= 0.95) == ("ACME", True)
     assert recognise(stranger, [known]) is None
+    assert recognise(surely_another, [known]) is None  # a letterhead does not overrule a clear name
     again = learn(known, "ACME", by_vat, NOW)
     assert (again.corrections, "somebody else" in again.variants) == (2, True)
 

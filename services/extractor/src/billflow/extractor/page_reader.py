@@ -23,6 +23,9 @@ from billflow.extractor.tesseract import OcrPage, TesseractOcr
 
 GOOD_OCR_CONFIDENCE = 75.0
 """Tesseract's mean word confidence above which a page with sound fields is not read again."""
+SECOND_MARGIN = 0.5
+"""How much better the second reading must score to be kept: the rules' confidences jitter a
+little between two readings of the same page, and a binarised page reads less surely."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +38,15 @@ class PageReading:
 
 def score(ocr: OcrPage) -> float:
     """How much the field rules trust a reading: the confidences of the fields that decide
-    review (twice), the others once, a point off per failed cross-check, and Tesseract's own."""
+    review (twice), the others once, half a point off per failed cross-check, and Tesseract's
+    own mean confidence (up to three points: a reading Tesseract is surer of is usually right)."""
     if not ocr.words:
         return 0.0
     text = "\n".join(line.text for line in lines_from_words(ocr.words))
     fields = read_fields(DocumentText(text, tuple(ocr.words), source="ocr"))
     weights = {name: (2.0 if name in REVIEW_FIELDS else 1.0) for name in fields.confidences()}
     total = sum(weights[n] * c for n, c in fields.confidences().items())
-    return total - len(fields.failed_checks) + ocr.confidence / 100
+    return total - 0.5 * len(fields.failed_checks) + 3 * ocr.confidence / 100
 
 
 def sure(ocr: OcrPage) -> bool:
@@ -77,7 +81,7 @@ class PageReader:
             second = await self._ocr.page(await self._prepare(image, SECOND), page=page)
             recipe = SECOND.name
         a, b = await asyncio.gather(asyncio.to_thread(score, first), asyncio.to_thread(score, second))
-        if b > a:
+        if b > a + SECOND_MARGIN:
             return PageReading(second.words, b, 2, recipe)
         return PageReading(first.words, a, 2, FIRST.name)
 

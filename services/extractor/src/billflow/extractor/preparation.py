@@ -104,7 +104,7 @@ def upscale(gray: Gray, *, width: int = MIN_OCR_WIDTH, max_pixels: int) -> Gray:
     factor = min(width / current, (max_pixels / (current * height)) ** 0.5)
     if factor <= 1.05:
         return gray
-    size = (round(current * factor), round(height * factor))
+    size = (int(current * factor), int(height * factor))  # rounded down: within max_pixels
     resized: Gray = cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC)
     return resized
 

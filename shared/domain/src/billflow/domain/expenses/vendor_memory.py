@@ -7,8 +7,11 @@ Rules:
   normalised name) takes in the signature: the name read becomes a variant, VAT ids and header
   words are added (a bounded number of each, the newest kept).
 - An upload is named from memory when its signature matches a known vendor: a VAT id in common,
-  the name read being a known variant, or most of the header words shared. A match is trusted
-  with ``REMEMBERED_CONFIDENCE``; the best match wins, a VAT id over a name over a header.
+  the name read being a known variant, or, when the name could not be read with confidence
+  (below ``SURE_NAME``), most of the header words shared. A match is trusted with
+  ``REMEMBERED_CONFIDENCE``; the best match wins, a VAT id over a name over a header.
+- Header words leave out the buyer's block (``Bill to``...): it is the same on every vendor's
+  invoice to the company, so it says nothing about who sent it.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from billflow.domain.expenses.labels import Kind, find_labels
 from billflow.domain.expenses.lines import lines_from_text, lines_from_words
 from billflow.domain.expenses.reading import DocumentText, Field
 from billflow.domain.expenses.vendor import normalise
 
 REMEMBERED_CONFIDENCE = 0.97
+SURE_NAME = 0.7
 HEADER_LINES = 10
 MAX_HEADER_WORDS = 40
 MAX_VARIANTS = 20
@@ -84,6 +89,7 @@ _COMMON = frozenset(
 class VendorSignature:
     name: str | None
     """The vendor name the field rules read, as printed."""
+    name_confidence: float = 0.0
     vat_ids: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
     """Distinctive words of the first page's top lines, lower case, sorted."""
@@ -120,12 +126,20 @@ def vat_ids(text: str) -> tuple[str, ...]:
     return tuple(sorted(set(found)))
 
 
-def signature(document: DocumentText, name: str | None) -> VendorSignature:
+def signature(document: DocumentText, name: Field[str]) -> VendorSignature:
     lines = lines_from_words(document.words) if document.words else lines_from_text(document.text)
-    top = [line.text for line in lines if line.page == 0][:HEADER_LINES]
+    top: list[str] = []
+    buyer_until = -1
+    for index, line in enumerate(line for line in lines if line.page == 0):
+        if index >= HEADER_LINES:
+            break
+        if find_labels(line.text, Kind.BUYER):
+            buyer_until = index + 3
+        if index > buyer_until:
+            top.append(line.text)
     words = {w.casefold() for text in top for w in _WORD.findall(text)} - _COMMON
     header = tuple(sorted(words)[:MAX_HEADER_WORDS])
-    return VendorSignature(name, vat_ids(document.text), header)
+    return VendorSignature(name.value, name.confidence, vat_ids(document.text), header)
 
 
 def learn(known: KnownVendor | None, name: str, seen: VendorSignature, now: datetime) -> KnownVendor:
@@ -153,7 +167,7 @@ def recognise(seen: VendorSignature, known: Sequence[KnownVendor]) -> Field[str]
             strength = 3.0
         elif read and (read == vendor.key or read in vendor.variants):
             strength = 2.0
-        elif header and vendor.header:
+        elif header and vendor.header and seen.name_confidence < SURE_NAME:
             shared = len(header & set(vendor.header))
             overlap = shared / min(len(header), len(vendor.header))
             if shared >= 3 and overlap >= 0.6:

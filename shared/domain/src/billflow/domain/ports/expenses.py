@@ -47,10 +47,10 @@ class ExpenseRepository(Protocol):
         ...
 
     async def find_same_invoice(
-        self, expense_id: str, vendor: str, invoice_number: str, total: Decimal
+        self, expense_id: str, user_id: str, vendor: str, invoice_number: str, total: Decimal
     ) -> str | None:
-        """The id of the earliest other expense (not failed) with this vendor (case aside),
-        invoice number and total, of any uploader; None when there is none."""
+        """The id of the uploader's earliest other expense (not failed) with this vendor (case
+        aside), invoice number and total; None when there is none."""
         ...
 
     async def vendor_signature(self, expense_id: str) -> VendorSignature | None:

@@ -1,9 +1,9 @@
 """Taking in an uploaded invoice or receipt (the API's use case).
 
 Business rules:
-- The kind of file is told by its content (magic bytes): PDF, PNG or JPEG; anything else is
-  ``UnsupportedDocument``, whatever its name says. An empty file is ``UnreadableDocument``; more
-  than ``MAX_UPLOAD_BYTES`` is ``DocumentTooLarge``.
+- The kind of file is told by its content (magic bytes): PDF, PNG, JPEG, WebP or HEIC;
+  anything else is ``UnsupportedDocument``, whatever its name says. An empty file is
+  ``UnreadableDocument``; more than ``MAX_UPLOAD_BYTES`` is ``DocumentTooLarge``.
 - The file is filed under a key Billflow chooses (``expenses/<year>/<month>/<id>.<ext>``); the
   uploader's filename is kept for display only, reduced to a printable base name.
 - The expense row (``processing``) and its ``ExtractExpense`` command are committed together.

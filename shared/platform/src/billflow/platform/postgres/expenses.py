@@ -85,12 +85,14 @@ class AsyncpgExpenseRepository:
         return _expense(row) if row else None
 
     async def find_same_invoice(
-        self, expense_id: str, vendor: str, invoice_number: str, total: Decimal
+        self, expense_id: str, user_id: str, vendor: str, invoice_number: str, total: Decimal
     ) -> str | None:
         value = await self._conn.fetchval(
-            "SELECT id::text FROM expenses WHERE lower(vendor) = lower($2) AND invoice_number = $3"
-            " AND total = $4 AND id <> $1 AND status <> 'failed' ORDER BY uploaded_at, id LIMIT 1",
+            "SELECT id::text FROM expenses WHERE user_id = $2 AND lower(vendor) = lower($3)"
+            " AND invoice_number = $4 AND total = $5 AND id <> $1 AND status <> 'failed'"
+            " ORDER BY uploaded_at, id LIMIT 1",
             expense_id,
+            user_id,
             vendor,
             invoice_number,
             total,

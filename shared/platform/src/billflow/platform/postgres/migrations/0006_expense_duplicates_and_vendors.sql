@@ -11,7 +11,7 @@ CREATE UNIQUE INDEX expenses_same_file ON expenses (user_id, content_sha256)
 
 -- Another expense with the same vendor, number and total (kept, but sent to review).
 ALTER TABLE expenses ADD COLUMN possible_duplicate_of uuid REFERENCES expenses (id) ON DELETE SET NULL;
-CREATE INDEX expenses_by_invoice ON expenses (lower(vendor), invoice_number, total)
+CREATE INDEX expenses_by_invoice ON expenses (user_id, invoice_number, total)
     WHERE invoice_number IS NOT NULL;
 
 -- How the document looked (the name read, VAT ids, the words at its top), kept so that a
