@@ -76,9 +76,7 @@ async def run_suite(
         document, _ = await read_pages(reader, [damage(p, "clean", 0) for p in renders[s.name]])
         fields = read_fields(document)
         if s.expected.get("issuer"):
-            memory.append(
-                learn(None, str(s.expected["issuer"]), signature(document, fields.vendor), now)
-            )
+            memory.append(learn(None, str(s.expected["issuer"]), signature(document, fields.vendor), now))
 
     async def one(s: Sample, kind: str, seed: int) -> None:
         base = zlib.crc32(f"{s.name}/{kind}".encode()) + 7919 * seed
