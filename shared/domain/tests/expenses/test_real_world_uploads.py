@@ -90,6 +90,8 @@ def test_a_vendor_learnt_once_is_known_again_by_its_vat_id_its_name_or_its_lette
         assert (found.value, found.confidence >= 0.95) == ("ACME", True)
     assert recognise(stranger, [known]) is None
     assert recognise(surely_another, [known]) is None  # a letterhead does not overrule a clear name
+    neighbour = signature(DocumentText("Zenith Tools Ltd\nHarbour Road 7 Gdynia"), Field("Zenith", 0.3))
+    assert recognise(neighbour, [known]) is None  # the same address, but not the name
     again = learn(known, "ACME", by_vat, NOW)
     assert (again.corrections, "somebody else" in again.variants) == (2, True)
 

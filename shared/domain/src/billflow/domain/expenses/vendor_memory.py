@@ -8,7 +8,8 @@ Rules:
   words are added (a bounded number of each, the newest kept).
 - An upload is named from memory when its signature matches a known vendor: a VAT id in common,
   the name read being a known variant, or, when the name could not be read with confidence
-  (below ``SURE_NAME``), most of the header words shared. A match is trusted with
+  (below ``SURE_NAME``), most of the header words shared *and* a word of the vendor's name among
+  them (two vendors at one address share a letterhead's words, not a name). A match is trusted with
   ``REMEMBERED_CONFIDENCE``; the best match wins, a VAT id over a name over a header.
 - Header words leave out the buyer's block (``Bill to``...): it is the same on every vendor's
   invoice to the company, so it says nothing about who sent it.
@@ -170,11 +171,15 @@ def recognise(seen: VendorSignature, known: Sequence[KnownVendor]) -> Field[str]
         elif header and vendor.header and seen.name_confidence < SURE_NAME:
             shared = len(header & set(vendor.header))
             overlap = shared / min(len(header), len(vendor.header))
-            if shared >= 3 and overlap >= 0.6:
+            if shared >= 3 and overlap >= 0.6 and header & _name_words(vendor):
                 strength = 1.0 + overlap / 2
         if strength and (best is None or strength > best[0]):
             best = (strength, vendor.name)
     return Field(best[1], REMEMBERED_CONFIDENCE) if best else None
+
+
+def _name_words(vendor: KnownVendor) -> set[str]:
+    return {w for name in (vendor.key, *vendor.variants) for w in name.split() if len(w) >= 4}
 
 
 def _merged(old: Iterable[str], new: Iterable[str], limit: int) -> tuple[str, ...]:
