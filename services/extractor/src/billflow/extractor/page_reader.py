@@ -71,7 +71,7 @@ class PageReader:
         first = await self._ocr.page(prepared, page=page)
         if not self._second_pass or await asyncio.to_thread(sure, first):
             return PageReading(first.words, 0.0, 1, FIRST.name)
-        turn = await self._ocr.orientation(_small(prepared))
+        turn = await self._ocr.orientation(prepared)
         if turn:
             # OSD says how far to turn clockwise; PIL turns counter-clockwise.
             upright = image.rotate(-turn, expand=True, fillcolor=_white(image))
@@ -87,13 +87,6 @@ class PageReader:
 
     async def _prepare(self, image: Image.Image, recipe: Recipe) -> Image.Image:
         return await asyncio.to_thread(prepare, image, max_pixels=self._max_pixels, recipe=recipe)
-
-
-def _small(image: Image.Image, width: int = 1000) -> Image.Image:
-    """Orientation needs only the shapes of the letters: a smaller copy is read faster."""
-    if image.width <= width:
-        return image
-    return image.resize((width, round(image.height * width / image.width)), Image.Resampling.BOX)
 
 
 def _white(image: Image.Image) -> int | tuple[int, ...]:

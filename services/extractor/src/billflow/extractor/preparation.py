@@ -177,8 +177,9 @@ def skew_angle(gray: Gray, *, limit: float = 5.0) -> float:
 def flatten_perspective(gray: Gray) -> Gray:
     """A photographed page cut out of its background and squared, when its four corners are found.
 
-    The page is the largest bright four-sided shape covering at least a quarter of the picture;
-    a scan or a render (the page is the whole picture) is returned as it is.
+    The page is the largest bright four-sided shape covering at least a quarter of the picture,
+    with the table showing beyond each of its corners; a scan or a render (the page is the whole
+    picture), or a page lit unevenly (its bright half touches the edges), is returned as it is.
     """
     corners = page_corners(gray)
     if corners is None:
@@ -211,7 +212,16 @@ def page_corners(gray: Gray) -> npt.NDArray[np.float32] | None:
     quad = cv2.approxPolyDP(outline, 0.02 * cv2.arcLength(outline, True), True)
     if len(quad) != 4 or not cv2.isContourConvex(quad):
         return None
-    points = quad.reshape(4, 2).astype(np.float32) / scale
+    inside = quad.reshape(4, 2)
+    height, width = small.shape
+    margin = 0.01 * max(height, width)
+    if (
+        np.any(inside < margin)
+        or np.any(inside[:, 0] > width - 1 - margin)
+        or np.any(inside[:, 1] > height - 1 - margin)
+    ):
+        return None
+    points = inside.astype(np.float32) / scale
     by_sum = points.sum(axis=1)
     by_diff = np.diff(points, axis=1).ravel()
     ordered = [
