@@ -141,15 +141,13 @@ def straighten(gray: Gray, *, limit: float = 5.0) -> Gray:
 
 
 def rotate(gray: Gray, angle: float) -> Gray:
-    """Turned ``angle`` degrees counter-clockwise, the canvas grown to keep the corners, white fill."""
-    height, width = gray.shape
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_w, new_h = round(height * sin + width * cos), round(height * cos + width * sin)
-    matrix[0, 2] += new_w / 2 - width / 2
-    matrix[1, 2] += new_h / 2 - height / 2
-    turned: Gray = cv2.warpAffine(gray, matrix, (new_w, new_h), flags=cv2.INTER_CUBIC, borderValue=(255,))
-    return turned
+    """Turned ``angle`` degrees counter-clockwise, the canvas grown to keep the corners, white fill.
+
+    Pillow's bicubic rotation rather than OpenCV's: on the corpus's degraded pages Tesseract read
+    one more total from it (the two differ only in how they interpolate).
+    """
+    image = Image.fromarray(gray).rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return np.asarray(image, dtype=np.uint8)
 
 
 def skew_angle(gray: Gray, *, limit: float = 5.0) -> float:
