@@ -1,6 +1,6 @@
 """The degradation suite: each corpus document damaged one way at a time, and all ways combined.
 
-    .venv/bin/python bench/extraction_accuracy.py --suite [--kinds K,..] [--seeds N] [--docs N]
+    PYTHONPATH=. .venv/bin/python -m bench.extraction_accuracy --suite [--kinds K,..] [--seeds N] [--docs N]
 
 Per document, kind and seed the pages are rendered at 200 dpi, damaged (bench/degradations.py)
 and read by the reader as uploads, page by page. Prints accuracy per kind and field, for the
@@ -14,10 +14,11 @@ import asyncio
 import statistics
 import time
 import zlib
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+
+from PIL import Image
 
 from bench.degradations import KINDS, damage
 from bench.extraction_accuracy import (
@@ -25,11 +26,9 @@ from bench.extraction_accuracy import (
     Sample,
     Tally,
     pdf_pages,
-    same_vendor,
-    samples,
     text_page,
 )
-from billflow.domain.expenses import DocumentText, ExtractedFields, Word, read_fields
+from billflow.domain.expenses import DocumentText, Word, read_fields
 from billflow.domain.expenses.vendor_memory import KnownVendor, learn, recognise, signature
 from billflow.extractor import ReadingLimits, TesseractDocumentReader, TesseractOcr
 
@@ -45,7 +44,6 @@ class SuiteResult:
     """(kind, "tuned" | "held-out") -> tally."""
     remembered: dict[str, Tally] = field(default_factory=dict)
     seconds: list[float] = field(default_factory=list)
-    passes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 async def read_pages(
@@ -95,7 +93,7 @@ async def run_suite(
     return result
 
 
-async def _renders(sample: Sample) -> list:  # type: ignore[type-arg]
+async def _renders(sample: Sample) -> list[Image.Image]:
     if sample.source.suffix == ".txt":
         return [text_page(sample.source.read_text(encoding="utf-8"))]
     return await asyncio.to_thread(pdf_pages, sample.source.read_bytes())
@@ -130,4 +128,4 @@ def selected(folder_samples: list[Sample], docs: int | None) -> list[Sample]:
     return folder_samples if docs is None else folder_samples[:docs]
 
 
-__all__ = ["KINDS", "ExtractedFields", "print_suite", "run_suite", "same_vendor", "samples", "selected"]
+__all__ = ["KINDS", "print_suite", "run_suite", "selected"]
