@@ -22,6 +22,8 @@ from billflow.domain.expenses.amounts import SYMBOLS, Amount
 from billflow.domain.expenses.reading import ExtractedFields, Field
 
 FAILED_CONFIDENCE = 0.3
+COVERED = {"sum": ("total", "tax"), "currency": ("currency",), "date": ("invoice_date",)}
+"""The fields each check speaks for."""
 MAX_AGE_DAYS = 2 * 366
 """Older invoices are possible (a late claim) but rare enough to deserve a look."""
 _DOLLARS = {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN"}
@@ -64,11 +66,10 @@ def date_plausible(invoice_date: date | None, uploaded: date) -> bool | None:
 def with_checks(fields: ExtractedFields, failed: Iterable[str]) -> ExtractedFields:
     """``fields`` with the names in ``failed`` (checks: ``sum``, ``currency``, ``date``) recorded
     and the fields they cover lowered to ``FAILED_CONFIDENCE``."""
-    covered = {"sum": ("total", "tax"), "currency": ("currency",), "date": ("invoice_date",)}
     failed = tuple(dict.fromkeys((*fields.failed_checks, *failed)))
     lowered: dict[str, Field[object]] = {}
     for check in failed:
-        for name in covered[check]:
+        for name in COVERED[check]:
             field: Field[object] = getattr(fields, name)
             if field.found:
                 lowered[name] = Field(field.value, min(field.confidence, FAILED_CONFIDENCE))

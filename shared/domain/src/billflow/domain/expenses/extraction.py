@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from billflow.domain.expenses.checks import currency_agrees, sum_agrees, with_checks
+from billflow.domain.expenses.checks import COVERED, currency_agrees, sum_agrees, with_checks
 from billflow.domain.expenses.context import Document
 from billflow.domain.expenses.currency import detect_currency
 from billflow.domain.expenses.dates import Order
@@ -74,11 +74,11 @@ def read_fields(document: DocumentText) -> ExtractedFields:
         return b if b.found and b.confidence >= a.confidence else a
 
     picked = ExtractedFields(**{name: pick(name) for name in _NAMES})  # type: ignore[arg-type]
-    return (
-        with_checks(picked, ours.failed_checks)
-        if all(getattr(picked, n) is getattr(ours, n) for n in ("total", "tax", "currency"))
-        else picked
-    )
+    # Our failed checks still stand where our (lowered) values were kept, not where theirs won.
+    standing = [
+        c for c in ours.failed_checks if all(getattr(picked, n) is getattr(ours, n) for n in COVERED[c])
+    ]
+    return with_checks(picked, standing)
 
 
 _NAMES = ("vendor", "invoice_number", "invoice_date", "currency", "tax", "total")
