@@ -1,6 +1,7 @@
 """Per-field accuracy of expense extraction over the shared invoice corpus.
 
     .venv/bin/python bench/extraction_accuracy.py [--modes text-layer,clean,degraded] [--verbose]
+    PYTHONPATH=. .venv/bin/python -m bench.extraction_accuracy --suite [--kinds ...] [--seeds 1] [--docs N]
 
 Reads every invoice in ``$BILLFLOW_CORPUS_DIR`` (default ``../shared/corpus`` beside the repo)
 three ways: (a) the PDF's own text layer, (b) Tesseract on clean 200 dpi renders, (c) Tesseract
@@ -236,11 +237,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--suite", action="store_true", help="the degradation suite instead of --modes")
+    parser.add_argument("--kinds", default=None, help="suite: damage kinds, comma-separated (default all)")
+    parser.add_argument("--seeds", type=int, default=1, help="suite: seeds per document and kind")
+    parser.add_argument("--docs", type=int, default=None, help="suite: only the first N documents")
     args = parser.parse_args()
     folder = corpus_dir()
     if folder is None:
         print("no corpus: set BILLFLOW_CORPUS_DIR or put it at ../shared/corpus", file=sys.stderr)
         return 2
+    if args.suite:
+        from bench.degradation_suite import KINDS, print_suite, run_suite, selected
+
+        kinds = args.kinds.split(",") if args.kinds else list(KINDS)
+        result = asyncio.run(run_suite(selected(samples(folder), args.docs), kinds, args.seeds))
+        print_suite(result)
+        if args.verbose:
+            for (kind, share), tally in result.tallies.items():
+                print(f"{kind}/{share} misses: " + ("; ".join(tally.misses) or "none"))
+        return 0
     results = asyncio.run(measure(folder, args.modes.split(",")))
     table(results)
     if args.verbose:

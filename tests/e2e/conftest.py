@@ -121,7 +121,8 @@ async def scheduled_statements(
     """
 
     carol, dave = await create_user(api, "viewer"), await create_user(api, "accountant")
-    for who, documents in ((carol, [harbour_png(), harbour_png()]), (dave, [small_usd_png()])):
+    carols = [harbour_png("HC-2026-0101"), harbour_png("HC-2026-0102")]  # two invoices, not one twice
+    for who, documents in ((carol, carols), (dave, [small_usd_png()])):
         async with client_as(system.api_url, who) as client:
             ids = [(await upload(client, d, "receipt.png")).json()["id"] for d in documents]
             for expense_id in ids:

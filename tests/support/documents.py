@@ -8,13 +8,22 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pillow_heif
 from PIL import Image, ImageDraw, ImageFont
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 def invoice_png(
-    *, vendor: str, number: str, issued: str, currency: str, subtotal: str, tax: str, total: str
+    *,
+    vendor: str,
+    number: str,
+    issued: str,
+    currency: str,
+    subtotal: str,
+    tax: str,
+    total: str,
+    image_format: str = "PNG",
 ) -> bytes:
     """A plain A5-ish invoice drawn in DejaVu Sans at 150 dpi: what a clean scan looks like."""
     image = Image.new("L", (1240, 1000), 255)
@@ -35,7 +44,11 @@ def invoice_png(
         draw.text((600, y), label, font=font, fill=0)
         draw.text((860, y), f"{value} {currency}", font=font, fill=0)
     out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(150, 150))
+    if image_format == "HEIF":
+        pillow_heif.register_heif_opener()
+    image.save(
+        out, format=image_format, **({"dpi": (150, 150)} if image_format == "PNG" else {"quality": 90})
+    )
     return out.getvalue()
 
 

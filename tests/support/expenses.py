@@ -18,10 +18,12 @@ CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "invoice2data"
 READ = {"extracted", "needs_review", "failed"}
 
 
-def harbour_png() -> bytes:
+def harbour_png(number: str = "HC-2026-0042", image_format: str = "PNG") -> bytes:
+    """Harbour's invoice: each ``number`` is another invoice (the same one twice is a duplicate)."""
     return invoice_png(
         vendor="Harbour Consulting Ltd",
-        number="HC-2026-0042",
+        number=number,
+        image_format=image_format,
         issued="14/03/2026",
         currency="EUR",
         subtotal="1,000.00",

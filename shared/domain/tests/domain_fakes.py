@@ -20,6 +20,7 @@ from billflow.domain.contracts import Message
 from billflow.domain.errors import NotFound
 from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
+from billflow.domain.expenses.vendor_memory import KnownVendor, VendorSignature
 from billflow.domain.model import (
     CREDIT_NOTE_LIFECYCLE,
     PAYMENT_LIFECYCLE,
@@ -72,6 +73,8 @@ class Store:
     outbox: list[Message] = field(default_factory=list)
     deliveries: dict[str, dict[str, Any]] = field(default_factory=dict)
     expenses: dict[str, Expense] = field(default_factory=dict)
+    signatures: dict[str, VendorSignature] = field(default_factory=dict)
+    vendors: dict[str, KnownVendor] = field(default_factory=dict)
     statements: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     credit_notes: dict[str, CreditNote] = field(default_factory=dict)
     credit_note_sequences: dict[int, int] = field(default_factory=dict)
@@ -455,11 +458,37 @@ class FakeDeliveries(_Repo):
 
 
 class FakeExpenses(_Repo):
-    async def add(self, expense: Expense) -> None:
+    async def add(self, expense: Expense) -> bool:
+        if expense.content_sha256 and await self.find_same_file(expense.user_id, expense.content_sha256):
+            return False
         self.s.expenses[expense.id] = expense
+        return True
 
     async def get(self, i: str) -> Expense | None:
         return self.s.expenses.get(i)
+
+    async def find_same_file(self, user_id: str, content_sha256: str) -> Expense | None:
+        same = (
+            e for e in self.s.expenses.values() if (e.user_id, e.content_sha256) == (user_id, content_sha256)
+        )
+        return next(same, None)
+
+    async def find_same_invoice(
+        self, expense_id: str, user_id: str, vendor: str, invoice_number: str, total: Decimal
+    ) -> str | None:
+        same = sorted(
+            (e.uploaded_at, e.id)
+            for e in self.s.expenses.values()
+            if e.id != expense_id
+            and e.user_id == user_id
+            and e.status is not ExpenseStatus.FAILED
+            and (e.vendor or "").lower() == vendor.lower()
+            and (e.invoice_number, e.total) == (invoice_number, total)
+        )
+        return same[0][1] if same else None
+
+    async def vendor_signature(self, expense_id: str) -> VendorSignature | None:
+        return self.s.signatures.get(expense_id)
 
     async def list(
         self, *, user_id: str | None, uploaded_from: datetime | None, uploaded_before: datetime | None
@@ -475,12 +504,28 @@ class FakeExpenses(_Repo):
             key=lambda e: (e.uploaded_at, e.id),
         )
 
-    async def record_reading(self, expense_id: str, status: ExpenseStatus, fields: ExtractedFields) -> bool:
+    async def record_reading(
+        self,
+        expense_id: str,
+        status: ExpenseStatus,
+        fields: ExtractedFields,
+        *,
+        signature: VendorSignature | None = None,
+        possible_duplicate_of: str | None = None,
+    ) -> bool:
         e = self.s.expenses.get(expense_id)
         if e is None or e.status is not ExpenseStatus.PROCESSING:
             return False
         values = {n: getattr(fields, n).value for n in FIELD_NAMES}
-        self.s.expenses[e.id] = replace(e, status=status, confidence=fields.confidences(), **values)
+        self.s.expenses[e.id] = replace(
+            e,
+            status=status,
+            confidence=fields.confidences(),
+            possible_duplicate_of=possible_duplicate_of,
+            **values,
+        )
+        if signature is not None:
+            self.s.signatures[e.id] = signature
         return True
 
     async def fail(self, expense_id: str, reason: str) -> bool:
@@ -512,6 +557,17 @@ class FakeExpenses(_Repo):
     async def uploaders(self, uploaded_from: datetime, uploaded_before: datetime) -> Sequence[str]:
         expenses = await self.list(user_id=None, uploaded_from=uploaded_from, uploaded_before=uploaded_before)
         return sorted({e.user_id for e in expenses})
+
+
+class FakeVendors(_Repo):
+    async def all(self) -> Sequence[KnownVendor]:
+        return sorted(self.s.vendors.values(), key=lambda v: (v.name, v.key))
+
+    async def get(self, key: str) -> KnownVendor | None:
+        return self.s.vendors.get(key)
+
+    async def put(self, vendor: KnownVendor) -> None:
+        self.s.vendors[vendor.key] = vendor
 
 
 class FakeStatements(_Repo):
@@ -698,6 +754,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox()
         self.deliveries = FakeDeliveries(store)
         self.expenses = FakeExpenses(store)
+        self.vendors = FakeVendors(store)
         self.statements = FakeStatements(store)
         self.credit_notes = FakeCreditNotes(store)
         self.payments = FakePayments(store)

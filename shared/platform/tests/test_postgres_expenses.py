@@ -12,6 +12,7 @@ import pytest
 
 from billflow.domain.expenses import ExtractedFields, Field
 from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.expenses.vendor_memory import VendorSignature, learn, vendor_key
 from billflow.domain.model import Role, User
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 
@@ -100,3 +101,84 @@ async def test_of_two_senders_racing_for_a_statement_one_wins(pool: asyncpg.Pool
     assert not await claim()
     async with uow() as u:
         assert await u.statements.state(user.id, "1999-03") == "accepted"
+
+
+async def test_the_same_file_of_the_same_uploader_is_refused_once_even_when_inserted_twice(
+    pool: asyncpg.Pool,
+) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    alice, bob = await _user(uow), await _user(uow)
+    now = datetime.now(UTC)
+    digest = uuid.uuid4().hex
+
+    def one(user: User) -> Expense:
+        expense_id = str(uuid.uuid4())
+        return Expense(
+            expense_id, user.id, ExpenseStatus.PROCESSING, f"expenses/x/{expense_id}.heic", "image/heic",
+            "IMG.heic", now, now, content_sha256=digest,
+        )  # fmt: skip
+
+    first = one(alice)
+    async with uow() as u:
+        assert await u.expenses.add(first)
+        assert not await u.expenses.add(one(alice))
+        assert await u.expenses.add(one(bob))  # another uploader's copy is theirs
+        await u.commit()
+    async with uow(read_only=True) as u:
+        found = await u.expenses.find_same_file(alice.id, digest)
+    assert found is not None
+    assert (found.id, found.media_type, found.content_sha256) == (first.id, "image/heic", digest)
+
+
+async def test_an_expense_of_the_same_vendor_number_and_total_is_found_and_its_mark_kept(
+    pool: asyncpg.Pool,
+) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    user = await _user(uow)
+    earlier = await _expense(uow, user, datetime(2026, 3, 1, tzinfo=UTC))
+    later = await _expense(uow, user, datetime(2026, 3, 2, tzinfo=UTC))
+    number = f"INV-{uuid.uuid4().hex[:8]}"
+    fields = ExtractedFields(
+        vendor=Field("Kestrel Marine", 0.8),
+        invoice_number=Field(number, 0.9),
+        total=Field(Decimal("80.00"), 0.9),
+    )
+    seen = VendorSignature("Kestrel Marine", 0.8, ("IE6388047V",), ("kestrel", "marine"))
+    async with uow() as u:
+        assert await u.expenses.record_reading(earlier.id, ExpenseStatus.EXTRACTED, fields, signature=seen)
+        same = await u.expenses.find_same_invoice(later.id, user.id, "KESTREL MARINE", number, Decimal("80"))
+        stranger = await u.expenses.find_same_invoice(
+            later.id, str(uuid.uuid4()), "Kestrel Marine", number, Decimal("80")
+        )
+        assert await u.expenses.record_reading(
+            later.id, ExpenseStatus.NEEDS_REVIEW, fields, possible_duplicate_of=same
+        )
+        await u.commit()
+    assert (same, stranger) == (earlier.id, None)
+    async with uow() as u:
+        marked = await u.expenses.get(later.id)
+        assert await u.expenses.vendor_signature(earlier.id) == seen
+        cleared = await u.expenses.correct(later.id, {"possible_duplicate_of": None})
+        await u.commit()
+    assert marked is not None
+    assert marked.possible_duplicate_of == earlier.id
+    assert cleared is not None
+    assert (cleared.possible_duplicate_of, cleared.status) == (None, ExpenseStatus.CONFIRMED)
+
+
+async def test_the_vendor_memory_keeps_one_row_per_vendor_and_lists_them_by_name(pool: asyncpg.Pool) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    name = f"Zephyr {uuid.uuid4().hex[:6]}"
+    now = datetime.now(UTC)
+    first = learn(None, name, VendorSignature("Zephyr Ltd", 0.6, ("DE812526315",), ("zephyr",)), now)
+    async with uow() as u:
+        await u.vendors.put(first)
+        await u.vendors.put(learn(first, name, VendorSignature("Zephyr GmbH", 0.6, (), ("berlin",)), now))
+        await u.commit()
+    async with uow(read_only=True) as u:
+        known = await u.vendors.get(vendor_key(name))
+        everyone = await u.vendors.all()
+    assert known is not None
+    assert (known.name, known.corrections, known.vat_ids) == (name, 2, ("DE812526315",))
+    assert set(known.header) == {"zephyr", "berlin"}
+    assert [v.name for v in everyone].count(name) == 1

@@ -97,10 +97,10 @@ async def _upload(
     uow: FakeUnitOfWorkFactory, docs: MemoryDocuments, who: User = ALICE, content: bytes = PNG
 ) -> str:
     use_case = UploadExpense(uow, docs, RandomIds(), FixedClock())
-    expense = await use_case.execute(
+    uploaded = await use_case.execute(
         UploadExpenseCommand(who, content, "../../etc/pass\nwd.pdf", "  lunch ", "c-1")
     )
-    return expense.id
+    return uploaded.expense.id
 
 
 async def test_an_upload_is_filed_under_a_key_billflow_chooses_and_its_extraction_committed_with_it(
@@ -234,8 +234,8 @@ async def test_statements_go_once_to_each_uploader_of_the_month_and_only_admins_
     uow: FakeUnitOfWorkFactory,
 ) -> None:
     docs = MemoryDocuments()
-    for who in (ALICE, ALICE, BOB):
-        await _upload(uow, docs, who)
+    for n, who in enumerate((ALICE, ALICE, BOB)):
+        await _upload(uow, docs, who, PNG + bytes([n]))  # different files: the same one is one expense
     october = await _upload(uow, docs, ACCOUNTANT)
     uow.store.expenses[october] = replace(
         uow.store.expenses[october], uploaded_at=datetime(2026, 10, 31, 23, 59, tzinfo=UTC)

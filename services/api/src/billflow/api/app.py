@@ -21,7 +21,12 @@ from billflow.api.routes.after_issue import InvoiceMoneyController
 from billflow.api.routes.clients import ClientController, ProjectMemberController
 from billflow.api.routes.common import CorrelationIdMiddleware
 from billflow.api.routes.credit_notes import CreditNoteController
-from billflow.api.routes.expenses import UPLOAD_BODY_LIMIT, ExpenseController, StatementController
+from billflow.api.routes.expenses import (
+    UPLOAD_BODY_LIMIT,
+    ExpenseController,
+    StatementController,
+    VendorController,
+)
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.receivables import ReminderController, ReportController
@@ -80,6 +85,7 @@ def create_app(
             *(route_handlers(web) if web else []),
             ExpenseController,
             StatementController,
+            VendorController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False, use_cache=True)},

@@ -9,8 +9,9 @@ from PIL import Image
 from billflow.domain.errors import DocumentTooLarge, UnreadableDocument
 from billflow.domain.expenses import DocumentText, Word
 from billflow.domain.expenses.lines import lines_from_words
-from billflow.extractor.images import open_image, prepare_for_ocr
+from billflow.extractor.images import open_image
 from billflow.extractor.limits import ReadingLimits
+from billflow.extractor.page_reader import PageReader
 from billflow.extractor.pdf import read_pdf
 from billflow.extractor.sniff import sniff_media_type
 from billflow.extractor.tesseract import TesseractOcr
@@ -20,16 +21,22 @@ class TesseractDocumentReader:
     """``DocumentReader`` for local and container use.
 
     A PDF page with a text layer is read from it (exact, and a hundred times faster than OCR);
-    a page without one is rendered at ``limits.dpi`` and OCR'd, as are PNG and JPEG uploads. Only
+    a page without one is rendered at ``limits.dpi`` and OCR'd (:class:`PageReader`: prepared,
+    read twice when unsure), as are PNG, JPEG, WebP and HEIC uploads. Only
     the first ``limits.max_pages`` pages are read (``truncated`` says so). PDF work runs in a
     thread (one at a time: PDFium is not thread-safe); OCR runs in a subprocess.
     """
 
     def __init__(
-        self, ocr: TesseractOcr, limits: ReadingLimits | None = None, *, ocr_only: bool = False
+        self,
+        ocr: TesseractOcr,
+        limits: ReadingLimits | None = None,
+        *,
+        ocr_only: bool = False,
+        second_pass: bool = True,
     ) -> None:
-        self._ocr = ocr
         self._limits = limits or ReadingLimits()
+        self._pages = PageReader(ocr, max_pixels=self._limits.max_pixels, second_pass=second_pass)
         self._ocr_only = ocr_only
 
     async def read(self, content: bytes, media_type: str) -> DocumentText:
@@ -62,8 +69,7 @@ class TesseractDocumentReader:
         )
 
     async def _ocr_page(self, image: Image.Image, index: int) -> list[Word]:
-        prepared = await asyncio.to_thread(prepare_for_ocr, image, max_pixels=self._limits.max_pixels)
-        return await self._ocr.words(prepared, page=index)
+        return (await self._pages.read(image, index)).words
 
 
 def _document(words: list[Word], *, pages: int, source: str, truncated: bool = False) -> DocumentText:

@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_202_ACCEPTED
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from msgspec import UNSET, Meta, UnsetType
 
 from billflow.api.ids import parse_id
@@ -62,6 +63,7 @@ class ExpenseOut(msgspec.Struct, omit_defaults=True):
     total: Decimal | None = None
     note: str | None = None
     failure_reason: str | None = None
+    possible_duplicate_of: str | None = None
 
     @classmethod
     def of(cls, e: Expense) -> ExpenseOut:
@@ -82,6 +84,7 @@ class ExpenseOut(msgspec.Struct, omit_defaults=True):
             total=_amount(e.total, e.currency),
             note=e.note,
             failure_reason=e.failure_reason,
+            possible_duplicate_of=e.possible_duplicate_of,
         )
 
 
@@ -103,6 +106,8 @@ class ExpenseCorrection(msgspec.Struct, forbid_unknown_fields=True):
     tax: Decimal | UnsetType | None = UNSET
     total: Decimal | UnsetType | None = UNSET
     note: Annotated[str, Meta(max_length=2000)] | UnsetType | None = UNSET
+    possible_duplicate_of: UnsetType | None = UNSET
+    """Only ``null``: not a duplicate after all (its total counts again)."""
 
 
 class StatementsIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -121,19 +126,22 @@ class ExpenseController(Controller):
     @post(
         status_code=HTTP_202_ACCEPTED,
         request_max_body_size=UPLOAD_BODY_LIMIT,
-        summary="Upload an invoice or receipt (PDF, PNG or JPEG, at most 10 MB)",
+        summary="Upload an invoice or receipt (PDF, PNG, JPEG, WebP or HEIC, at most 10 MB)",
         description="The kind is told by the content, not the name (415 otherwise); 413 above 10 MB. "
         "The fields are read asynchronously: watch `status` (`processing` -> `extracted`, "
-        "`needs_review` or `failed` with `failure_reason`); the uploader gets an email.",
+        "`needs_review` or `failed` with `failure_reason`); the uploader gets an email. "
+        "The same file uploaded again answers 200 with the expense it already is; another file "
+        "with the same vendor, number and total is kept with `possible_duplicate_of`, in review.",
+        responses={200: ResponseSpec(ExpenseOut, description="The same file was uploaded before")},
     )
     async def upload(
         self,
         data: Annotated[ExpenseUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
-    ) -> ExpenseOut:
+    ) -> Response[ExpenseOut]:
         content = await data.file.read()
-        expense = await services.expenses_upload.execute(
+        uploaded = await services.expenses_upload.execute(
             UploadExpenseCommand(
                 actor=request.user,
                 content=content,
@@ -142,8 +150,13 @@ class ExpenseController(Controller):
                 correlation_id=correlation_id(request),
             )
         )
-        log.info("expense uploaded", extra={"expense_id": expense.id, "media_type": expense.media_type})
-        return ExpenseOut.of(expense)
+        expense = uploaded.expense
+        log.info(
+            "expense uploaded",
+            extra={"expense_id": expense.id, "media_type": expense.media_type, "new": uploaded.new},
+        )
+        status = HTTP_202_ACCEPTED if uploaded.new else HTTP_200_OK
+        return Response(ExpenseOut.of(expense), status_code=status)
 
     @get(summary="List expenses, oldest first (your own unless you are an accountant or admin)")
     async def list_all(
@@ -219,3 +232,33 @@ class StatementController(Controller):
         )
         log.info("statements requested", extra={"month": month})
         return StatementsOut(month=month)
+
+
+class VendorOut(msgspec.Struct):
+    name: str
+    variants: list[str]
+    vat_ids: list[str]
+    corrections: int
+    """How many corrections taught Billflow this vendor."""
+    updated_at: datetime | None
+
+
+class VendorPage(msgspec.Struct):
+    items: list[VendorOut]
+
+
+class VendorController(Controller):
+    path = "/v1/vendors"
+    tags = ["expenses"]
+
+    @get(summary="The vendors Billflow has learnt from corrections, by name")
+    async def list_all(
+        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+    ) -> VendorPage:
+        known = await services.expenses.vendors()
+        return VendorPage(
+            items=[
+                VendorOut(v.name, list(v.variants), list(v.vat_ids), v.corrections, v.updated_at)
+                for v in known
+            ]
+        )

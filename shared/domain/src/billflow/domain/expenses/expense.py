@@ -16,7 +16,13 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 REVIEW_FIELDS = ("total", "invoice_date", "currency")
 """An expense whose reading of any of these is unsure goes to ``needs_review``."""
 REVIEW_THRESHOLD = 0.5
-_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "image/heic": "heic",
+}
 
 
 class ExpenseStatus(StrEnum):
@@ -60,6 +66,10 @@ class Expense:
     confidence: Mapping[str, float] = field(default_factory=dict)
     failure_reason: str | None = None
     notified_at: datetime | None = None
+    content_sha256: str | None = None
+    """The SHA-256 of the file: the same bytes from the same uploader are one expense."""
+    possible_duplicate_of: str | None = None
+    """Another expense with the same vendor, invoice number and total, read before this one."""
 
 
 def file_key(expense_id: str, media_type: str, uploaded_at: datetime) -> str:
@@ -67,16 +77,23 @@ def file_key(expense_id: str, media_type: str, uploaded_at: datetime) -> str:
     return f"expenses/{uploaded_at:%Y}/{uploaded_at:%m}/{expense_id}.{_EXTENSIONS[media_type]}"
 
 
-def status_after_reading(fields: ExtractedFields) -> ExpenseStatus:
-    """``needs_review`` when the total, the date or the currency was not read with confidence."""
+def status_after_reading(fields: ExtractedFields, *, possible_duplicate: bool = False) -> ExpenseStatus:
+    """``needs_review`` when the total, the date or the currency was not read with confidence
+    (a failed cross-check lowers it), or when the expense may be a duplicate of another."""
     unsure = set(fields.unsure(REVIEW_THRESHOLD)) & set(REVIEW_FIELDS)
-    return ExpenseStatus.NEEDS_REVIEW if unsure else ExpenseStatus.EXTRACTED
+    return ExpenseStatus.NEEDS_REVIEW if unsure or possible_duplicate else ExpenseStatus.EXTRACTED
+
+
+def counted(expense: Expense) -> bool:
+    """Whether an expense's total counts in sums: not when it failed, nor when it is a possible
+    duplicate of another (that one counts: a duplicate is counted once)."""
+    return expense.status is not ExpenseStatus.FAILED and expense.possible_duplicate_of is None
 
 
 def totals_by_currency(expenses: Iterable[Expense]) -> dict[str, Decimal]:
-    """The sum of the totals per currency, of the expenses that have both (failed ones do not)."""
+    """The sum of the totals per currency, of the :func:`counted` expenses that have both."""
     totals: dict[str, Decimal] = {}
     for e in expenses:
-        if e.status is not ExpenseStatus.FAILED and e.total is not None and e.currency:
+        if counted(e) and e.total is not None and e.currency:
             totals[e.currency] = totals.get(e.currency, Decimal(0)) + e.total
     return dict(sorted(totals.items()))

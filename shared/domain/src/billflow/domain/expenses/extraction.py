@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from billflow.domain.expenses.checks import COVERED, currency_agrees, sum_agrees, with_checks
 from billflow.domain.expenses.context import Document
 from billflow.domain.expenses.currency import detect_currency
 from billflow.domain.expenses.dates import Order
@@ -31,6 +32,8 @@ def extract_fields(text: str, *, words: Sequence[Word] | None = None) -> Extract
     - Numeric dates take their day/month order from the document; when no date settles it, US
       dollars suggest month first, anything else day first, and the date's confidence drops.
     - The currency is the best-supported symbol or code, weighted towards the total's line.
+    - Cross-checks (:mod:`.checks`): subtotal + tax = total, and the symbol agrees with the code;
+      a field failing its check keeps its value with a low confidence.
     """
     lines = lines_from_words(words) if words else lines_from_text(text)
     doc = Document.of(lines)
@@ -39,7 +42,7 @@ def extract_fields(text: str, *, words: Sequence[Word] | None = None) -> Extract
     if doc.order is None and currency.value in _MONTH_FIRST:
         hint: Order = "MDY"
         doc = Document.of(lines, hint=hint)
-    return ExtractedFields(
+    fields = ExtractedFields(
         vendor=read_vendor(doc),
         invoice_number=read_number(doc),
         invoice_date=read_date(doc),
@@ -47,6 +50,11 @@ def extract_fields(text: str, *, words: Sequence[Word] | None = None) -> Extract
         tax=money.tax,
         total=money.total,
     )
+    checks = {
+        "sum": sum_agrees(money.subtotals, money.tax.value, money.total.value),
+        "currency": currency_agrees(doc.masked, doc.amounts, currency.value),
+    }
+    return with_checks(fields, [name for name, ok in checks.items() if ok is False])
 
 
 def read_fields(document: DocumentText) -> ExtractedFields:
@@ -65,7 +73,12 @@ def read_fields(document: DocumentText) -> ExtractedFields:
         b: Field[object] = getattr(theirs, name)
         return b if b.found and b.confidence >= a.confidence else a
 
-    return ExtractedFields(**{name: pick(name) for name in _NAMES})  # type: ignore[arg-type]
+    picked = ExtractedFields(**{name: pick(name) for name in _NAMES})  # type: ignore[arg-type]
+    # Our failed checks still stand where our (lowered) values were kept, not where theirs won.
+    standing = [
+        c for c in ours.failed_checks if all(getattr(picked, n) is getattr(ours, n) for n in COVERED[c])
+    ]
+    return with_checks(picked, standing)
 
 
 _NAMES = ("vendor", "invoice_number", "invoice_date", "currency", "tax", "total")

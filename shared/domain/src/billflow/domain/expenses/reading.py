@@ -48,6 +48,8 @@ class ExtractedFields:
     currency: Field[str] = field(default_factory=Field)
     tax: Field[Decimal] = field(default_factory=Field)
     total: Field[Decimal] = field(default_factory=Field)
+    failed_checks: tuple[str, ...] = ()
+    """The cross-checks (:mod:`.checks`) these fields failed: ``sum``, ``currency``, ``date``."""
 
     def confidences(self) -> dict[str, float]:
         """Each field's confidence by name, rounded to two places."""

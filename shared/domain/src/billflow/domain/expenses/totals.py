@@ -23,6 +23,8 @@ class Money:
     total: Field[Decimal]
     tax: Field[Decimal]
     total_line: int | None
+    subtotals: frozenset[Decimal] = frozenset()
+    """Every amount read after a subtotal label, for the cross-check of subtotal + tax = total."""
 
 
 def read_money(doc: Document) -> Money:
@@ -56,7 +58,8 @@ def read_money(doc: Document) -> Money:
     best = max(ranked.values())
     total = max(v for v, s in ranked.items() if s >= best - 0.1)
     confidence = min(0.99, 0.2 + 0.55 * ranked[total])
-    return Money(Field(total, round(confidence, 2)), _tax(total, subtotals, taxes, triplets), line_of[total])
+    tax = _tax(total, subtotals, taxes, triplets)
+    return Money(Field(total, round(confidence, 2)), tax, line_of[total], frozenset(subtotals))
 
 
 def _tax(

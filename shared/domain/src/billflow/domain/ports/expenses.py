@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.reading import DocumentText, ExtractedFields
+from billflow.domain.expenses.vendor_memory import KnownVendor, VendorSignature
 from billflow.domain.model import DeliveryState, User
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.identity import UserRepository
 from billflow.domain.ports.mail import OutgoingEmail
 from billflow.domain.ports.unit_of_work import Outbox, Transaction
 
-ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
+ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/webp", "image/heic")
 
 
 class DocumentReader(Protocol):
@@ -34,16 +36,44 @@ class DocumentReader(Protocol):
 class ExpenseRepository(Protocol):
     """Expense rows. Status changes are guarded updates, like invoices'."""
 
-    async def add(self, expense: Expense) -> None: ...
+    async def add(self, expense: Expense) -> bool:
+        """Insert; False (nothing written) when the uploader already has an expense of the same
+        ``content_sha256``, even one added by a concurrent transaction."""
+        ...
+
     async def get(self, expense_id: str) -> Expense | None: ...
+    async def find_same_file(self, user_id: str, content_sha256: str) -> Expense | None:
+        """The uploader's expense of exactly these bytes, if any."""
+        ...
+
+    async def find_same_invoice(
+        self, expense_id: str, user_id: str, vendor: str, invoice_number: str, total: Decimal
+    ) -> str | None:
+        """The id of the uploader's earliest other expense (not failed) with this vendor (case
+        aside), invoice number and total; None when there is none."""
+        ...
+
+    async def vendor_signature(self, expense_id: str) -> VendorSignature | None:
+        """How the expense's document looked when it was read (None before, or for old rows)."""
+        ...
+
     async def list(
         self, *, user_id: str | None, uploaded_from: datetime | None, uploaded_before: datetime | None
     ) -> Sequence[Expense]:
         """Expenses (of ``user_id`` when given) uploaded in ``[from, before)``, oldest first."""
         ...
 
-    async def record_reading(self, expense_id: str, status: ExpenseStatus, fields: ExtractedFields) -> bool:
-        """``processing -> extracted | needs_review`` with the fields read. False when not processing."""
+    async def record_reading(
+        self,
+        expense_id: str,
+        status: ExpenseStatus,
+        fields: ExtractedFields,
+        *,
+        signature: VendorSignature | None = None,
+        possible_duplicate_of: str | None = None,
+    ) -> bool:
+        """``processing -> extracted | needs_review`` with the fields read, the document's vendor
+        signature and the expense it may duplicate. False when not processing."""
         ...
 
     async def fail(self, expense_id: str, reason: str) -> bool:
@@ -51,8 +81,9 @@ class ExpenseRepository(Protocol):
         ...
 
     async def correct(self, expense_id: str, changes: Mapping[str, object]) -> Expense | None:
-        """Set the corrected fields (names of :data:`FIELD_NAMES`, and ``note``) and make the
-        expense ``confirmed``; a corrected field's confidence becomes 1. None when missing."""
+        """Set the corrected fields (names of :data:`FIELD_NAMES`, ``note``, and
+        ``possible_duplicate_of``, which may only be cleared) and make the expense ``confirmed``;
+        a corrected field's confidence becomes 1. None when missing."""
         ...
 
     async def mark_notified(self, expense_id: str) -> bool:
@@ -61,6 +92,19 @@ class ExpenseRepository(Protocol):
 
     async def uploaders(self, uploaded_from: datetime, uploaded_before: datetime) -> Sequence[str]:
         """The ids of users who uploaded an expense in ``[from, before)``, ordered."""
+        ...
+
+
+class VendorMemory(Protocol):
+    """The company's known vendors (``vendor_memory``), one per ``KnownVendor.key``."""
+
+    async def all(self) -> Sequence[KnownVendor]:
+        """Every known vendor, by name."""
+        ...
+
+    async def get(self, key: str) -> KnownVendor | None: ...
+    async def put(self, vendor: KnownVendor) -> None:
+        """Insert or replace the vendor of ``vendor.key``."""
         ...
 
 
@@ -84,6 +128,8 @@ class ExpenseUnitOfWork(Transaction, Protocol):
     def expenses(self) -> ExpenseRepository: ...
     @property
     def statements(self) -> StatementDeliveryLog: ...
+    @property
+    def vendors(self) -> VendorMemory: ...
     @property
     def users(self) -> UserRepository: ...
     @property

@@ -8,6 +8,10 @@ Business rules:
 - A correction sets the given fields (each then has confidence 1) and makes the expense
   ``confirmed``; it is refused while the document is still being read (NotReady), so a reading
   finishing later cannot overwrite it.
+- A correction of the vendor teaches the company's vendor memory how this document looked
+  (``vendor_memory.learn``), so the vendor's next upload is named from it. A correction may also
+  clear ``possible_duplicate_of`` (the expense is not a duplicate after all: it counts again).
+- Everybody may see the known vendors (names, not whose expenses they came from).
 - A file link is pre-signed, lives 15 minutes and names the file ``<id>.<ext>``.
 """
 
@@ -22,6 +26,7 @@ from billflow.domain import access
 from billflow.domain.errors import InvalidInput, NotFound, NotReady
 from billflow.domain.expenses.expense import CONFIRM, EXPENSE_LIFECYCLE, Expense
 from billflow.domain.expenses.months import month_bounds
+from billflow.domain.expenses.vendor_memory import KnownVendor, learn, vendor_key
 from billflow.domain.model import User
 from billflow.domain.money import validate_currency
 from billflow.domain.ports.documents import DocumentStore
@@ -59,6 +64,10 @@ def _validated(changes: Mapping[str, object]) -> dict[str, object]:
             ):
                 raise InvalidInput("an amount is a decimal of at least 0", field=name)
             clean[name] = value
+        elif name == "possible_duplicate_of":
+            if value is not None:
+                raise InvalidInput("a possible duplicate can only be cleared (null)", field=name)
+            clean[name] = None
         elif name == "invoice_date":
             if value is not None and not isinstance(value, date):
                 raise InvalidInput("a date is written YYYY-MM-DD", field=name)
@@ -101,10 +110,19 @@ class ExpenseQueries:
         changes = _validated(cmd.changes)
         async with self._uow() as uow:
             corrected = await uow.expenses.correct(expense.id, changes)
+            name = changes.get("vendor")
+            seen = await uow.expenses.vendor_signature(expense.id) if isinstance(name, str) else None
+            if isinstance(name, str) and seen is not None:
+                known = await uow.vendors.get(vendor_key(name))
+                await uow.vendors.put(learn(known, name, seen, self._clock.now()))
             await uow.commit()
         if corrected is None:
             raise NotFound("no such expense")
         return corrected
+
+    async def vendors(self) -> Sequence[KnownVendor]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.vendors.all()
 
     async def file_link(self, expense_id: str, *, actor: User) -> DownloadLink:
         expense = await self.get(expense_id, actor=actor)

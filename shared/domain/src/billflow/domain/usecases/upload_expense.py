@@ -1,19 +1,23 @@
 """Taking in an uploaded invoice or receipt (the API's use case).
 
 Business rules:
-- The kind of file is told by its content (magic bytes): PDF, PNG or JPEG; anything else is
-  ``UnsupportedDocument``, whatever its name says. An empty file is ``UnreadableDocument``; more
-  than ``MAX_UPLOAD_BYTES`` is ``DocumentTooLarge``.
+- The kind of file is told by its content (magic bytes): PDF, PNG, JPEG, WebP or HEIC;
+  anything else is ``UnsupportedDocument``, whatever its name says. An empty file is
+  ``UnreadableDocument``; more than ``MAX_UPLOAD_BYTES`` is ``DocumentTooLarge``.
 - The file is filed under a key Billflow chooses (``expenses/<year>/<month>/<id>.<ext>``); the
   uploader's filename is kept for display only, reduced to a printable base name.
 - The expense row (``processing``) and its ``ExtractExpense`` command are committed together.
   The file is stored first: a failure after that leaves an unreferenced object, never a row whose
   file is missing.
 - Every user may upload; the expense is the uploader's.
+- The same file (the same bytes, by SHA-256) uploaded again by the same uploader is the same
+  expense: the existing one is returned (``Uploaded.new`` is False) and nothing is stored or read
+  again, even when two such uploads race (the database's unique index decides).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from billflow.domain.contracts import ExtractExpense
@@ -38,6 +42,13 @@ class UploadExpenseCommand:
     correlation_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Uploaded:
+    expense: Expense
+    new: bool
+    """False when the uploader had already uploaded the same file: ``expense`` is that one."""
+
+
 def display_filename(name: str) -> str:
     """The base name, printable characters only, at most ``MAX_FILENAME_LENGTH`` long."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -54,7 +65,7 @@ class UploadExpense:
         self._ids = ids
         self._clock = clock
 
-    async def execute(self, cmd: UploadExpenseCommand) -> Expense:
+    async def execute(self, cmd: UploadExpenseCommand) -> Uploaded:
         if len(cmd.content) > MAX_UPLOAD_BYTES:
             raise DocumentTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         if not cmd.content:
@@ -63,6 +74,11 @@ class UploadExpense:
         note = (cmd.note or "").strip() or None
         if note is not None and len(note) > MAX_NOTE_LENGTH:
             raise InvalidInput(f"the note is longer than {MAX_NOTE_LENGTH} characters", field="note")
+        digest = hashlib.sha256(cmd.content).hexdigest()
+        async with self._uow(read_only=True) as uow:
+            known = await uow.expenses.find_same_file(cmd.actor.id, digest)
+        if known is not None:
+            return Uploaded(known, new=False)
         now = self._clock.now()
         expense_id = self._ids.new_id()
         key = file_key(expense_id, media_type, now)
@@ -77,9 +93,15 @@ class UploadExpense:
             uploaded_at=now,
             updated_at=now,
             note=note,
+            content_sha256=digest,
         )
         async with self._uow() as uow:
-            await uow.expenses.add(expense)
+            if not await uow.expenses.add(expense):
+                # A concurrent upload of the same file won; its object is the one referenced.
+                raced = await uow.expenses.find_same_file(cmd.actor.id, digest)
+                if raced is None:  # pragma: no cover - the winner rolled back after all
+                    raise UnreadableDocument("the upload could not be recorded; try again")
+                return Uploaded(raced, new=False)
             await uow.outbox.add(
                 ExtractExpense(
                     message_id=self._ids.new_id(),
@@ -89,4 +111,4 @@ class UploadExpense:
                 )
             )
             await uow.commit()
-        return expense
+        return Uploaded(expense, new=True)

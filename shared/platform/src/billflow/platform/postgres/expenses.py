@@ -5,21 +5,26 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 
 import asyncpg
+import msgspec
 
 from billflow.domain.expenses.expense import CONFIRM, FAIL, READINGS, Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
+from billflow.domain.expenses.vendor_memory import KnownVendor, VendorSignature
 from billflow.domain.model import DeliveryState
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.platform.postgres.deliveries import DeliveryLog, DeliveryStatements
 
+_signature_decoder = msgspec.json.Decoder(VendorSignature)
+
 _COLUMNS = (
     "id::text, user_id::text, status, failure_reason, file_key, media_type, original_filename, note,"
     " vendor, invoice_number, invoice_date, currency, tax, total, confidence::text, notified_at,"
-    " uploaded_at, updated_at"
+    " uploaded_at, updated_at, content_sha256, possible_duplicate_of::text"
 )
-_CORRECTABLE = (*FIELD_NAMES, "note")
+_CORRECTABLE = (*FIELD_NAMES, "note", "possible_duplicate_of")
 
 
 def _expense(row: asyncpg.Record) -> Expense:
@@ -42,6 +47,8 @@ def _expense(row: asyncpg.Record) -> Expense:
         confidence=json.loads(row["confidence"]),
         failure_reason=row["failure_reason"],
         notified_at=row["notified_at"],
+        content_sha256=row["content_sha256"],
+        possible_duplicate_of=row["possible_duplicate_of"],
     )
 
 
@@ -49,10 +56,11 @@ class AsyncpgExpenseRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def add(self, expense: Expense) -> None:
-        await self._conn.execute(
+    async def add(self, expense: Expense) -> bool:
+        result = await self._conn.execute(
             "INSERT INTO expenses (id, user_id, status, file_key, media_type, original_filename, note,"
-            " uploaded_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            " uploaded_at, updated_at, content_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            " ON CONFLICT (user_id, content_sha256) WHERE content_sha256 IS NOT NULL DO NOTHING",
             expense.id,
             expense.user_id,
             expense.status.value,
@@ -62,11 +70,42 @@ class AsyncpgExpenseRepository:
             expense.note,
             expense.uploaded_at,
             expense.updated_at,
+            expense.content_sha256,
         )
+        return bool(result == "INSERT 0 1")
 
     async def get(self, expense_id: str) -> Expense | None:
         row = await self._conn.fetchrow(f"SELECT {_COLUMNS} FROM expenses WHERE id = $1", expense_id)
         return _expense(row) if row else None
+
+    async def find_same_file(self, user_id: str, content_sha256: str) -> Expense | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM expenses WHERE user_id = $1 AND content_sha256 = $2",
+            user_id,
+            content_sha256,
+        )
+        return _expense(row) if row else None
+
+    async def find_same_invoice(
+        self, expense_id: str, user_id: str, vendor: str, invoice_number: str, total: Decimal
+    ) -> str | None:
+        value = await self._conn.fetchval(
+            "SELECT id::text FROM expenses WHERE user_id = $2 AND lower(vendor) = lower($3)"
+            " AND invoice_number = $4 AND total = $5 AND id <> $1 AND status <> 'failed'"
+            " ORDER BY uploaded_at, id LIMIT 1",
+            expense_id,
+            user_id,
+            vendor,
+            invoice_number,
+            total,
+        )
+        return str(value) if value is not None else None
+
+    async def vendor_signature(self, expense_id: str) -> VendorSignature | None:
+        raw = await self._conn.fetchval(
+            "SELECT vendor_signature::text FROM expenses WHERE id = $1", expense_id
+        )
+        return _signature_decoder.decode(raw) if raw else None
 
     async def list(
         self, *, user_id: str | None, uploaded_from: datetime | None, uploaded_before: datetime | None
@@ -83,10 +122,19 @@ class AsyncpgExpenseRepository:
         )
         return [_expense(r) for r in rows]
 
-    async def record_reading(self, expense_id: str, status: ExpenseStatus, fields: ExtractedFields) -> bool:
+    async def record_reading(
+        self,
+        expense_id: str,
+        status: ExpenseStatus,
+        fields: ExtractedFields,
+        *,
+        signature: VendorSignature | None = None,
+        possible_duplicate_of: str | None = None,
+    ) -> bool:
         result = await self._conn.execute(
             "UPDATE expenses SET status = $2, vendor = $3, invoice_number = $4, invoice_date = $5,"
-            " currency = $6, tax = $7, total = $8, confidence = $9::jsonb, updated_at = now()"
+            " currency = $6, tax = $7, total = $8, confidence = $9::jsonb, vendor_signature = $11::jsonb,"
+            " possible_duplicate_of = $12, updated_at = now()"
             " WHERE id = $1 AND status = ANY($10::text[])",
             expense_id,
             status.value,
@@ -98,6 +146,8 @@ class AsyncpgExpenseRepository:
             fields.total.value,
             json.dumps(fields.confidences()),
             READINGS[status].values(),
+            msgspec.json.encode(signature).decode() if signature else None,
+            possible_duplicate_of,
         )
         return bool(result == "UPDATE 1")
 
@@ -167,3 +217,46 @@ class AsyncpgStatementDeliveryLog:
 
     async def release(self, user_id: str, month: str) -> None:
         await self._log.release([user_id, month])
+
+
+class AsyncpgVendorMemory:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def all(self) -> Sequence[KnownVendor]:
+        rows = await self._conn.fetch(f"SELECT {_VENDOR_COLUMNS} FROM vendors ORDER BY name, key LIMIT 5000")
+        return [_vendor(r) for r in rows]
+
+    async def get(self, key: str) -> KnownVendor | None:
+        row = await self._conn.fetchrow(f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE key = $1", key)
+        return _vendor(row) if row else None
+
+    async def put(self, vendor: KnownVendor) -> None:
+        await self._conn.execute(
+            "INSERT INTO vendors (key, name, variants, vat_ids, header, corrections, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()))"
+            " ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, variants = EXCLUDED.variants,"
+            " vat_ids = EXCLUDED.vat_ids, header = EXCLUDED.header, corrections = EXCLUDED.corrections,"
+            " updated_at = EXCLUDED.updated_at",
+            vendor.key,
+            vendor.name,
+            list(vendor.variants),
+            list(vendor.vat_ids),
+            list(vendor.header),
+            vendor.corrections,
+            vendor.updated_at,
+        )
+
+
+_VENDOR_COLUMNS = "name, variants, vat_ids, header, corrections, updated_at"
+
+
+def _vendor(row: asyncpg.Record) -> KnownVendor:
+    return KnownVendor(
+        name=row["name"],
+        variants=tuple(row["variants"]),
+        vat_ids=tuple(row["vat_ids"]),
+        header=tuple(row["header"]),
+        corrections=row["corrections"],
+        updated_at=row["updated_at"],
+    )

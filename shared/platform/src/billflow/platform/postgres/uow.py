@@ -20,7 +20,11 @@ from billflow.platform.postgres.deliveries import (
     AsyncpgReminderDeliveryLog,
 )
 from billflow.platform.postgres.errors import TRANSIENT_ERRORS
-from billflow.platform.postgres.expenses import AsyncpgExpenseRepository, AsyncpgStatementDeliveryLog
+from billflow.platform.postgres.expenses import (
+    AsyncpgExpenseRepository,
+    AsyncpgStatementDeliveryLog,
+    AsyncpgVendorMemory,
+)
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
 from billflow.platform.postgres.organisation import (
     AsyncpgDepartmentRepository,
@@ -53,6 +57,7 @@ class AsyncpgUnitOfWork:
     receivables: AsyncpgReceivableQueries
     credit_note_deliveries: AsyncpgCreditNoteDeliveryLog
     reminders: AsyncpgReminderDeliveryLog
+    vendors: AsyncpgVendorMemory
 
     def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
@@ -93,6 +98,7 @@ class AsyncpgUnitOfWork:
         self.receivables = AsyncpgReceivableQueries(c)
         self.credit_note_deliveries = AsyncpgCreditNoteDeliveryLog(c)
         self.reminders = AsyncpgReminderDeliveryLog(c)
+        self.vendors = AsyncpgVendorMemory(c)
         return self
 
     async def commit(self) -> None:

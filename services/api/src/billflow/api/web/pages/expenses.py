@@ -168,11 +168,11 @@ async def upload(request: Request[User, Any, Any], services: NamedDependency[Ser
     file = data.get("file")
     form = Form(values={"note": note})
     if not isinstance(file, UploadFile) or not file.filename:
-        form.errors["file"] = "Choose a file (PDF, PNG or JPEG)."
+        form.errors["file"] = "Choose a file (PDF, PNG, JPEG, WebP or HEIC)."
         return await _list_page(services, user, _month(None), None, form, 422)
     content = await file.read()
     try:
-        expense = await services.expenses_upload.execute(
+        uploaded = await services.expenses_upload.execute(
             UploadExpenseCommand(
                 actor=user,
                 content=content,
@@ -185,7 +185,7 @@ async def upload(request: Request[User, Any, Any], services: NamedDependency[Ser
         form.errors["file"] = TOO_LARGE
         status = 413
     except UnsupportedDocument:
-        form.errors["file"] = "This is not a PDF, PNG or JPEG file; upload one of those."
+        form.errors["file"] = "This is not a PDF, PNG, JPEG, WebP or HEIC file; upload one of those."
         status = 415
     except UnreadableDocument as e:
         form.errors["file"] = sentence(e.detail)
@@ -194,7 +194,7 @@ async def upload(request: Request[User, Any, Any], services: NamedDependency[Ser
         form.errors[e.field if e.field == "note" else "file"] = sentence(e.detail)
         status = 422
     else:
-        return see_other(f"/app/expenses/{expense.id}")
+        return see_other(f"/app/expenses/{uploaded.expense.id}")
     return await _list_page(services, user, _month(None), None, form, status)
 
 
