@@ -26,7 +26,6 @@ from typing import ClassVar
 from billflow.domain import access, billing
 from billflow.domain.access import Action
 from billflow.domain.client_billing import BillableHours, RatedProject, compute_client_totals
-from billflow.domain.contracts import RenderInvoice
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import (
     BilledTo,
@@ -43,6 +42,7 @@ from billflow.domain.model import (
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from billflow.domain.usecases.invoice_drafts import render_command
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 
 
@@ -124,7 +124,7 @@ class ClientInvoicing:
             for n, c in enumerate(billed)
         ]
         await uow.invoices.add_many(invoices)
-        await uow.outbox.add_many([self._render(i, correlation_id, now) for i in invoices])
+        await uow.outbox.add_many([render_command(self._ids, i, correlation_id, now) for i in invoices])
         return invoices
 
     def _invoice(
@@ -170,14 +170,6 @@ class ClientInvoicing:
             client_id=client.id,
             taxes=totals.taxes,
             billing_run_id=run_id,
-        )
-
-    def _render(self, invoice: Invoice, correlation_id: str, now: datetime) -> RenderInvoice:
-        return RenderInvoice(
-            message_id=self._ids.new_id(),
-            occurred_at=now,
-            correlation_id=correlation_id,
-            invoice_id=invoice.id,
         )
 
 

@@ -71,10 +71,11 @@ class InvoiceDrafts:
         )
 
     def render(self, invoice: Invoice, correlation_id: str, now: datetime) -> RenderInvoice:
-        """The outbox row asking for the invoice's PDF, recorded in the invoice's transaction."""
-        return RenderInvoice(
-            message_id=self._ids.new_id(),
-            occurred_at=now,
-            correlation_id=correlation_id,
-            invoice_id=invoice.id,
-        )
+        return render_command(self._ids, invoice, correlation_id, now)
+
+
+def render_command(ids: IdGenerator, invoice: Invoice, correlation_id: str, now: datetime) -> RenderInvoice:
+    """The outbox row asking for an invoice's PDF (either kind), recorded in its transaction."""
+    return RenderInvoice(
+        message_id=ids.new_id(), occurred_at=now, correlation_id=correlation_id, invoice_id=invoice.id
+    )
