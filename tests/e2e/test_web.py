@@ -342,7 +342,11 @@ async def test_the_pages_fit_a_phone_screen(browser: Browser, system: RunningSys
     try:
         page = await phone.new_page()
         await log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
-        for path, name in (("/app/invoices", "11-phone-invoices"), ("/app/runs/new", "12-phone-billing")):
+        for path, name in (
+            ("/app/invoices", "11-phone-invoices"),
+            ("/app/runs/new", "12-phone-billing"),
+            ("/app/receivables", "17-phone-receivables"),
+        ):
             await page.goto(path)
             width = await page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{path} scrolls sideways ({width}px)"
