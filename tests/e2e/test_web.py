@@ -7,6 +7,7 @@ main pages land in test-artifacts/screenshots/.
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import random
 import re
@@ -14,7 +15,10 @@ import shutil
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jwt
@@ -338,7 +342,11 @@ async def test_the_pages_fit_a_phone_screen(browser: Browser, system: RunningSys
     try:
         page = await phone.new_page()
         await log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
-        for path, name in (("/app/invoices", "11-phone-invoices"), ("/app/runs/new", "12-phone-billing")):
+        for path, name in (
+            ("/app/invoices", "11-phone-invoices"),
+            ("/app/runs/new", "12-phone-billing"),
+            ("/app/receivables", "17-phone-receivables"),
+        ):
             await page.goto(path)
             width = await page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{path} scrolls sideways ({width}px)"
@@ -589,3 +597,154 @@ async def test_a_clients_billing_run_from_the_page_bills_active_clients_and_list
     await expect(skipped.locator(".badge-archived")).to_be_visible()
     await expect(page.locator("#skipped-clients")).not_to_contain_text(f"Active {suffix}")
     await shot(page, "13-client-billing-run")
+
+
+async def invoiced_month(api: httpx.AsyncClient, name: str, year: int, month: int) -> dict[str, Any]:
+    """An invoice of 12 h x 50 at 10 % tax (660.00) to ``name`` for a month of ``year``."""
+    company = await create_company(api, tax_rate="10")
+    employee = await create_employee(api, company, name=name, rate="50")
+    days = [
+        {"date": f"{year}-{month:02d}-02", "hours": "8"},
+        {"date": f"{year}-{month:02d}-03", "hours": "4"},
+    ]
+    await record_workdays(api, employee["id"], days)
+    response = await api.post(
+        "/v1/invoices",
+        json={
+            "employee_id": employee["id"],
+            "period_start": f"{year}-{month:02d}-01",
+            "period_end": f"{year}-{month:02d}-28",
+        },
+    )
+    assert response.status_code == 202, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def euros(amount: Decimal) -> str:
+    return f"€{amount:,.2f}"
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+async def test_a_partial_payment_recorded_on_the_invoice_page_changes_the_balance_and_can_be_undone(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    accountant = await create_user(api, "accountant")
+    invoice = await invoiced_month(api, f"Payer {uuid.uuid4().hex[:6]}", random.randint(3000, 8999), 4)
+    await log_in(page, accountant.email, PASSWORD)
+    await page.goto(f"/app/invoices/{invoice['id']}")
+    await expect(page.locator("#payment-status")).to_have_text("unpaid")
+    await expect(page.locator("#balance-due")).to_have_text("€660.00")
+
+    # More than the balance: refused beside the field, with what was typed kept.
+    await page.get_by_label("Amount", exact=True).fill("1000")
+    await page.get_by_role("button", name="Record the payment").click()
+    await expect(page.locator("#pay-e-amount")).to_contain_text("more than the balance due")
+    await expect(page.get_by_label("Amount", exact=True)).to_have_value("1000")
+
+    await page.get_by_label("Amount", exact=True).fill("200.00")
+    await page.get_by_label("Paid on").fill("2026-11-20")
+    await page.get_by_label("Method (optional)").fill("Bank transfer")
+    await page.get_by_label("Reference (optional)").fill("REF-42")
+    await page.get_by_role("button", name="Record the payment").click()
+    await expect(page.locator("#payment-status")).to_have_text("partially paid")
+    await expect(page.locator("#amount-paid")).to_have_text("€200.00")
+    await expect(page.locator("#balance-due")).to_have_text("€460.00")
+    await expect(page.locator("#payments tbody tr")).to_have_text(
+        re.compile(r"Nov 20, 2026\s*€200\.00\s*Bank transfer\s*REF-42")
+    )
+    await shot(page, "14-invoice-payment")
+
+    # The list shows the payment status and filters by it.
+    await page.goto(f"/app/invoices?employee_id={invoice['employee_id']}")
+    await page.get_by_label("Payment", exact=True).select_option("partially_paid")
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.locator("tbody tr")).to_have_count(1)
+    await expect(page.locator("tbody tr")).to_contain_text("partially paid")
+    await page.get_by_label("Payment", exact=True).select_option("paid")
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.get_by_text("No invoice matches these filters.")).to_be_visible()
+
+    # A mistaken payment is undone.
+    await page.goto(f"/app/invoices/{invoice['id']}")
+    await page.get_by_role("button", name=re.compile(r"^Undo the payment of €200\.00")).click()
+    await expect(page.locator("#payment-status")).to_have_text("unpaid")
+    await expect(page.locator("#balance-due")).to_have_text("€660.00")
+    await expect(page.locator("#payments")).to_have_count(0)
+
+
+async def test_an_invoice_credited_in_full_from_its_page_lists_the_credit_note_and_is_credited(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    accountant = await create_user(api, "accountant")
+    invoice = await invoiced_month(api, f"Credited {uuid.uuid4().hex[:6]}", random.randint(3000, 8999), 5)
+    await log_in(page, accountant.email, PASSWORD)
+    await page.goto(f"/app/invoices/{invoice['id']}")
+
+    await page.get_by_role("button", name="Issue the credit note").click()  # no reason
+    await expect(page.locator("#credit-e-reason")).to_have_text("Enter the reason for the credit note.")
+    await page.get_by_label("Reason").fill("Billed the wrong month")
+    await page.get_by_role("button", name="Issue the credit note").click()
+
+    notes = page.locator("#credit-note-list tbody tr")
+    await expect(notes).to_have_count(1)
+    await expect(notes).to_contain_text(re.compile(r"CN-\d{4}-\d{6}"))
+    await expect(notes).to_contain_text("Billed the wrong month")
+    await expect(notes).to_contain_text("€660.00")
+    await expect(page.locator("#payment-status")).to_have_text("credited")
+    await expect(page.locator("#amount-credited")).to_have_text("€660.00")
+    await expect(page.locator("#balance-due")).to_have_text("€0.00")
+    # Nothing more can be paid or credited: the forms are gone.
+    await expect(page.get_by_role("button", name="Record the payment")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Issue the credit note")).to_have_count(0)
+    await shot(page, "15-invoice-credited")
+
+    await notes.get_by_role("link").click()
+    await expect(page.get_by_role("heading", name=re.compile(r"^Credit note CN-"))).to_be_visible()
+    await expect(page.locator("#credit-note-total")).to_have_text("€660.00")
+    await expect(page.locator("#credit-note-reason")).to_have_text("Billed the wrong month")
+    await expect(page.get_by_role("link", name=f"Invoice {invoice['number']}").first).to_be_visible()
+
+
+async def test_the_receivables_page_shows_the_balances_by_days_past_due_and_downloads_them_as_csv(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    accountant = await create_user(api, "accountant")
+    name = f"Debtor {uuid.uuid4().hex[:6]}"
+    year = random.randint(3000, 8999)
+    ids = [(await invoiced_month(api, name, year, month))["id"] for month in (6, 7)]
+    paid = await api.post(
+        f"/v1/invoices/{ids[0]}/payments", json={"amount": "60.00", "paid_on": "2026-12-01"}
+    )
+    assert paid.status_code == 201, paid.text
+    invoices = [(await api.get(f"/v1/invoices/{i}")).json() for i in ids]
+    # Both issued today with the same terms: 45 days past the later due date, both are 31-60.
+    as_of = max(date.fromisoformat(i["due_date"]) for i in invoices) + timedelta(days=45)
+    expected: dict[str, Decimal] = dict.fromkeys(["current", "1-30", "31-60", "61-90", "90+"], Decimal(0))
+    for i in invoices:
+        late = (as_of - date.fromisoformat(i["due_date"])).days
+        bucket = "current" if late <= 0 else "1-30" if late <= 30 else "31-60" if late <= 60 else "61-90"
+        expected[bucket if late <= 90 else "90+"] += Decimal(i["balance_due"])
+    assert sum(expected.values()) == Decimal("1260.00")  # 660 + 660 - 60
+
+    await log_in(page, accountant.email, PASSWORD)
+    await page.get_by_role("link", name="Receivables").click()
+    await expect(page.get_by_label("As of")).to_have_value(date.today().isoformat())
+    await page.get_by_label("As of").fill(as_of.isoformat())
+    await page.get_by_role("button", name="Show").click()
+    row = page.locator(f"#receivables-EUR tbody tr[data-party='{name}']")
+    for bucket, amount in expected.items():
+        await expect(row.locator(f"[data-bucket='{bucket}']")).to_have_text(euros(amount))
+    await expect(row.locator("[data-bucket='total']")).to_have_text(euros(Decimal("1260.00")))
+    await shot(page, "16-receivables")
+
+    async with page.expect_download() as download_info:
+        await page.get_by_role("link", name="Download CSV").click()
+    download = await download_info.value
+    assert download.suggested_filename == f"receivables-{as_of.isoformat()}.csv"
+    [mine] = [r for r in csv_rows(await download.path()) if r["billed_to"] == name]
+    assert {k: Decimal(mine[k]) for k in expected} == expected
+    assert Decimal(mine["total"]) == Decimal("1260.00")

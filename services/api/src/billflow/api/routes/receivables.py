@@ -65,7 +65,7 @@ class ReportController(Controller):
         rows = await services.receivables.execute(as_of, actor=request.user)
         if "text/csv" in request.headers.get("accept", ""):
             return Response(
-                _csv(rows),
+                receivables_csv(rows),
                 media_type="text/csv; charset=utf-8",
                 headers={
                     "Content-Disposition": f'attachment; filename="receivables-{as_of.isoformat()}.csv"'
@@ -88,7 +88,7 @@ def _row(r: AgingRow) -> AgingRowOut:
     )
 
 
-def _csv(rows: list[AgingRow]) -> str:
+def receivables_csv(rows: list[AgingRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["currency", "billed_to", *BUCKETS, "total"])

@@ -28,6 +28,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Invoices", "/app/invoices", Action.READ_OWN),
     Section("Expenses", "/app/expenses", Action.READ_OWN),
     Section("Billing", "/app/runs/new", Action.WRITE_BILLING, "/app/runs"),
+    Section("Receivables", "/app/receivables", Action.READ_BILLING),
     Section("Employees", "/app/employees", Action.READ_BILLING),
     Section("Clients", "/app/clients", Action.READ_BILLING),
     Section("Company", "/app/company", Action.READ_BILLING),

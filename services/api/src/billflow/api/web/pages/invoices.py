@@ -17,16 +17,16 @@ from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.services import Services
 from billflow.api.web.forms import Form
 from billflow.api.web.pages.common import actor, page, read_form, see_other
+from billflow.api.web.pages.invoice_money import SETTLED, detail, today
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import InvalidInput, InvoiceOverlap
-from billflow.domain.model import Client, Employee, InvoiceKind, InvoiceStatus, User
+from billflow.domain.model import Client, Employee, InvoiceKind, InvoiceStatus, PaymentStatus, User
 from billflow.domain.usecases.client_invoices import IssueClientInvoiceCommand
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.retry_invoice import RetryInvoice, RetryInvoiceCommand
 
 PAGE_SIZE = 20
-SETTLED = {InvoiceStatus.SENT, InvoiceStatus.FAILED}
 
 
 async def _employees(services: Services, user: User) -> list[Employee]:
@@ -52,6 +52,8 @@ async def invoices(
     status: FromQuery[str | None] = None,
     period_from: FromQuery[str | None] = None,
     period_to: FromQuery[str | None] = None,
+    payment_status: FromQuery[str | None] = None,
+    overdue: FromQuery[str | None] = None,
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     user = actor(request)
@@ -63,6 +65,8 @@ async def invoices(
             "status": status or "",
             "period_from": period_from or "",
             "period_to": period_to or "",
+            "payment_status": payment_status or "",
+            "overdue": "1" if overdue else "",
         }
     )
     start = form.day("period_from") if period_from else date.min
@@ -71,6 +75,7 @@ async def invoices(
         form.errors["period_to"] = "The end comes before the start."
     wanted_status = InvoiceStatus(status) if status in set(InvoiceStatus) else None
     wanted_kind = InvoiceKind(kind) if kind in set(InvoiceKind) else None
+    wanted_money = PaymentStatus(payment_status) if payment_status in set(PaymentStatus) else None
     employee = form.reference("employee_id", "an employee") if employee_id else None
     client = form.reference("client_id", "a client") if client_id else None
     items, next_cursor = [], None
@@ -85,6 +90,8 @@ async def invoices(
             period=period,
             client_id=client,
             kind=wanted_kind,
+            payment_status=wanted_money,
+            overdue=bool(overdue),
         )
         items, next_cursor = list(found.items), found.next_cursor
     query = urlencode({k: v for k, v in form.values.items() if v})
@@ -99,6 +106,8 @@ async def invoices(
         clients=await _clients(services, user),
         kinds=list(InvoiceKind),
         statuses=list(InvoiceStatus),
+        payment_statuses=list(PaymentStatus),
+        today=today(),
         filtered=any(form.values.values()),
     )
 
@@ -186,14 +195,7 @@ async def issue(request: Request[User, Any, Any], services: NamedDependency[Serv
 async def invoice(
     invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
 ) -> Template:
-    user = actor(request)
-    found = await services.invoices.get(known_id(invoice_id, "invoice"), actor=user)
-    return page(
-        "invoices/detail.html",
-        invoice=found,
-        settled=found.status in SETTLED,
-        may_retry=access.may(user, RetryInvoice.ACTION),
-    )
+    return await detail(services, actor(request), known_id(invoice_id, "invoice"))
 
 
 @get("/invoices/{invoice_id:str}/status")
