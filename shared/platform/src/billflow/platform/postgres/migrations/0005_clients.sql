@@ -109,8 +109,10 @@ CREATE TABLE invoice_timesheets (
 -- Billed time is locked: the invoice of each kind an entry is on (a full credit note will release
 -- it by clearing the column). No foreign key: invoices are never deleted, so the reference cannot
 -- dangle, and a key would cost a lookup per billed entry. Neither column is indexed and the table
--- keeps free space in its pages, so marking entries billed is a HOT update that touches no index.
-ALTER TABLE workdays SET (fillfactor = 80);
+-- keeps half of each page free (every entry of a month is marked once when it is billed, so a page
+-- needs room for a new version of each of its rows), so marking is a HOT update that touches no
+-- index: 0.41 s instead of 1.5 s for 115,000 entries (docs/benchmarks.md).
+ALTER TABLE workdays SET (fillfactor = 50);
 ALTER TABLE workdays
     ADD COLUMN employee_invoice_id uuid,
     ADD COLUMN client_invoice_id uuid;
