@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
-from billflow.domain import access, billing
+from billflow.domain import billing
 from billflow.domain.access import Action
 from billflow.domain.client_billing import BillableHours, RatedProject, compute_client_totals
 from billflow.domain.errors import InvalidInput, NotFound
@@ -199,9 +199,7 @@ class IssueClientInvoice:
         self._quota = quota
 
     async def execute(self, cmd: IssueClientInvoiceCommand) -> Invoice:
-        access.require(cmd.actor, self.ACTION)
-        await self._quota.charge(cmd.actor)
-        billing.validate_period(cmd.period_start, cmd.period_end)
+        await self._quota.admit(cmd.actor, self.ACTION, cmd.period_start, cmd.period_end)
         async with self._uow() as uow:
             client = await uow.clients.get_for_update(cmd.client_id)
             if client is None:
@@ -236,9 +234,7 @@ class StartClientBillingRun:
         self._ids = ids
 
     async def execute(self, cmd: StartClientBillingRunCommand) -> ClientBillingRunStarted:
-        access.require(cmd.actor, self.ACTION)
-        await self._quota.charge(cmd.actor)
-        billing.validate_period(cmd.period_start, cmd.period_end)
+        await self._quota.admit(cmd.actor, self.ACTION, cmd.period_start, cmd.period_end)
         start, end = cmd.period_start, cmd.period_end
         run = BillingRun(self._ids.new_id(), start, end, (), BillingRunKind.CLIENTS)
         async with self._uow() as uow:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from billflow.domain import access, billing
+from billflow.domain import billing
 from billflow.domain.access import Action
 from billflow.domain.errors import InvoiceOverlap, NotFound
 from billflow.domain.model import Invoice, Issuer, User
@@ -59,9 +59,7 @@ class IssueInvoice:
         self._drafts = InvoiceDrafts(ids, issuer, payment_terms_days, numbers)
 
     async def execute(self, cmd: IssueInvoiceCommand) -> Invoice:
-        access.require(cmd.actor, self.ACTION)
-        await self._quota.charge(cmd.actor)
-        billing.validate_period(cmd.period_start, cmd.period_end)
+        await self._quota.admit(cmd.actor, self.ACTION, cmd.period_start, cmd.period_end)
         start, end = cmd.period_start, cmd.period_end
         async with self._uow() as uow:
             employee = await uow.employees.get_for_update(cmd.employee_id)

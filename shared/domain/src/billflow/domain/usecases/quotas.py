@@ -3,10 +3,16 @@
 Business rules:
 - A user issues at most ``per_minute`` invoices or billing runs a minute; past that, RateLimited
   (the caller is told how long to wait). A quota of 0 means no limit.
+- Every invoice-creating call is admitted the same way, in this order: the role (a refused caller
+  is charged nothing), the quota (a call that fails later still counts), then the period.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+from billflow.domain import access, billing
+from billflow.domain.access import Action
 from billflow.domain.errors import RateLimited
 from billflow.domain.model import User
 from billflow.domain.ports.rate_limits import RateLimiter
@@ -30,3 +36,9 @@ class InvoiceCreationQuota:
             raise RateLimited(
                 f"at most {self._per_minute} invoice requests a minute", retry_after=admission.retry_after
             )
+
+    async def admit(self, actor: User, action: Action, period_start: date, period_end: date) -> None:
+        """The gate of every invoice-creating use case (see the module's rules for the order)."""
+        access.require(actor, action)
+        await self.charge(actor)
+        billing.validate_period(period_start, period_end)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from billflow.domain import access, billing
+from billflow.domain import billing
 from billflow.domain.access import Action
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import BillingRun, Invoice, Issuer, User
@@ -63,9 +63,7 @@ class StartBillingRun:
         self._drafts = InvoiceDrafts(ids, issuer, payment_terms_days, numbers)
 
     async def execute(self, cmd: StartBillingRunCommand) -> BillingRunStarted:
-        access.require(cmd.actor, self.ACTION)
-        await self._quota.charge(cmd.actor)
-        billing.validate_period(cmd.period_start, cmd.period_end)
+        await self._quota.admit(cmd.actor, self.ACTION, cmd.period_start, cmd.period_end)
         start, end = cmd.period_start, cmd.period_end
         run_id = self._ids.new_id()
         async with self._uow() as uow:
