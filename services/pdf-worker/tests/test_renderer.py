@@ -236,7 +236,7 @@ async def test_a_client_invoice_shows_the_client_the_lines_by_project_the_taxes_
     assert "€1,203.00" in text
     timesheet = reader.pages[1].extract_text()
     assert "Timesheet" in timesheet
-    for expected in ("2026-10-01", "2026-10-02", "VAT return", "Checkout API", "2.5", "1.25"):
+    for expected in ("1 Oct 2026", "2 Oct 2026", "VAT return", "Checkout API", "2.5", "1.25"):
         assert expected in timesheet
 
 

@@ -64,6 +64,8 @@ def test_an_amount_without_a_known_currency_is_the_number_to_two_places() -> Non
     assert Formats("en").money(None, "EUR") == ""
 
 
-def test_a_document_writes_its_dates_day_first_with_the_month_in_words() -> None:
-    assert format_long_day(date(2026, 12, 22), "en") == "22 December 2026"
-    assert format_long_day(date(2026, 12, 22), "de") == "22 Dezember 2026"
+def test_a_document_writes_its_dates_with_the_month_in_words_in_its_locales_order() -> None:
+    assert format_long_day(date(2026, 12, 22), "en_GB") == "22 December 2026"
+    assert format_long_day(date(2026, 12, 22), "en") == "December 22, 2026"
+    assert format_long_day(date(2026, 12, 22), "de") == "22. Dezember 2026"
+    assert format_long_day(date(2026, 12, 22), "fr") == "22 décembre 2026"

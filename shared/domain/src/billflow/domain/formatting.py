@@ -6,7 +6,7 @@ of decimals is the currency's minor unit from the domain's own table, and an amo
 the domain's rounding policy before Babel sees it, so what is printed is what was billed.
 
 The locale is always a parameter: the pages take it from ``BILLFLOW_WEB_LOCALE``, the PDF and the
-emails pass ``en`` until a client's language is known.
+emails the locale of their reader's language (``billflow.domain.i18n.locale_of``).
 """
 
 from __future__ import annotations
@@ -62,8 +62,9 @@ def format_day(value: date, locale: str) -> str:
 
 
 def format_long_day(value: date, locale: str) -> str:
-    """``22 December 2026``: day, month written out, year, as a document states its dates."""
-    return format_date(value, format="d MMMM y", locale=locale)
+    """``22 December 2026`` in ``en_GB``, ``22. Dezember 2026`` in ``de``: the locale's long date,
+    month written out, as a document states its dates."""
+    return format_date(value, format="long", locale=locale)
 
 
 @lru_cache(maxsize=512)
