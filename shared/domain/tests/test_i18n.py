@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import pytest
 
+from billflow.domain.errors import PermanentFailure
 from billflow.domain.i18n import (
     CATALOG_LANGUAGES,
     INTRA_COMMUNITY_SUPPLY,
@@ -68,3 +69,9 @@ def test_a_client_reads_its_own_language_and_an_employee_english() -> None:
     to = BilledTo("Globex", "ap@globex.example", language=Language.NL)
     assert document_language(InvoiceKind.CLIENT, to) == Language.NL
     assert document_language(InvoiceKind.EMPLOYEE, to) == Language.EN
+
+
+def test_a_missing_translation_is_a_permanent_failure_so_the_document_is_marked_failed() -> None:
+    with pytest.raises(PermanentFailure) as raised:
+        translator(Language.NL)("Never translated")
+    assert raised.value.detail == "no nl translation of 'Never translated' (add it to catalogs/*.po)"

@@ -21,6 +21,7 @@ from importlib.resources import files
 
 from babel.messages.pofile import read_po
 
+from billflow.domain.errors import PermanentFailure
 from billflow.domain.model import BilledTo, InvoiceKind, Language
 
 Gettext = Callable[[str], str]
@@ -44,8 +45,11 @@ def locale_of(language: Language | str) -> str:
     return LOCALES[Language(language)]
 
 
-class MissingTranslation(LookupError):
-    """A message the catalog of a language does not hold: a bug the catalog test exists to catch."""
+class MissingTranslation(PermanentFailure):
+    """A message the catalog of a language does not hold: a bug the catalog test exists to catch.
+
+    Permanent: a worker marks the document ``failed`` with this as its reason (never sends it in
+    the wrong language); once the catalog is fixed and deployed, a retry renders it."""
 
     def __init__(self, msgid: str, language: str) -> None:
         super().__init__(f"no {language} translation of {msgid!r} (add it to catalogs/*.po)")
