@@ -71,12 +71,29 @@ HOURS = N_("Hours")
 CREDIT_LINE = N_("Credit: {reason}")
 """A partial credit note's line name, one per tax category and rate."""
 PAYMENT_TERMS = N_("Payment within {days} days")
+PAYMENT_DUE_BY = N_("Payment due by {date}")
+"""An invoice's payment terms (BT-20); ``date`` written by the one formatter in the locale."""
+CREDITED_AGAINST = N_("Credited against invoice {number}")
+"""A credit note's payment terms: the invoice it is set against."""
+SERVICES = N_("Services")
+"""A line's name when it has neither a project nor a person."""
 REVERSE_CHARGE = N_("Reverse charge")
 """The mention Art. 226(11a) of Directive 2006/112/EC requires where the customer pays the VAT."""
 INTRA_COMMUNITY_SUPPLY = N_("Intra-community supply")
 """The mention of an exempt intra-Community supply (Art. 138 and 226(11) of the Directive)."""
 
-XML_TEXTS = (INVOICE, CREDIT_NOTE, HOURS, CREDIT_LINE, PAYMENT_TERMS, REVERSE_CHARGE, INTRA_COMMUNITY_SUPPLY)
+XML_TEXTS = (
+    INVOICE,
+    CREDIT_NOTE,
+    HOURS,
+    SERVICES,
+    CREDIT_LINE,
+    PAYMENT_TERMS,
+    PAYMENT_DUE_BY,
+    CREDITED_AGAINST,
+    REVERSE_CHARGE,
+    INTRA_COMMUNITY_SUPPLY,
+)
 """Every message the e-invoice builders may translate; each is in every catalog."""
 
 LEGAL_MENTIONS: Mapping[str, str] = {"AE": REVERSE_CHARGE, "K": INTRA_COMMUNITY_SUPPLY}
