@@ -15,7 +15,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from billflow.domain.formatting import Formats
-from billflow.domain.i18n import locale_of, translator
+from billflow.domain.i18n import locale_of, no_plurals, translator
 from billflow.domain.model import Language
 
 LOCALE = "en"
@@ -35,7 +35,7 @@ def document_environment(*, html: bool, language: Language) -> Environment:
     env = _environment(html)
     env.add_extension("jinja2.ext.i18n")
     # Not newstyle: `_()` returns the catalog's text and the template fills it with `.format`.
-    env.install_gettext_callables(translator(language), _no_plurals, newstyle=False)  # type: ignore[attr-defined]  # added by the i18n extension
+    env.install_gettext_callables(translator(language), no_plurals, newstyle=False)  # type: ignore[attr-defined]  # added by the i18n extension
     env.filters.update(Formats(locale_of(language)).filters())
     return env
 
@@ -47,10 +47,6 @@ def _environment(html: bool) -> Environment:
         autoescape=select_autoescape(default=True) if html else False,  # noqa: S701
         undefined=StrictUndefined,
     )
-
-
-def _no_plurals(singular: str, plural: str, n: int) -> str:
-    raise NotImplementedError("the catalogs hold no plural forms: write the count as a figure")
 
 
 def one_line(text: str) -> str:

@@ -17,17 +17,13 @@ from babel import Locale
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from billflow.domain.formatting import Formats
-from billflow.domain.i18n import document_language, legal_mentions, locale_of, translator
+from billflow.domain.i18n import document_language, legal_mentions, locale_of, no_plurals, translator
 from billflow.domain.model import CreditNote, Invoice, Language, TaxRow
 
 
 def country_name(code: str, locale: str) -> str:
     """``BE`` -> ``Belgium`` in ``locale`` (the code itself when Babel does not know it)."""
     return str(Locale.parse(locale).territories.get(code, code))
-
-
-def _no_plurals(singular: str, plural: str, n: int) -> str:
-    raise NotImplementedError("the catalogs hold no plural forms: write the count as a figure")
 
 
 @lru_cache(maxsize=8)
@@ -40,7 +36,7 @@ def _environment(language: Language) -> Environment:
     )
     # Not newstyle: `_()` returns the catalog's text, the template fills it with `.format`, and
     # autoescaping escapes the whole result, translation and values alike.
-    env.install_gettext_callables(translator(language), _no_plurals, newstyle=False)  # type: ignore[attr-defined]  # added by the i18n extension
+    env.install_gettext_callables(translator(language), no_plurals, newstyle=False)  # type: ignore[attr-defined]  # added by the i18n extension
     locale = locale_of(language)
     env.filters.update(Formats(locale).filters())
     env.filters["country_name"] = lambda code: country_name(code, locale)

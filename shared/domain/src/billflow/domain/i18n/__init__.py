@@ -133,6 +133,12 @@ def translator(language: Language | str) -> Gettext:
     return gettext
 
 
+def no_plurals(singular: str, plural: str, n: int) -> str:
+    """The ``ngettext`` of the templates: the catalogs hold no plural forms (a count is written as a
+    figure, "Workdays from ... to ...: 3"), so a plural cannot slip past the catalog test."""
+    raise MissingTranslation(f"{singular} / {plural}", "plural")
+
+
 def catalog_path(language: Language) -> str:
     """Where the catalog of ``language`` lives in the package (for the tools and the tests)."""
     return str(files(__name__) / "catalogs" / f"{language.value}.po")
