@@ -44,6 +44,7 @@ demo: $(VENV)/.installed
 
 bench: setup
 	$(BIN)/python -m bench.render_engine
+	$(BIN)/python -m bench.document_languages
 	$(BIN)/python -m bench.billing_run --employees $(or $(N),100)
 	$(BIN)/python -m bench.single_invoice
 	$(BIN)/python -m bench.api_load
