@@ -34,6 +34,8 @@ class Receiver:
     redirect_to: str | None = None
     delay_s: float = 0.0
     endless: bool = False
+    fail_first: bool = False
+    """Answer 500 to the first request of every webhook-id, 200 to the next."""
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     cut_off: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when the other side closed an endless answer before its end."""
@@ -86,6 +88,9 @@ class Receiver:
             except (ConnectionResetError, OSError):
                 self.cut_off.set()
             return response
+        webhook_id = headers.get("webhook-id", "")
+        if self.fail_first and sum(r.headers.get("webhook-id") == webhook_id for r in self.received) == 1:
+            return web.Response(status=500, text="not now")
         status = self.answers.popleft() if self.answers else 200
         return web.Response(status=status, text="ok" if status < 300 else "no")
 

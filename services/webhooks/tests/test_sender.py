@@ -41,7 +41,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 async def test_a_delivery_is_signed_so_standard_webhooks_verifies_it(client: httpx.AsyncClient) -> None:
     async with webhook_receiver() as receiver:
         receiver.secret = SECRET
-        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1"]), allow_loopback=True)
+        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1"]))
         target = webhook_target(receiver.url, allow_loopback=True)
         result = await sender.send(target, "msg-1", datetime.now(UTC), BODY, SECRET)
         assert result.succeeded, result
@@ -57,9 +57,9 @@ async def test_the_sender_connects_to_the_address_it_checked_and_keeps_the_name_
     """The name exists in no DNS: only the checked address can have been connected to."""
     async with webhook_receiver() as receiver:
         resolver = Resolver(["127.0.0.1"])
-        sender = HttpxWebhookSender(client, resolver, allow_loopback=True)
+        sender = HttpxWebhookSender(client, resolver)
         port = receiver.port
-        target = WebhookTarget(f"http://hooks.invalid:{port}/in", "http", "hooks.invalid", port)
+        target = WebhookTarget(f"http://hooks.invalid:{port}/in", "http", "hooks.invalid", port, True)
         result = await sender.send(target, "msg-2", datetime.now(UTC), BODY, SECRET)
         assert result.succeeded, result
         assert resolver.asked == 1
@@ -71,7 +71,7 @@ async def test_a_name_resolving_to_a_refused_address_at_send_time_is_never_conne
     client: httpx.AsyncClient, address: str
 ) -> None:
     async with webhook_receiver() as receiver:
-        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1", address]), allow_loopback=True)
+        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1", address]))
         target = webhook_target(receiver.url, allow_loopback=True)
         result = await sender.send(target, "msg-3", datetime.now(UTC), BODY, SECRET)
         assert result.status_code is None
@@ -83,7 +83,7 @@ async def test_a_name_resolving_to_a_refused_address_at_send_time_is_never_conne
 async def test_a_redirect_is_not_followed(client: httpx.AsyncClient) -> None:
     async with webhook_receiver() as elsewhere, webhook_receiver() as receiver:
         receiver.redirect_to = elsewhere.url
-        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1"]), allow_loopback=True)
+        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1"]))
         result = await sender.send(
             webhook_target(receiver.url, allow_loopback=True), "msg-4", datetime.now(UTC), BODY, SECRET
         )
@@ -96,7 +96,7 @@ async def test_a_redirect_is_not_followed(client: httpx.AsyncClient) -> None:
 async def test_an_endless_answer_is_cut_off_after_64_kb(client: httpx.AsyncClient) -> None:
     async with webhook_receiver() as receiver:
         receiver.endless = True
-        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1"]), allow_loopback=True, timeout_s=120)
+        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1"]), timeout_s=120)
         result = await sender.send(
             webhook_target(receiver.url, allow_loopback=True), "msg-5", datetime.now(UTC), BODY, SECRET
         )
@@ -108,7 +108,7 @@ async def test_an_endless_answer_is_cut_off_after_64_kb(client: httpx.AsyncClien
 async def test_a_slow_receiver_is_given_up_on_after_the_timeout(client: httpx.AsyncClient) -> None:
     async with webhook_receiver() as receiver:
         receiver.delay_s = 5
-        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1"]), allow_loopback=True, timeout_s=0.5)
+        sender = HttpxWebhookSender(client, Resolver(["127.0.0.1"]), timeout_s=0.5)
         result = await sender.send(
             webhook_target(receiver.url, allow_loopback=True), "msg-6", datetime.now(UTC), BODY, SECRET
         )

@@ -90,7 +90,24 @@ def test_plain_http_is_allowed_only_to_127_0_0_1_with_a_port_when_loopback_is_al
     for url in ("http://localhost:8080/in", "http://127.0.0.1/in", "http://10.0.0.1:80/in"):
         with pytest.raises(InvalidInput):
             webhook_target(url, allow_loopback=True)
-    assert webhook_target("https://hooks.example.com/in", allow_loopback=True).port == 443
+    secure = webhook_target("https://hooks.example.com/in", allow_loopback=True)
+    assert (secure.port, secure.loopback_allowed) == (443, False)
+
+
+async def test_a_name_resolving_to_loopback_is_refused_even_where_loopback_is_allowed() -> None:
+    store = MemoryEndpoints()
+    use = WebhookEndpoints(
+        store,
+        FixedResolver(["127.0.0.1"]),
+        CountingSecrets(),
+        SequentialIds(),
+        FixedClock(T0),
+        allow_loopback=True,
+    )
+    with pytest.raises(InvalidInput):
+        await use.create(NewEndpoint(ADMIN, "https://localhost/in", ("invoice.issued",)))
+    await use.create(NewEndpoint(ADMIN, "http://127.0.0.1:9000/in", ("invoice.issued",)))
+    assert len(store.rows) == 1
 
 
 def test_events_are_the_known_ones_without_duplicates() -> None:

@@ -23,7 +23,7 @@ class Settings(WorkerSettings):
 async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
     hooks = settings.webhooks
     client = await platform.stack.enter_async_context(http_client())
-    sender = HttpxWebhookSender(client, SystemAddressResolver(), allow_loopback=hooks.allow_loopback)
+    sender = HttpxWebhookSender(client, SystemAddressResolver())
     deliver = DeliverWebhookEvent(
         AsyncpgWebhookDeliveryStore(platform.pool),
         platform.uow,

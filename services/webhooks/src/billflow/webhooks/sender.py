@@ -48,13 +48,12 @@ class HttpxWebhookSender:
         client: httpx.AsyncClient,
         resolver: AddressResolver,
         *,
-        allow_loopback: bool,
         timeout_s: float = 10.0,
     ) -> None:
-        """``client`` must not follow redirects nor trust the environment (see ``http_client``)."""
+        """``client`` must not follow redirects nor trust the environment (see ``http_client``).
+        Loopback is allowed only for a target that says so (``webhook_target``)."""
         self._client = client
         self._resolver = resolver
-        self._allow_loopback = allow_loopback
         self._timeout_s = timeout_s
 
     async def _checked_address(self, target: WebhookTarget) -> str:
@@ -62,7 +61,7 @@ class HttpxWebhookSender:
         if not addresses:
             raise Refused(f"{target.host} does not resolve")
         for address in addresses:
-            reason = refused_address(address, allow_loopback=self._allow_loopback)
+            reason = refused_address(address, allow_loopback=target.loopback_allowed)
             if reason is not None:
                 raise Refused(f"{target.host} resolves to {reason}")
         return addresses[0]

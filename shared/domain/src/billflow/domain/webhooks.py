@@ -6,8 +6,8 @@ Business rules:
   2000 characters, with no user info.
 - A delivery never goes to a loopback, private, link-local, multicast, reserved or unspecified
   address, nor to a cloud metadata address (``169.254.169.254``, ``fd00:ec2::254``); the one
-  exception is ``127.0.0.1`` when loopback is allowed. A name is refused if any address it
-  resolves to is refused.
+  exception is an endpoint whose host is literally ``127.0.0.1`` when loopback is allowed. A
+  name is refused if any address it resolves to is refused.
 - A delivery is retried after any non-2xx answer or timeout, with exponential back-off from
   ``base_seconds`` (the first retry comes within 30 s by default), for up to 24 hours after the
   first attempt; then it is failed.
@@ -74,6 +74,9 @@ class WebhookTarget:
     scheme: str
     host: str
     port: int
+    loopback_allowed: bool = False
+    """Only for the literal ``127.0.0.1`` where the operator allows loopback: a name that
+    resolves to a loopback address is refused like anywhere else."""
 
 
 METADATA_ADDRESSES = frozenset(
@@ -105,10 +108,11 @@ def webhook_target(url: str, *, allow_loopback: bool) -> WebhookTarget:
     host = parts.hostname or ""
     if not host or parts.username is not None or parts.password is not None:
         raise InvalidInput("a webhook URL names a host and no user info", field="url")
+    loopback = allow_loopback and host == str(LOOPBACK_FOR_DEVELOPMENT)
     if parts.scheme == "https":
-        return WebhookTarget(url, "https", host, port or 443)
-    if parts.scheme == "http" and allow_loopback and host == str(LOOPBACK_FOR_DEVELOPMENT) and port:
-        return WebhookTarget(url, "http", host, port)
+        return WebhookTarget(url, "https", host, port or 443, loopback)
+    if parts.scheme == "http" and loopback and port:
+        return WebhookTarget(url, "http", host, port, loopback)
     raise InvalidInput("a webhook URL must be https", field="url")
 
 

@@ -77,7 +77,7 @@ class WebhookEndpoints:
     async def _checked_url(self, url: str) -> str:
         target = webhook_target(url, allow_loopback=self._allow_loopback)
         for address in await self._resolver.resolve(target.host, target.port):
-            reason = refused_address(address, allow_loopback=self._allow_loopback)
+            reason = refused_address(address, allow_loopback=target.loopback_allowed)
             if reason is not None:
                 raise InvalidInput(f"{target.host} resolves to {reason}", field="url")
         return url
