@@ -14,11 +14,25 @@ import msgspec
 import pytest
 
 from billflow.domain.contracts import DispatchWebhookEvent
-from billflow.domain.model import Department, Employee, Invoice, Issuer, Project, Role, User, Workday
+from billflow.domain.expenses import ExtractedFields, Field
+from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.model import (
+    Department,
+    Employee,
+    Invoice,
+    InvoiceStatus,
+    Issuer,
+    Project,
+    Role,
+    User,
+    Workday,
+)
 from billflow.domain.ports.webhooks import AttemptResult, EndpointChange
-from billflow.domain.representations import InvoiceOut
+from billflow.domain.representations import CreditNoteOut, ExpenseOut, InvoiceOut, PaymentOut
+from billflow.domain.usecases.credit_notes import IssueCreditNote, IssueCreditNoteCommand
 from billflow.domain.usecases.deliver_webhooks import DeliverWebhookCommand, DeliverWebhookEvent
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
+from billflow.domain.usecases.payments import Payments, RecordPaymentCommand
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.render_invoice import Outcome
 from billflow.domain.webhooks import (
@@ -234,3 +248,85 @@ async def test_endpoints_page_oldest_first_and_unknown_ids_are_not_found(pool: a
     finally:
         for i in made:
             await store.remove(i)
+
+
+async def test_every_change_the_issue_names_records_its_event_with_the_api_shape_as_data(
+    pool: asyncpg.Pool, endpoint: WebhookEndpoint
+) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    invoice = await issue(pool)
+    failed = await issue(pool)
+    ids = UuidIdGenerator()
+    note = await IssueCreditNote(uow, ids, SystemClock()).execute(
+        IssueCreditNoteCommand(invoice.id, "rate", D("10.00"), "t", ACCOUNTANT)
+    )
+    async with uow() as u:
+        assert await u.invoices.transition(invoice.id, InvoiceStatus.RENDERED, pdf_key="k")
+        assert await u.invoices.transition(invoice.id, InvoiceStatus.SENT)
+        assert await u.invoices.transition(failed.id, InvoiceStatus.FAILED, failure_reason="no")
+        assert await u.credit_notes.transition(note.id, InvoiceStatus.RENDERED, pdf_key="k2")
+        assert await u.credit_notes.transition(note.id, InvoiceStatus.SENT)
+        await u.commit()
+    async with uow(read_only=True) as u:
+        credited = await u.invoices.get(invoice.id)
+    assert credited is not None
+    payment = await Payments(uow, ids, SystemClock()).record(
+        RecordPaymentCommand(
+            invoice.id, credited.balance_due, date(2026, 1, 2), "transfer", "ref", ACCOUNTANT
+        )
+    )
+    user = User(new_id(), f"{uuid.uuid4().hex[:10]}@example.com", Role.VIEWER)
+    now = datetime.now(UTC)
+    expense = Expense(
+        new_id(), user.id, ExpenseStatus.PROCESSING, "expenses/x.pdf", "application/pdf", "a.pdf", now, now
+    )
+    async with uow() as u:
+        await u.users.add(user, "hash")
+        await u.expenses.add(expense)
+        await u.commit()
+    async with uow() as u:
+        fields = ExtractedFields(
+            vendor=Field("ACME", 0.9), total=Field(D("12.00"), 0.9), currency=Field("EUR", 0.9)
+        )
+        assert await u.expenses.record_reading(expense.id, ExpenseStatus.NEEDS_REVIEW, fields)
+        await u.commit()
+
+    recorded = {
+        subject: [e["type"] for e in await events_of(pool, subject)]
+        for subject in (invoice.id, failed.id, note.id, payment.id, expense.id)
+    }
+    assert recorded == {
+        invoice.id: ["invoice.issued", "invoice.sent", "invoice.paid"],
+        failed.id: ["invoice.issued", "invoice.failed"],
+        note.id: ["credit_note.issued", "credit_note.sent"],
+        payment.id: ["payment.recorded"],
+        expense.id: ["expense.extracted"],
+    }
+
+    sender = ScriptedSender([200] * 20)
+    deliver = DeliverWebhookEvent(
+        AsyncpgWebhookDeliveryStore(pool),
+        uow,
+        uow,
+        sender,
+        Clock(),
+        policy=RetryPolicy(),
+        allow_loopback=False,
+    )
+    for subject in (note.id, payment.id, expense.id):
+        for event in await events_of(pool, subject):
+            assert (await deliver.execute(DeliverWebhookCommand(event["id"], "t"))).retry_in is None
+    bodies = {msgspec.json.decode(body)["type"]: msgspec.json.decode(body)["data"] for _, body in sender.sent}
+    async with uow(read_only=True) as u:
+        stored_note, stored_payment = (
+            await u.credit_notes.get(note.id),
+            await u.payments.get(invoice.id, payment.id),
+        )
+        stored_expense = await u.expenses.get(expense.id)
+    assert stored_note is not None
+    assert stored_payment is not None
+    assert stored_expense is not None
+    as_json = msgspec.json.decode
+    assert bodies["credit_note.sent"] == as_json(msgspec.json.encode(CreditNoteOut.of(stored_note)))
+    assert bodies["payment.recorded"] == as_json(msgspec.json.encode(PaymentOut.of(stored_payment, "EUR")))
+    assert bodies["expense.extracted"] == as_json(msgspec.json.encode(ExpenseOut.of(stored_expense)))

@@ -106,7 +106,8 @@ class RouteTable(Generic[U]):
             if isinstance(disposition, Ack) and job.come_back is not None:
                 seconds = job.come_back()
                 if seconds is not None:
-                    return RetryAfter(min(MAX_VISIBILITY_SECONDS, max(0, math.ceil(seconds))))
+                    # At least a second: work due "now" is being leased by another consumer.
+                    return RetryAfter(min(MAX_VISIBILITY_SECONDS, max(1, math.ceil(seconds))))
             return disposition
 
         return handle
