@@ -334,8 +334,10 @@ async def test_the_webhooks_handler_delivers_an_event_and_keeps_a_retry_on_the_q
             finally:
                 await asyncio.to_thread(runtime.close)
         finally:
-            # No later test's invoice in this database is told to these receivers.
+            # No later test's invoice in this database is told to these receivers, and no later
+            # drain of this database's outbox sends this test's message anywhere.
             await conn.execute("DELETE FROM webhook_endpoints WHERE id = ANY($1::uuid[])", hooks)
+            await conn.execute("DELETE FROM outbox WHERE message_type = 'webhook.dispatch.v1'")
             await conn.close()
 
     # One receiver answered 503: the message stays on the queue for its retry.
