@@ -11,18 +11,21 @@ import pytest
 from billflow.domain.errors import Forbidden, InvalidInput, NotFound
 from billflow.domain.model import Role, User
 from billflow.domain.ports.pagination import Page
-from billflow.domain.ports.webhooks import EndpointChange
+from billflow.domain.ports.webhooks import AttemptResult, DueDelivery, EndpointChange, RecordedEvent
+from billflow.domain.usecases.deliver_webhooks import DeliverWebhookCommand, DeliverWebhookEvent
 from billflow.domain.usecases.webhook_endpoints import EndpointUpdate, NewEndpoint, WebhookEndpoints
 from billflow.domain.webhooks import (
+    DeliveryStatus,
     RetryPolicy,
     WebhookAttempt,
     WebhookEndpoint,
     WebhookEventType,
+    WebhookTarget,
     checked_events,
     refused_address,
     webhook_target,
 )
-from domain_fakes import FixedClock, SequentialIds
+from domain_fakes import FakeUnitOfWorkFactory, FixedClock, SequentialIds
 
 pytestmark = pytest.mark.unit
 
@@ -233,3 +236,75 @@ async def test_changing_or_removing_an_unknown_endpoint_is_not_found() -> None:
         await use.update(EndpointUpdate(ADMIN, "nope", enabled=False))
     with pytest.raises(NotFound):
         await use.remove("nope", actor=ADMIN)
+
+
+class MemoryDeliveries:
+    """One recorded event with its body, and its deliveries."""
+
+    def __init__(self, deliveries: Sequence[DueDelivery]) -> None:
+        self.due = list(deliveries)
+        self.recorded: list[tuple[str, AttemptResult, DeliveryStatus, datetime | None]] = []
+
+    async def event(self, event_id: str) -> RecordedEvent | None:
+        return RecordedEvent(event_id, WebhookEventType.INVOICE_SENT, "i1", None, T0, b"{}")
+
+    async def write_body(self, event_id: str, body: bytes) -> bytes:
+        return body
+
+    async def claim_due(self, event_id: str, now: datetime, lease_seconds: float) -> Sequence[DueDelivery]:
+        due, self.due = self.due, []
+        return due
+
+    async def record(
+        self,
+        delivery_id: str,
+        result: AttemptResult,
+        status: DeliveryStatus,
+        next_attempt_at: datetime | None,
+    ) -> None:
+        self.recorded.append((delivery_id, result, status, next_attempt_at))
+
+    async def next_due(self, event_id: str) -> datetime | None:
+        pending = [
+            at for _, _, status, at in self.recorded if status is DeliveryStatus.PENDING and at is not None
+        ]
+        return min(pending, default=None)
+
+
+class OkSender:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send(
+        self, target: WebhookTarget, webhook_id: str, timestamp: datetime, body: bytes, secret: str
+    ) -> AttemptResult:
+        self.sent.append(webhook_id)
+        return AttemptResult(timestamp, 204, 5, None)
+
+
+async def test_an_endpoint_no_longer_allowed_is_a_failed_attempt_and_the_others_are_still_sent() -> None:
+    deliveries = MemoryDeliveries(
+        [
+            DueDelivery("d-loop", "http://127.0.0.1:9000/in", "whsec_x", 0, None),
+            DueDelivery("d-ok", "https://hooks.example.com/in", "whsec_x", 0, None),
+        ]
+    )
+    sender = OkSender()
+    deliver = DeliverWebhookEvent(
+        deliveries,
+        FakeUnitOfWorkFactory(),
+        FakeUnitOfWorkFactory(),
+        sender,
+        FixedClock(T0),
+        policy=RetryPolicy(base_seconds=10),
+        allow_loopback=False,
+    )
+    done = await deliver.execute(DeliverWebhookCommand("e1", "c"))
+    assert sender.sent == ["d-ok"]
+    outcome = {d: (r.status_code, r.error, s) for d, r, s, _ in deliveries.recorded}
+    assert outcome["d-ok"] == (204, None, DeliveryStatus.DELIVERED)
+    assert outcome["d-loop"][0] is None
+    assert outcome["d-loop"][1] is not None
+    assert outcome["d-loop"][1].startswith("refused")
+    assert outcome["d-loop"][2] is DeliveryStatus.PENDING
+    assert done.retry_in == 10

@@ -21,7 +21,7 @@ from datetime import datetime
 
 import msgspec
 
-from billflow.domain.errors import NotFound
+from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.ports.expenses import ExpenseUnitOfWorkFactory
 from billflow.domain.ports.system import Clock
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
@@ -97,8 +97,13 @@ class DeliverWebhookEvent:
 
     async def _attempt(self, delivery: DueDelivery, body: bytes) -> None:
         async with self._slots:
-            target = webhook_target(delivery.url, allow_loopback=self._allow_loopback)
-            result = await self._sender.send(target, delivery.id, self._clock.now(), body, delivery.secret)
+            try:
+                target = webhook_target(delivery.url, allow_loopback=self._allow_loopback)
+            except InvalidInput as e:  # e.g. a loopback endpoint once loopback is no longer allowed
+                result = AttemptResult(self._clock.now(), None, 0, f"refused: {e.detail}")
+            else:
+                now = self._clock.now()
+                result = await self._sender.send(target, delivery.id, now, body, delivery.secret)
         await self._settle(delivery, result)
 
     async def _settle(self, delivery: DueDelivery, result: AttemptResult) -> None:
