@@ -8,6 +8,7 @@ locals {
     pdf_worker = "pdf-worker"
     emailer    = "emailer"
     extractor  = "extractor"
+    webhooks   = "webhooks"
   }
 }
 

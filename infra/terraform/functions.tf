@@ -1,4 +1,4 @@
-# The four services as Lambda functions (modules/function): their handlers, environments and
+# The five services as Lambda functions (modules/function): their handlers, environments and
 # IAM policies. tests/infra/test_terraform_contract.py reads this file and checks it against the
 # code: environment names against shared/platform settings.py, handlers, and queue/bucket actions.
 
@@ -12,6 +12,7 @@ locals {
     pdf_worker = "billflow.pdf_worker.lambda_handler.handler"
     emailer    = "billflow.emailer.lambda_handler.handler"
     extractor  = "billflow.extractor.lambda_handler.handler"
+    webhooks   = "billflow.webhooks.lambda_handler.handler"
   }
 
   # No password in the URL: it comes from the RDS-managed secret named by
@@ -33,6 +34,7 @@ locals {
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
       BILLFLOW_EXPENSE_QUEUE       = module.expense_queue.name
       BILLFLOW_STATEMENTS_QUEUE    = module.statements_queue.name
+      BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
       BILLFLOW_LOG_LEVEL           = var.log_level
       BILLFLOW_ADMIN_EMAIL         = var.admin_email
       BILLFLOW_COMPANY_NAME        = var.company.name
@@ -49,6 +51,7 @@ locals {
       BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
       BILLFLOW_RENDER_QUEUE        = module.render_queue.name
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
+      BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
       BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
       BILLFLOW_LOG_LEVEL           = var.log_level
       BILLFLOW_CHROMIUM_PATH       = "/usr/bin/chromium"
@@ -62,6 +65,7 @@ locals {
       BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
       BILLFLOW_STATEMENTS_QUEUE    = module.statements_queue.name
+      BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
       BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
       BILLFLOW_LOG_LEVEL           = var.log_level
       SMTP_HOST                    = "email-smtp.${var.region}.amazonaws.com" # the VPC endpoint, by private DNS
@@ -77,10 +81,23 @@ locals {
       BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
       BILLFLOW_EXPENSE_QUEUE       = module.expense_queue.name
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
+      BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
       BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
       BILLFLOW_LOG_LEVEL           = var.log_level
       # Textract AnalyzeExpense through its VPC endpoint; the image needs no Tesseract for it.
       BILLFLOW_DOCUMENT_READER = "textract"
+    }
+    webhooks = {
+      DATABASE_URL                 = local.database_url
+      BILLFLOW_DATABASE_SECRET_ARN = local.database_secret_arn
+      BILLFLOW_DB_POOL_MIN         = "1"
+      BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
+      BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
+      BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
+      BILLFLOW_MAX_RECEIVES        = tostring(local.webhooks_max_receive_count)
+      BILLFLOW_LOG_LEVEL           = var.log_level
+      # Loopback stays refused (BILLFLOW_WEBHOOKS_ALLOW_LOOPBACK unset); the first retry in 10 s.
+      BILLFLOW_WEBHOOKS_RETRY_BASE_SECONDS = "10"
     }
   }
 
@@ -98,16 +115,22 @@ locals {
 
 # --- IAM: one policy per service ------------------------------------------------------------
 # Queue URLs are resolved by name at start-up (billflow.platform.runtime.queue_url), hence
-# sqs:GetQueueUrl on each queue a service names. The outbox relays in the API, the pdf-worker and
-# the extractor publish with SendMessageBatch, which IAM authorises as sqs:SendMessage; where each
+# sqs:GetQueueUrl on each queue a service names. The outbox relays in the API, the pdf-worker, the
+# emailer and the extractor publish with SendMessageBatch, which IAM authorises as sqs:SendMessage; where each
 # message type goes is billflow.platform.routing.outbox_routes.
 
 data "aws_iam_policy_document" "api" {
-  # RenderInvoice, ExtractExpense and SendMonthlyStatements (POST /v1/statements).
+  # RenderInvoice, ExtractExpense and SendMonthlyStatements (POST /v1/statements); the webhook
+  # events the database records in the API's transactions (webhook.dispatch.v1).
   statement {
-    sid       = "SendCommands"
-    actions   = ["sqs:SendMessage"]
-    resources = [module.render_queue.arn, module.expense_queue.arn, module.statements_queue.arn]
+    sid     = "SendCommands"
+    actions = ["sqs:SendMessage"]
+    resources = [
+      module.render_queue.arn,
+      module.expense_queue.arn,
+      module.statements_queue.arn,
+      module.webhooks_queue.arn,
+    ]
   }
 
   statement {
@@ -118,6 +141,7 @@ data "aws_iam_policy_document" "api" {
       module.delivery_queue.arn,
       module.expense_queue.arn,
       module.statements_queue.arn,
+      module.webhooks_queue.arn,
     ]
   }
 
@@ -150,15 +174,15 @@ data "aws_iam_policy_document" "pdf_worker" {
   }
 
   statement {
-    sid       = "SendToDelivery"
+    sid       = "SendToDeliveryAndWebhooks"
     actions   = ["sqs:SendMessage"]
-    resources = [module.delivery_queue.arn]
+    resources = [module.delivery_queue.arn, module.webhooks_queue.arn]
   }
 
   statement {
     sid       = "ResolveQueueUrls"
     actions   = ["sqs:GetQueueUrl"]
-    resources = [module.render_queue.arn, module.delivery_queue.arn]
+    resources = [module.render_queue.arn, module.delivery_queue.arn, module.webhooks_queue.arn]
   }
 
   statement {
@@ -181,10 +205,17 @@ data "aws_iam_policy_document" "emailer" {
     resources = [module.delivery_queue.arn, module.statements_queue.arn]
   }
 
+  # The "sent" webhook events the database records in the emailer's transactions.
+  statement {
+    sid       = "SendToWebhooks"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.webhooks_queue.arn]
+  }
+
   statement {
     sid       = "ResolveQueueUrls"
     actions   = ["sqs:GetQueueUrl"]
-    resources = [module.delivery_queue.arn, module.statements_queue.arn]
+    resources = [module.delivery_queue.arn, module.statements_queue.arn, module.webhooks_queue.arn]
   }
 
   statement {
@@ -207,17 +238,18 @@ data "aws_iam_policy_document" "extractor" {
     resources = [module.expense_queue.arn]
   }
 
-  # NotifyExpense shares the delivery queue with DeliverInvoice (docs/decisions/0030).
+  # NotifyExpense shares the delivery queue with DeliverInvoice (docs/decisions/0030); the
+  # expense.extracted webhook events go to the webhooks queue.
   statement {
-    sid       = "SendToDelivery"
+    sid       = "SendToDeliveryAndWebhooks"
     actions   = ["sqs:SendMessage"]
-    resources = [module.delivery_queue.arn]
+    resources = [module.delivery_queue.arn, module.webhooks_queue.arn]
   }
 
   statement {
     sid       = "ResolveQueueUrls"
     actions   = ["sqs:GetQueueUrl"]
-    resources = [module.expense_queue.arn, module.delivery_queue.arn]
+    resources = [module.expense_queue.arn, module.delivery_queue.arn, module.webhooks_queue.arn]
   }
 
   statement {
@@ -238,6 +270,26 @@ data "aws_iam_policy_document" "extractor" {
       variable = "aws:RequestedRegion"
       values   = [var.region]
     }
+  }
+
+  statement {
+    sid       = "ReadOwnSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+}
+
+data "aws_iam_policy_document" "webhooks" {
+  statement {
+    sid       = "ConsumeWebhooks"
+    actions   = local.consume_actions
+    resources = [module.webhooks_queue.arn]
+  }
+
+  statement {
+    sid       = "ResolveQueueUrls"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [module.webhooks_queue.arn]
   }
 
   statement {
@@ -362,5 +414,36 @@ module "extractor" {
     arn                 = module.expense_queue.arn
     batch_size          = var.extractor_function.batch_size
     maximum_concurrency = var.extractor_function.reserved_concurrency
+  }
+}
+
+# The webhooks deliverer: the only function that talks to addresses customers choose. It runs in
+# the egress subnets (network.tf), whose one route out is the NAT gateway, with a second security
+# group allowing HTTPS to anywhere; every other function stays without any route to the internet.
+# The code refuses private, loopback, link-local and metadata addresses at send time, so being in
+# the VPC gives a customer's URL no way to RDS Proxy or the endpoints (docs/deploy.md, decision 0028).
+module "webhooks" {
+  source = "./modules/function"
+
+  name                 = "${local.name}-webhooks"
+  description          = "Billflow webhooks: webhooks queue -> signed HTTPS requests to subscribed endpoints"
+  image_uri            = "${aws_ecr_repository.service["webhooks"].repository_url}:${var.image_tag}"
+  architecture         = var.lambda_architecture
+  entry_point          = local.lambda_entry_point
+  command              = [local.lambda_handlers.webhooks]
+  memory_mb            = var.webhooks_function.memory_mb
+  timeout_seconds      = var.webhooks_function.timeout_seconds
+  reserved_concurrency = var.webhooks_function.reserved_concurrency
+  environment          = local.function_environment.webhooks
+  policy_json          = data.aws_iam_policy_document.webhooks.json
+  kms_key_arn          = aws_kms_key.main.arn
+  log_retention_days   = var.log_retention_days
+  subnet_ids           = aws_subnet.egress[*].id
+  security_group_ids   = [aws_security_group.functions.id, aws_security_group.webhooks_egress.id]
+
+  queue = {
+    arn                 = module.webhooks_queue.arn
+    batch_size          = var.webhooks_function.batch_size
+    maximum_concurrency = var.webhooks_function.reserved_concurrency
   }
 }

@@ -17,6 +17,7 @@ locals {
     delivery   = "billflow-${var.environment}-delivery"
     statements = "billflow-${var.environment}-statements"
     expense    = "billflow-${var.environment}-expenses"
+    webhooks   = "billflow-${var.environment}-webhooks"
   }
 
   # Invoice PDFs live under this prefix (billflow.domain.billing.pdf_key); every function's S3
@@ -33,4 +34,9 @@ locals {
   delivery_visibility_seconds   = 6 * var.emailer_function.timeout_seconds
   statements_visibility_seconds = 6 * var.emailer_function.timeout_seconds
   expense_visibility_seconds    = 6 * var.extractor_function.timeout_seconds
+  webhooks_visibility_seconds   = 6 * var.webhooks_function.timeout_seconds
+
+  # A webhook event's message stays on its queue while its deliveries retry for 24 hours (about 15
+  # receives), so its redrive allows as many receives as the code's WEBHOOKS_MAX_RECEIVES.
+  webhooks_max_receive_count = 100
 }

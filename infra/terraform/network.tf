@@ -1,6 +1,8 @@
-# A VPC with private subnets only: the functions reach PostgreSQL (through RDS Proxy) directly and
-# AWS through VPC endpoints (S3 gateway; SQS, Secrets Manager, SES SMTP and Textract interface endpoints), so
-# there is no internet gateway and no NAT gateway to pay for or to leak through.
+# A VPC whose functions reach PostgreSQL (through RDS Proxy) directly and AWS through VPC endpoints
+# (S3 gateway; SQS, Secrets Manager, SES SMTP and Textract interface endpoints). Only the webhooks
+# deliverer reaches the internet: it alone runs in the egress subnets, routed through one NAT
+# gateway in one public subnet (the end of this file; docs/deploy.md says what it costs). Every
+# other function's subnets have no route out at all.
 
 resource "aws_vpc" "main" {
   cidr_block           = var.vpc_cidr
@@ -220,7 +222,7 @@ resource "aws_vpc_endpoint" "s3" {
   vpc_id            = aws_vpc.main.id
   service_name      = "com.amazonaws.${var.region}.s3"
   vpc_endpoint_type = "Gateway"
-  route_table_ids   = [aws_route_table.private.id]
+  route_table_ids   = [aws_route_table.private.id, aws_route_table.egress.id]
 
   tags = { Name = "${local.name}-s3" }
 }
@@ -243,4 +245,100 @@ resource "aws_vpc_endpoint" "interface" {
   private_dns_enabled = true # the services' public names resolve to the endpoint inside the VPC
 
   tags = { Name = "${local.name}-${each.key}" }
+}
+
+# --- internet egress for the webhooks deliverer only ------------------------------------------
+# Customers' webhook endpoints are on the internet, and the deliverer also needs the database.
+# One NAT gateway, in the first AZ: the deliverer retries for 24 hours, so an AZ outage delays
+# webhooks rather than losing them, and a second NAT would double the fixed cost.
+
+resource "aws_internet_gateway" "main" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = local.name }
+}
+
+resource "aws_subnet" "public" {
+  vpc_id                  = aws_vpc.main.id
+  availability_zone       = local.azs[0]
+  cidr_block              = cidrsubnet(var.vpc_cidr, 4, 15)
+  map_public_ip_on_launch = false # only the NAT gateway lives here, with its own Elastic IP
+
+  tags = { Name = "${local.name}-public-${local.azs[0]}", Tier = "public" }
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = "${local.name}-public" }
+}
+
+resource "aws_route" "public_to_internet" {
+  route_table_id         = aws_route_table.public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.main.id
+}
+
+resource "aws_route_table_association" "public" {
+  subnet_id      = aws_subnet.public.id
+  route_table_id = aws_route_table.public.id
+}
+
+resource "aws_eip" "nat" {
+  domain = "vpc"
+  tags   = { Name = "${local.name}-nat" }
+}
+
+resource "aws_nat_gateway" "main" {
+  allocation_id = aws_eip.nat.id
+  subnet_id     = aws_subnet.public.id
+  tags          = { Name = local.name }
+
+  depends_on = [aws_internet_gateway.main]
+}
+
+resource "aws_subnet" "egress" {
+  count = length(local.azs)
+
+  vpc_id                  = aws_vpc.main.id
+  availability_zone       = local.azs[count.index]
+  cidr_block              = cidrsubnet(var.vpc_cidr, 4, 8 + count.index)
+  map_public_ip_on_launch = false
+
+  tags = { Name = "${local.name}-egress-${local.azs[count.index]}", Tier = "egress" }
+}
+
+resource "aws_route_table" "egress" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = "${local.name}-egress" }
+}
+
+resource "aws_route" "egress_to_nat" {
+  route_table_id         = aws_route_table.egress.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.main.id
+}
+
+resource "aws_route_table_association" "egress" {
+  count = length(local.azs)
+
+  subnet_id      = aws_subnet.egress[count.index].id
+  route_table_id = aws_route_table.egress.id
+}
+
+# Added to the deliverer beside the functions' group: HTTPS out to anywhere. Private addresses
+# are refused by the code before connecting (billflow.domain.webhooks.refused_address), and the
+# database and endpoints admit the functions' group only, so this opens the internet and nothing
+# else. Port 443 only: in AWS an endpoint is https on its default port.
+resource "aws_security_group" "webhooks_egress" {
+  name        = "${local.name}-webhooks-egress"
+  description = "Billflow webhooks deliverer: HTTPS out to customers' endpoints"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "webhooks_to_internet_https" {
+  security_group_id = aws_security_group.webhooks_egress.id
+  description       = "HTTPS to webhook endpoints on the internet (through the NAT gateway)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
 }

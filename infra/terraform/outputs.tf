@@ -19,6 +19,8 @@ output "queue_urls" {
     statements_dlq = module.statements_queue.dlq_url
     expense        = module.expense_queue.url
     expense_dlq    = module.expense_queue.dlq_url
+    webhooks       = module.webhooks_queue.url
+    webhooks_dlq   = module.webhooks_queue.dlq_url
   }
 }
 
@@ -72,4 +74,9 @@ output "ses_dns_records" {
 output "alarm_topic_arn" {
   description = "SNS topic every alarm notifies."
   value       = aws_sns_topic.alarms.arn
+}
+
+output "webhooks_source_ip" {
+  description = "The address webhooks are sent from (the NAT gateway's): for customers who allow-list senders."
+  value       = aws_eip.nat.public_ip
 }

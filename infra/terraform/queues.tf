@@ -44,3 +44,17 @@ module "expense_queue" {
   oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
   alarm_actions                = [aws_sns_topic.alarms.arn]
 }
+
+# Webhook events to deliver: webhook.dispatch.v1, written by the database with each event (decision
+# 0028) and relayed by every writer's outbox, consumed by the deliverer (BILLFLOW_WEBHOOKS_QUEUE).
+# A message is kept, out of sight until the next retry, while any of its deliveries is pending.
+module "webhooks_queue" {
+  source = "./modules/queue"
+
+  name                         = local.queue_names.webhooks
+  visibility_timeout_seconds   = local.webhooks_visibility_seconds
+  message_retention_seconds    = 345600 # 4 days: longer than the 24 h of retries plus an outage
+  max_receive_count            = local.webhooks_max_receive_count
+  oldest_message_alarm_seconds = 86400 # retries keep messages for a day by design
+  alarm_actions                = [aws_sns_topic.alarms.arn]
+}

@@ -157,6 +157,17 @@ variable "extractor_function" {
   default = {}
 }
 
+variable "webhooks_function" {
+  description = "webhooks deliverer function: memory (MB), timeout (s; each attempt has 10 s), reserved concurrency, SQS batch size. It runs in the egress subnets, the only ones routed to the internet (through the NAT gateway)."
+  type = object({
+    memory_mb            = optional(number, 256)
+    timeout_seconds      = optional(number, 60)
+    reserved_concurrency = optional(number, 2)
+    batch_size           = optional(number, 5)
+  })
+  default = {}
+}
+
 variable "db_pool_max_per_function" {
   description = "BILLFLOW_DB_POOL_MAX in each function. A Lambda container serves one event at a time, so 2 is plenty; connections at most = sum(reserved concurrency) x (this + 1 for the outbox listener)."
   type        = number
@@ -268,7 +279,7 @@ variable "db_username" {
 # --- network ----------------------------------------------------------------------------------
 
 variable "vpc_cidr" {
-  description = "CIDR of the VPC; two private /20 subnets are carved from it."
+  description = "CIDR of the VPC; /20 subnets are carved from it: private (0, 1), egress for the webhooks deliverer (8, 9) and one public for its NAT gateway (15)."
   type        = string
   default     = "10.40.0.0/16"
 }

@@ -22,12 +22,14 @@ from billflow.domain.contracts import (
     PdfWorkerMessage,
     SendMonthlyStatements,
     SendReminders,
+    WebhooksMessage,
     message_type,
     type_tag,
 )
 from billflow.emailer.routes import decode as emailer_decode
 from billflow.extractor.routes import decode as extractor_decode
 from billflow.pdf_worker.routes import decode as pdf_worker_decode
+from billflow.webhooks.routes import decode as webhooks_decode
 
 pytestmark = pytest.mark.contract
 
@@ -42,6 +44,7 @@ CONSUMERS: dict[str, tuple[Callable[[bytes], Message], set[type[Message]]]] = {
     "pdf-worker": (pdf_worker_decode, _members(PdfWorkerMessage)),
     "emailer": (emailer_decode, _members(EmailerMessage)),
     "extractor": (extractor_decode, _members(ExtractorMessage)),
+    "webhooks": (webhooks_decode, _members(WebhooksMessage)),
 }
 GOLDEN_FILES = sorted(GOLDEN.glob("*.json"))
 

@@ -73,6 +73,8 @@ def system(
         "BILLFLOW_JWT_SECRET": "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
         "BILLFLOW_RECEIVE_WAIT_SECONDS": "2",
         "BILLFLOW_LOG_LEVEL": "INFO",
+        "BILLFLOW_WEBHOOKS_ALLOW_LOOPBACK": "true",  # the tests' receivers listen on 127.0.0.1
+        "BILLFLOW_WEBHOOKS_RETRY_BASE_SECONDS": "1",  # a forced retry comes in about a second
     }
     logs = work_dir / "services"
     logs.mkdir(exist_ok=True)
@@ -83,6 +85,7 @@ def system(
             "pdf-worker": {"BILLFLOW_HEALTH_PORT": str(free_port())},
             "emailer": {"BILLFLOW_HEALTH_PORT": str(free_port())},
             "extractor": {"BILLFLOW_HEALTH_PORT": str(free_port())},
+            "webhooks": {"BILLFLOW_HEALTH_PORT": str(free_port())},
         },
     )
     try:

@@ -58,6 +58,8 @@ def fault_system(
         "BILLFLOW_RENDER_QUEUE": f"billflow-faults-{tag}-render",
         "BILLFLOW_DELIVERY_QUEUE": f"billflow-faults-{tag}-delivery",
         "BILLFLOW_STATEMENTS_QUEUE": f"billflow-faults-{tag}-statements",
+        # Its own: the e2e system's deliverer must not take this database's events, nor this one its.
+        "BILLFLOW_WEBHOOKS_QUEUE": f"billflow-faults-{tag}-webhooks",
         "BILLFLOW_MAX_RECEIVES": "10",
         "BILLFLOW_VISIBILITY_TIMEOUT": "8",
         "BILLFLOW_RECEIVE_WAIT_SECONDS": "1",

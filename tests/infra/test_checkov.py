@@ -63,7 +63,7 @@ def test_every_terraform_skip_carries_its_reason(terraform_report: list[dict[str
 
 
 def test_checkov_passes_the_dockerfiles() -> None:
-    assert {p.parent.name for p in DOCKERFILES} == {"api", "pdf-worker", "emailer", "extractor"}
+    assert {p.parent.name for p in DOCKERFILES} == {"api", "pdf-worker", "emailer", "extractor", "webhooks"}
     args: list[str] = ["--framework", "dockerfile"]
     for path in DOCKERFILES:
         args += ["--file", str(path)]

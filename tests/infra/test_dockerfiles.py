@@ -10,7 +10,7 @@ from tests.infra.terraform import ROOT
 
 pytestmark = pytest.mark.contract
 
-SERVICES = ["api", "pdf-worker", "emailer", "extractor"]
+SERVICES = ["api", "pdf-worker", "emailer", "extractor", "webhooks"]
 BASE = "python:3.11.14-slim-bookworm"
 
 

@@ -37,31 +37,40 @@ HANDLERS = {
     "pdf_worker": "billflow.pdf_worker.lambda_handler.handler",
     "emailer": "billflow.emailer.lambda_handler.handler",
     "extractor": "billflow.extractor.lambda_handler.handler",
+    "webhooks": "billflow.webhooks.lambda_handler.handler",
 }
 
 CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
 
 # What each service does with each queue. The relays publish through the outbox (api -> render,
-# expense and statements; pdf-worker and extractor -> delivery: see routing.destinations); every
-# service resolves the URLs of the queues it names at start-up.
+# expense and statements; pdf-worker and extractor -> delivery; every writer -> webhooks, the
+# events the database records in its transactions: see routing.destinations); every service
+# resolves the URLs of the queues it names at start-up.
 QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
     "api": {
         "render": {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "delivery": {"sqs:GetQueueUrl"},
         "expense": {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "statements": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
     "pdf_worker": {
         "render": CONSUME | {"sqs:GetQueueUrl"},
         "delivery": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
     "emailer": {
         "delivery": CONSUME | {"sqs:GetQueueUrl"},
         "statements": CONSUME | {"sqs:GetQueueUrl"},
+        "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
     "extractor": {
         "expense": CONSUME | {"sqs:GetQueueUrl"},
         "delivery": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+    },
+    "webhooks": {
+        "webhooks": CONSUME | {"sqs:GetQueueUrl"},
     },
 }
 
@@ -74,10 +83,11 @@ BUCKET_ACTIONS: dict[str, dict[str, set[str]]] = {
     "pdf_worker": {INVOICES: {"s3:PutObject"}},
     "emailer": {INVOICES: {"s3:GetObject"}},
     "extractor": {EXPENSES: {"s3:GetObject"}},
+    "webhooks": {},
 }
 
 # The queue each worker consumes through its event source mapping (in modules/function).
-CONSUMES = {"pdf_worker": "render", "emailer": "delivery", "extractor": "expense"}
+CONSUMES = {"pdf_worker": "render", "emailer": "delivery", "extractor": "expense", "webhooks": "webhooks"}
 
 # Queue key in Terraform -> the settings field naming it.
 QUEUE_SETTING = {
@@ -85,6 +95,7 @@ QUEUE_SETTING = {
     "delivery": "BILLFLOW_DELIVERY_QUEUE",
     "expense": "BILLFLOW_EXPENSE_QUEUE",
     "statements": "BILLFLOW_STATEMENTS_QUEUE",
+    "webhooks": "BILLFLOW_WEBHOOKS_QUEUE",
 }
 
 # The only actions allowed on every resource: they have no resource-level permissions in IAM.
@@ -183,6 +194,7 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
     assert names["delivery"] == queues.delivery_queue
     assert names["expense"] == queues.expense_queue
     assert names["statements"] == queues.statements_queue
+    assert names["webhooks"] == queues.webhooks_queue
     assert _without_interpolations(root_locals()["default_bucket_name"]) == bucket
     documents = labelled("resource", "aws_s3_bucket")["documents"]
     assert unwrap(documents["bucket"]) == "${local.bucket_name}"
@@ -235,9 +247,36 @@ def test_each_function_names_the_queues_it_uses(service: str) -> None:
     assert env["BILLFLOW_BUCKET"] == "${aws_s3_bucket.documents.id}"
 
 
-@pytest.mark.parametrize("service", list(CONSUMES))
+@pytest.mark.parametrize("service", [s for s in CONSUMES if s != "webhooks"])
 def test_workers_set_max_receives_to_the_redrive_count(service: str) -> None:
     assert _environment(service)["BILLFLOW_MAX_RECEIVES"] == "${tostring(var.max_receive_count)}"
+
+
+def test_the_webhooks_queue_keeps_a_message_through_24_hours_of_retries() -> None:
+    """Its message stays while deliveries retry, so its redrive allows the code's own count."""
+    assert root_locals()["webhooks_max_receive_count"] == settings.WEBHOOKS_MAX_RECEIVES
+    module = labelled("module")["webhooks_queue"]
+    assert unwrap(module["max_receive_count"]) == "${local.webhooks_max_receive_count}"
+    assert unwrap(module["visibility_timeout_seconds"]) == "${local.webhooks_visibility_seconds}"
+    assert root_locals()["webhooks_visibility_seconds"] == "${6 * var.webhooks_function.timeout_seconds}"
+    assert unwrap(module["message_retention_seconds"]) > 24 * 3600
+    env = _environment("webhooks")
+    assert env["BILLFLOW_MAX_RECEIVES"] == "${tostring(local.webhooks_max_receive_count)}"
+    assert "BILLFLOW_WEBHOOKS_ALLOW_LOOPBACK" not in env
+
+
+def test_only_the_webhooks_deliverer_runs_in_the_subnets_routed_to_the_internet() -> None:
+    modules = labelled("module")
+    for service in SERVICES:
+        subnets = unwrap(modules[service]["subnet_ids"])
+        expected = "${aws_subnet.egress[*].id}" if service == "webhooks" else "${aws_subnet.private[*].id}"
+        assert subnets == expected, service
+    routes = labelled("resource", "aws_route")
+    assert unwrap(routes["egress_to_nat"]["route_table_id"]) == "${aws_route_table.egress.id}"
+    assert {unwrap(r["route_table_id"]) for r in routes.values()} == {
+        "${aws_route_table.egress.id}",
+        "${aws_route_table.public.id}",
+    }
 
 
 # --- handlers and event source mappings -------------------------------------------------------

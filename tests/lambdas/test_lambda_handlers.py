@@ -32,6 +32,7 @@ from billflow.platform.settings import PostgresSettings
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, seed_admin
 from tests.support import stack
 from tests.support.smtp import CapturingSmtpServer
+from tests.support.webhooks import webhook_receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -289,3 +290,59 @@ async def test_the_api_handler_answers_api_gateway_events_and_runs_migrations(
         assert migrated == {"applied": []}
     finally:
         await asyncio.to_thread(runtime.close)
+
+
+async def test_the_webhooks_handler_delivers_an_event_and_keeps_a_retry_on_the_queue(
+    lambda_env: dict[str, str], lambda_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from billflow.webhooks import lambda_handler as webhooks_lambda
+
+    monkeypatch.setenv("BILLFLOW_WEBHOOKS_ALLOW_LOOPBACK", "true")
+    monkeypatch.setenv("BILLFLOW_WEBHOOKS_RETRY_BASE_SECONDS", "1")
+    queue = f"lambda-{uuid.uuid4().hex[:6]}-webhooks"
+    monkeypatch.setenv("BILLFLOW_WEBHOOKS_QUEUE", queue)
+    sqs = boto3.client("sqs", endpoint_url=lambda_env["AWS_ENDPOINT_URL"], region_name="eu-west-1")
+    queue_url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+    async with webhook_receiver() as ok, webhook_receiver() as down:
+        down.answers.extend([503])
+        ok.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        conn = await asyncpg.connect(lambda_database)
+        hooks = [uuid.uuid4(), uuid.uuid4()]
+        try:
+            for hook, receiver in zip(hooks, (ok, down), strict=True):
+                await conn.execute(
+                    "INSERT INTO webhook_endpoints (id, url, events, secret) VALUES ($1, $2, $3, $4)",
+                    hook,
+                    receiver.url,
+                    ["invoice.issued"],
+                    ok.secret,
+                )
+            invoice = await pending_invoice(lambda_database)  # the database records the event
+            body = await conn.fetchval(
+                "SELECT convert_from(o.body, 'UTF8') FROM outbox o JOIN webhook_events e"
+                " ON o.message_type = 'webhook.dispatch.v1'"
+                " AND convert_from(o.body, 'UTF8') LIKE '%' || e.id::text || '%'"
+                " WHERE e.subject_id = $1",
+                uuid.UUID(invoice.id),
+            )
+            sqs.send_message(QueueUrl=queue_url, MessageBody=body)
+            [record] = records(sqs, queue_url, expected=1)
+
+            runtime = fresh_worker_runtime(webhooks_lambda, monkeypatch)
+            try:
+                handled = await asyncio.to_thread(webhooks_lambda.handler, {"Records": [record]}, None)
+            finally:
+                await asyncio.to_thread(runtime.close)
+        finally:
+            # No later test's invoice in this database is told to these receivers, and no later
+            # drain of this database's outbox sends this test's message anywhere.
+            await conn.execute("DELETE FROM webhook_endpoints WHERE id = ANY($1::uuid[])", hooks)
+            await conn.execute("DELETE FROM outbox WHERE message_type = 'webhook.dispatch.v1'")
+            await conn.close()
+
+    # One receiver answered 503: the message stays on the queue for its retry.
+    assert handled == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    [delivered] = ok.received
+    assert delivered.verified
+    assert delivered.payload["data"]["id"] == invoice.id
+    assert len(down.received) == 1

@@ -32,6 +32,7 @@ from billflow.api.routes.organisation import DepartmentController, EmployeeContr
 from billflow.api.routes.receivables import ReminderController, ReportController
 from billflow.api.routes.system import health, metrics, token
 from billflow.api.routes.users import MeController, UserController
+from billflow.api.routes.webhooks import WebhookController
 from billflow.api.services import Services
 from billflow.api.web import PUBLIC_PATHS as WEB_PATHS
 from billflow.api.web import WebConfig, route_handlers, template_config
@@ -86,6 +87,7 @@ def create_app(
             ExpenseController,
             StatementController,
             VendorController,
+            WebhookController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False, use_cache=True)},

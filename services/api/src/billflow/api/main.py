@@ -21,6 +21,7 @@ from billflow.api.security import ISSUER, Argon2PasswordHasher, JwtTokenService
 from billflow.api.services import Services
 from billflow.api.web import WebConfig
 from billflow.domain.contracts import (
+    DispatchWebhookEvent,
     ExtractExpense,
     RenderCreditNote,
     RenderInvoice,
@@ -52,15 +53,18 @@ from billflow.domain.usecases.retry_invoice import RetryInvoice
 from billflow.domain.usecases.start_billing_run import StartBillingRun
 from billflow.domain.usecases.upload_expense import UploadExpense
 from billflow.domain.usecases.users import Users
+from billflow.domain.usecases.webhook_endpoints import WebhookEndpoints
 from billflow.domain.usecases.workdays import Workdays
 from billflow.platform.aws.clients import s3_client, sqs_client
 from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.dns import SystemAddressResolver
 from billflow.platform.logging import configure_logging
 from billflow.platform.metrics import Metrics
 from billflow.platform.outbox_relay import OutboxRelay
 from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.ratelimit import PostgresRateLimiter
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
+from billflow.platform.postgres.webhooks import AsyncpgWebhookEndpointStore
 from billflow.platform.routing import outbox_routes
 from billflow.platform.runtime import database_reachable
 from billflow.platform.settings import (
@@ -74,10 +78,11 @@ from billflow.platform.settings import (
     QueueSettings,
     SettingsError,
     StorageSettings,
+    WebhookSettings,
     WebSettings,
     load_all,
 )
-from billflow.platform.system import SystemClock, UuidIdGenerator
+from billflow.platform.system import SystemClock, UuidIdGenerator, WebhookSecretGenerator
 
 log = logging.getLogger("billflow.api")
 
@@ -98,6 +103,7 @@ class Settings:
     log: LogSettings
     web: WebSettings
     numbering: NumberingSettings
+    webhooks: WebhookSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -170,7 +176,14 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             await outbox_routes(
                 sqs,
                 settings.queues,
-                [RenderInvoice, ExtractExpense, SendMonthlyStatements, RenderCreditNote, SendReminders],
+                [
+                    RenderInvoice,
+                    ExtractExpense,
+                    SendMonthlyStatements,
+                    RenderCreditNote,
+                    SendReminders,
+                    DispatchWebhookEvent,  # recorded by the database in the API's transactions
+                ],
             ),
             metrics=metrics,
         )
@@ -211,6 +224,14 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             payments=Payments(uow, ids, clock),
             reminders=RequestReminders(uow, ids, clock),
             receivables=ReceivablesReport(uow),
+            webhooks=WebhookEndpoints(
+                AsyncpgWebhookEndpointStore(pool),
+                SystemAddressResolver(),
+                WebhookSecretGenerator(),
+                ids,
+                clock,
+                allow_loopback=settings.webhooks.allow_loopback,
+            ),
         )
         if relay_in_background:
             stop = asyncio.Event()

@@ -24,6 +24,7 @@ from billflow.domain.usecases.retry_invoice import RetryInvoice
 from billflow.domain.usecases.start_billing_run import StartBillingRun
 from billflow.domain.usecases.upload_expense import UploadExpense
 from billflow.domain.usecases.users import Users
+from billflow.domain.usecases.webhook_endpoints import WebhookEndpoints
 from billflow.domain.usecases.workdays import Workdays
 from billflow.platform.metrics import Metrics
 
@@ -64,3 +65,5 @@ class Services:
     payments: Payments
     reminders: RequestReminders
     receivables: ReceivablesReport
+    # Webhooks (issue 16).
+    webhooks: WebhookEndpoints

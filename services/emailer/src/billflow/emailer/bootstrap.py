@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from billflow.domain.contracts import DispatchWebhookEvent
 from billflow.domain.usecases.credit_note_documents import DeliverCreditNotePdf, FailCreditNote
 from billflow.domain.usecases.deliver_invoice import DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice
@@ -54,5 +55,10 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
 # One month's statements (or one day's reminders) at a time on the statements queue: each request
 # loops over its recipients.
 WORKER = WorkerSpec(
-    "emailer", Settings, ROUTES, wire, lambda q: [Consumed(q.delivery_queue), Consumed(q.statements_queue, 1)]
+    "emailer",
+    Settings,
+    ROUTES,
+    wire,
+    lambda q: [Consumed(q.delivery_queue), Consumed(q.statements_queue, 1)],
+    produces=[DispatchWebhookEvent],  # the database records "sent" events in the emailer's transactions
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import aioboto3
 from aiobotocore.config import AioConfig
 
-from billflow.domain.contracts import NotifyExpense
+from billflow.domain.contracts import DispatchWebhookEvent, NotifyExpense
 from billflow.domain.ports.expenses import DocumentReader
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor.limits import ReadingLimits
@@ -59,6 +59,7 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
 
 
 WORKER = WorkerSpec(
-    "extractor", Settings, ROUTES, wire, lambda q: [Consumed(q.expense_queue)], produces=[NotifyExpense],
+    "extractor", Settings, ROUTES, wire, lambda q: [Consumed(q.expense_queue)],
+    produces=[NotifyExpense, DispatchWebhookEvent],
     details=lambda settings: {"reader": settings.reader.document_reader},
 )  # fmt: skip

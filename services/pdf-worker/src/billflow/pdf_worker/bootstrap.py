@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billflow.domain.contracts import DeliverCreditNote, DeliverInvoice
+from billflow.domain.contracts import DeliverCreditNote, DeliverInvoice, DispatchWebhookEvent
 from billflow.domain.usecases.credit_note_documents import FailCreditNote, RenderCreditNotePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
@@ -49,5 +49,5 @@ WORKER = WorkerSpec(
     ROUTES,
     wire,
     lambda q: [Consumed(q.render_queue)],
-    produces=[DeliverInvoice, DeliverCreditNote],
+    produces=[DeliverInvoice, DeliverCreditNote, DispatchWebhookEvent],
 )

@@ -9,6 +9,7 @@ Business rules:
   (and their PDFs), and records its own workdays; nothing else.
 - Expenses: every user uploads their own and reads and corrects only those; ``admin`` and
   ``accountant`` read and correct everybody's. Only ``admin`` sends the monthly statements by hand.
+- Only ``admin`` manages webhooks: an endpoint's secret, and where Billflow sends its data.
 - A record the caller may not see is reported exactly like a missing one (NotFound), so nobody can
   learn which ids exist; an action the caller's role may never take is Forbidden.
 """
@@ -34,11 +35,14 @@ class Action(StrEnum):
     SEND_STATEMENTS = "send-statements"
     SEND_REMINDERS = "send-reminders"
     """Ask for a day's overdue reminders by hand (the schedule asks every day)."""
+    MANAGE_WEBHOOKS = "manage-webhooks"
+    """Register, change and remove webhook endpoints, and read their deliveries."""
 
 
 _GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ACCOUNTANT: frozenset(Action) - {Action.MANAGE_USERS, Action.SEND_STATEMENTS, Action.SEND_REMINDERS},
+    Role.ACCOUNTANT: frozenset(Action)
+    - {Action.MANAGE_USERS, Action.SEND_STATEMENTS, Action.SEND_REMINDERS, Action.MANAGE_WEBHOOKS},
     Role.VIEWER: frozenset({Action.READ_BILLING, Action.READ_OWN}),
     Role.EMPLOYEE: frozenset({Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}),
 }

@@ -95,12 +95,24 @@ class SendReminders(Message, frozen=True, kw_only=True, tag="reminders.send.v1")
     as_of: date | None = None
 
 
+class DispatchWebhookEvent(Message, frozen=True, kw_only=True, tag="webhook.dispatch.v1"):
+    """Command to the webhooks deliverer: deliver one recorded event to its subscribed endpoints.
+
+    Written by the database itself (the ``webhook_record`` function of migration 0010), in the
+    transaction of the change the event reports; the deliverer keeps the message until every
+    delivery of the event is delivered or failed (decision 0028).
+    """
+
+    event_id: str
+
+
 # What each consumer accepts: every version it has ever accepted.
 PdfWorkerMessage: TypeAlias = RenderInvoice | RenderCreditNote
 EmailerMessage: TypeAlias = (
     DeliverInvoice | NotifyExpense | SendMonthlyStatements | DeliverCreditNote | SendReminders
 )
 ExtractorMessage: TypeAlias = ExtractExpense
+WebhooksMessage: TypeAlias = DispatchWebhookEvent
 AnyMessage: TypeAlias = (
     RenderInvoice
     | DeliverInvoice
@@ -110,6 +122,7 @@ AnyMessage: TypeAlias = (
     | RenderCreditNote
     | DeliverCreditNote
     | SendReminders
+    | DispatchWebhookEvent
 )
 
 

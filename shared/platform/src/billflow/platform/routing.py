@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from billflow.domain.contracts import (
     DeliverCreditNote,
     DeliverInvoice,
+    DispatchWebhookEvent,
     ExtractExpense,
     Message,
     NotifyExpense,
@@ -28,7 +29,8 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
     """The queue name of every message type any service publishes. Expense notifications share
     the delivery queue with invoice deliveries: both are the emailer's everyday work. Credit notes
     travel with invoices (one document pipeline); a day's reminders, like a month's statements, are
-    one long request on the statements queue."""
+    one long request on the statements queue. Webhook events have a queue of their own, so a slow
+    receiver never delays an invoice."""
     return {
         RenderInvoice: queues.render_queue,
         DeliverInvoice: queues.delivery_queue,
@@ -38,6 +40,7 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
         RenderCreditNote: queues.render_queue,
         DeliverCreditNote: queues.delivery_queue,
         SendReminders: queues.statements_queue,
+        DispatchWebhookEvent: queues.webhooks_queue,
     }
 
 

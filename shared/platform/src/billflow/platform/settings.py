@@ -44,6 +44,9 @@ class QueueSettings(msgspec.Struct, frozen=True):
     daily one (and POST /v1/reminders) for overdue reminders."""
     max_receives: int = msgspec.field(default=5, name="BILLFLOW_MAX_RECEIVES")
     """Receives before a message is given up on; equals the queues' redrive maxReceiveCount."""
+    webhooks_queue: str = msgspec.field(default="billflow-webhooks", name="BILLFLOW_WEBHOOKS_QUEUE")
+    """Webhook events to deliver. Each message stays on it while its deliveries retry (24 h), so
+    its redrive allows ``WEBHOOKS_MAX_RECEIVES`` receives instead of ``max_receives``."""
 
 
 class StorageSettings(msgspec.Struct, frozen=True):
@@ -209,3 +212,24 @@ class DeploySecretsSettings(msgspec.Struct, frozen=True):
 
     secrets_arn: str | None = msgspec.field(default=None, name="BILLFLOW_SECRETS_ARN")
     database_secret_arn: str | None = msgspec.field(default=None, name="BILLFLOW_DATABASE_SECRET_ARN")
+
+
+WEBHOOKS_MAX_RECEIVES = 100
+"""The webhooks queue's redrive maxReceiveCount: far more than the ~15 attempts of 24 hours."""
+
+
+class WebhookSettings(msgspec.Struct, frozen=True):
+    """Webhook endpoints (the API checks them) and deliveries (the webhooks deliverer)."""
+
+    allow_loopback: bool = msgspec.field(default=False, name="BILLFLOW_WEBHOOKS_ALLOW_LOOPBACK")
+    """Also allow ``http://127.0.0.1:<port>`` endpoints: local development and tests only."""
+    retry_base_seconds: float = msgspec.field(default=10.0, name="BILLFLOW_WEBHOOKS_RETRY_BASE_SECONDS")
+    """The first retry's delay; each next one doubles it (up to 6 h apart, for 24 h in all)."""
+    concurrency: int = msgspec.field(default=8, name="BILLFLOW_WEBHOOKS_CONCURRENCY")
+    """Requests in flight at once, per deliverer process."""
+
+    def __post_init__(self) -> None:
+        if not 0 < self.retry_base_seconds <= 30:
+            raise ValueError("BILLFLOW_WEBHOOKS_RETRY_BASE_SECONDS must be above 0 and at most 30")
+        if self.concurrency < 1:
+            raise ValueError("BILLFLOW_WEBHOOKS_CONCURRENCY must be at least 1")

@@ -16,7 +16,14 @@ from botocore.config import Config
 if TYPE_CHECKING:
     from mypy_boto3_sqs.literals import QueueAttributeNameType
 
-from billflow.platform.settings import AwsSettings, ConsumerSettings, QueueSettings, StorageSettings, load
+from billflow.platform.settings import (
+    WEBHOOKS_MAX_RECEIVES,
+    AwsSettings,
+    ConsumerSettings,
+    QueueSettings,
+    StorageSettings,
+    load,
+)
 
 STATEMENTS_SCHEDULE = "cron(0 6 1 * ? *)"
 """06:00 UTC on the 1st of every month, as in infra/terraform/schedule.tf."""
@@ -37,6 +44,11 @@ def statements_rule_name(queues: QueueSettings) -> str:
 def reminders_rule_name(queues: QueueSettings) -> str:
     # Named after the queue like the statements' rule: the queue policy admits rules "<queue>-*".
     return f"{queues.statements_queue}-daily-reminders"
+
+
+def max_receives(queues: QueueSettings, name: str) -> int:
+    """A webhook event's message stays on its queue while its deliveries retry (decision 0028)."""
+    return WEBHOOKS_MAX_RECEIVES if name == queues.webhooks_queue else queues.max_receives
 
 
 def provision(environ: Mapping[str, str]) -> dict[str, str]:
@@ -80,7 +92,13 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
     )
 
     urls: dict[str, str] = {}
-    for name in (queues.render_queue, queues.delivery_queue, queues.expense_queue, queues.statements_queue):
+    for name in (
+        queues.render_queue,
+        queues.delivery_queue,
+        queues.expense_queue,
+        queues.statements_queue,
+        queues.webhooks_queue,
+    ):
         dlq_url = sqs.create_queue(
             QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)}
         )["QueueUrl"]
@@ -91,7 +109,7 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
             "VisibilityTimeout": str(consumer.visibility_seconds),
             "ReceiveMessageWaitTimeSeconds": "20",
             "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": queues.max_receives}
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives(queues, name)}
             ),
         }
         url = sqs.create_queue(QueueName=name)["QueueUrl"]

@@ -56,6 +56,7 @@ def local_environment(environ: Mapping[str, str], var: Path) -> tuple[dict[str, 
         "BILLFLOW_ADMIN_PASSWORD": "billflow-admin",
         "BILLFLOW_JWT_SECRET": _jwt_secret(var),
         "BILLFLOW_LOG_LEVEL": "INFO",
+        "BILLFLOW_WEBHOOKS_ALLOW_LOOPBACK": "true",  # http://127.0.0.1:<port> receivers, for trying it out
         "PYTHONUNBUFFERED": "1",
     }
     env.update({k: v for k, v in defaults.items() if not environ.get(k)})

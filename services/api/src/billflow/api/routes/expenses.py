@@ -22,10 +22,10 @@ from billflow.api.ids import parse_id
 from billflow.api.routes.common import correlation_id, known_id
 from billflow.api.schemas import DownloadOut
 from billflow.api.services import Services
-from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES, Expense, ExpenseStatus
+from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES
 from billflow.domain.expenses.months import MONTH_PATTERN
 from billflow.domain.model import User
-from billflow.domain.money import at_minor_unit
+from billflow.domain.representations import ExpenseOut
 from billflow.domain.usecases.expense_queries import CorrectExpenseCommand
 from billflow.domain.usecases.monthly_statements import RequestStatementsCommand
 from billflow.domain.usecases.upload_expense import UploadExpenseCommand
@@ -44,52 +44,6 @@ Text = Annotated[str, Meta(max_length=200)]
 class ExpenseUpload:
     file: UploadFile
     note: str | None = None
-
-
-class ExpenseOut(msgspec.Struct, omit_defaults=True):
-    id: str
-    status: ExpenseStatus
-    user_id: str
-    original_filename: str
-    media_type: str
-    uploaded_at: datetime
-    updated_at: datetime
-    confidence: dict[str, float]
-    vendor: str | None = None
-    invoice_number: str | None = None
-    invoice_date: date | None = None
-    currency: str | None = None
-    tax: Decimal | None = None
-    total: Decimal | None = None
-    note: str | None = None
-    failure_reason: str | None = None
-    possible_duplicate_of: str | None = None
-
-    @classmethod
-    def of(cls, e: Expense) -> ExpenseOut:
-        return cls(
-            id=e.id,
-            status=e.status,
-            user_id=e.user_id,
-            original_filename=e.original_filename,
-            media_type=e.media_type,
-            uploaded_at=e.uploaded_at,
-            updated_at=e.updated_at,
-            confidence=dict(e.confidence),
-            vendor=e.vendor,
-            invoice_number=e.invoice_number,
-            invoice_date=e.invoice_date,
-            currency=e.currency,
-            tax=_amount(e.tax, e.currency),
-            total=_amount(e.total, e.currency),
-            note=e.note,
-            failure_reason=e.failure_reason,
-            possible_duplicate_of=e.possible_duplicate_of,
-        )
-
-
-def _amount(value: Decimal | None, currency: str | None) -> Decimal | None:
-    return None if value is None else at_minor_unit(value, currency)
 
 
 class ExpensePage(msgspec.Struct):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import operator
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,11 +20,14 @@ import msgspec
 
 from billflow.domain.contracts import Message, type_tag
 from billflow.domain.usecases.render_invoice import Outcome
-from billflow.platform.aws.sqs_consumer import Disposition, Handler, Received, RetryAfter
+from billflow.platform.aws.sqs_consumer import Ack, Disposition, Handler, Received, RetryAfter
 from billflow.platform.commands import Command, Subject, settle
 from billflow.platform.metrics import InvoiceEvent, Metrics
 
 log = logging.getLogger(__name__)
+
+MAX_VISIBILITY_SECONDS = 12 * 3600
+"""SQS keeps a received message out of sight for at most 12 hours."""
 
 U = TypeVar("U")
 """A worker's use cases: what its routes call."""
@@ -44,6 +48,10 @@ class Job:
     execute: Callable[[], Awaitable[Outcome]]
     give_up: Callable[[str], Awaitable[bool]] = nothing_to_mark
     """Marks the subject failed with a reason; True when it did (so the failure is counted)."""
+    come_back: Callable[[], float | None] | None = None
+    """After a success, seconds until the same message has more work (work it scheduled itself,
+    such as a webhook's next retry), or None: done. The message is then kept on the queue, out of
+    sight until then, instead of deleted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +102,12 @@ class RouteTable(Generic[U]):
             command = Command(
                 type_tag(route.message), job.subject_id, job.correlation_id, route.done_event, route.subject
             )
-            return await settle(received, max_receives, command, job.execute, job.give_up, metrics)
+            disposition = await settle(received, max_receives, command, job.execute, job.give_up, metrics)
+            if isinstance(disposition, Ack) and job.come_back is not None:
+                seconds = job.come_back()
+                if seconds is not None:
+                    # At least a second: work due "now" is being leased by another consumer.
+                    return RetryAfter(min(MAX_VISIBILITY_SECONDS, max(1, math.ceil(seconds))))
+            return disposition
 
         return handle

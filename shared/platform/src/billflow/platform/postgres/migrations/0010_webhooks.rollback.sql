@@ -1,0 +1,13 @@
+DROP TRIGGER webhook_expense_events ON expenses;
+DROP TRIGGER webhook_payment_events ON payments;
+DROP TRIGGER webhook_credit_note_events ON credit_notes;
+DROP TRIGGER webhook_invoice_events ON invoices;
+DROP FUNCTION webhook_on_expense();
+DROP FUNCTION webhook_on_payment();
+DROP FUNCTION webhook_on_credit_note();
+DROP FUNCTION webhook_on_invoice();
+DROP FUNCTION webhook_record(text, uuid, uuid);
+DROP TABLE webhook_attempts;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_events;
+DROP TABLE webhook_endpoints;
