@@ -368,6 +368,8 @@ class CreditNoteOut(msgspec.Struct, omit_defaults=True):
 
 class CreditNotePage(msgspec.Struct):
     items: list[CreditNoteOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class RemindersIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -437,14 +439,20 @@ class BillingRunProgressOut(msgspec.Struct):
 
 class DepartmentList(msgspec.Struct):
     items: list[DepartmentOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class ProjectList(msgspec.Struct):
     items: list[ProjectOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class EmployeeList(msgspec.Struct):
     items: list[EmployeeOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class UserIn(Request):
@@ -467,3 +475,5 @@ class UserOut(msgspec.Struct):
 
 class UserList(msgspec.Struct):
     items: list[UserOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import operator
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -19,7 +19,7 @@ import msgspec
 
 from billflow.domain.contracts import Message, type_tag
 from billflow.domain.usecases.render_invoice import Outcome
-from billflow.platform.aws.sqs_consumer import Disposition, Handler, Received, RetryAfter
+from billflow.platform.aws.sqs_consumer import Ack, Disposition, Handler, Received, RetryAfter
 from billflow.platform.commands import Command, Subject, settle
 from billflow.platform.metrics import InvoiceEvent, Metrics
 
@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 U = TypeVar("U")
 """A worker's use cases: what its routes call."""
 M = TypeVar("M", bound=Message)
+
+Translate = Callable[[bytes], Sequence[Message] | None]
+"""How a queue written by something else than Billflow (S3's notifications) is read: each body
+becomes the messages it means (none: nothing for us), or None when it is not what the queue
+carries (dropped and counted, since no retry can make it readable)."""
 
 
 async def nothing_to_mark(_: str) -> bool:
@@ -75,8 +80,38 @@ class RouteTable(Generic[U]):
         message: Message = self._decoder.decode(body)
         return message
 
-    def handler(self, use_cases: U, *, max_receives: int, metrics: Metrics, queue: str = "") -> Handler:
-        """The one handler every driver (poller, Lambda, tests) calls for messages of ``queue``."""
+    def handler(
+        self,
+        use_cases: U,
+        *,
+        max_receives: int,
+        metrics: Metrics,
+        queue: str = "",
+        translate: Translate | None = None,
+    ) -> Handler:
+        """The one handler every driver (poller, Lambda, tests) calls for messages of ``queue``;
+        with ``translate``, the queue carries foreign notifications instead of messages."""
+
+        async def run(message: Message, received: Received) -> Disposition:
+            route = self._routes[type(message)]
+            job = route.plan(use_cases, message, received)
+            command = Command(
+                type_tag(route.message), job.subject_id, job.correlation_id, route.done_event, route.subject
+            )
+            return await settle(received, max_receives, command, job.execute, job.give_up, metrics)
+
+        async def handle_foreign(received: Received) -> Disposition:
+            assert translate is not None
+            messages = translate(received.body)
+            if messages is None:
+                log.error("malformed notification dropped", extra={"sqs_message_id": received.sqs_message_id})
+                await metrics.malformed(queue)
+                return Ack()
+            for message in messages:  # each idempotent: a retry of the batch redoes only what is left
+                disposition = await run(message, received)
+                if not isinstance(disposition, Ack):
+                    return disposition
+            return Ack()
 
         async def handle(received: Received) -> Disposition:
             try:
@@ -89,11 +124,6 @@ class RouteTable(Generic[U]):
                 )
                 await metrics.malformed(queue)
                 return RetryAfter(0)
-            route = self._routes[type(message)]
-            job = route.plan(use_cases, message, received)
-            command = Command(
-                type_tag(route.message), job.subject_id, job.correlation_id, route.done_event, route.subject
-            )
-            return await settle(received, max_receives, command, job.execute, job.give_up, metrics)
+            return await run(message, received)
 
-        return handle
+        return handle if translate is None else handle_foreign
