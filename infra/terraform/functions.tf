@@ -16,7 +16,13 @@ locals {
 
   # No password in the URL: it comes from the RDS-managed secret named by
   # BILLFLOW_DATABASE_SECRET_ARN (reading it is pending on the code side; see docs/deploy.md).
-  database_url = "postgresql://${var.db_username}@${aws_db_proxy.main.endpoint}:5432/${var.db_name}?sslmode=require"
+  database_url = "postgresql://${var.db_username}@${local.database_host}:5432/${var.db_name}?sslmode=require"
+
+  # ha: the functions run in the private subnets (RDS Proxy and the interface endpoints are there);
+  # lean: outside any VPC, reaching SQS, SES, Secrets Manager and S3 on their public endpoints and
+  # the database on its public, TLS-only endpoint (docs/decisions/0032).
+  function_subnet_ids         = local.ha ? aws_subnet.private[*].id : []
+  function_security_group_ids = local.ha ? [aws_security_group.functions[0].id] : []
 
   # Environment of each function. Names are the ones the code reads (shared/platform settings.py),
   # plus the two deploy-only names BILLFLOW_DATABASE_SECRET_ARN and BILLFLOW_SECRETS_ARN.
@@ -64,7 +70,7 @@ locals {
       BILLFLOW_STATEMENTS_QUEUE    = module.statements_queue.name
       BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
       BILLFLOW_LOG_LEVEL           = var.log_level
-      SMTP_HOST                    = "email-smtp.${var.region}.amazonaws.com" # the VPC endpoint, by private DNS
+      SMTP_HOST                    = "email-smtp.${var.region}.amazonaws.com" # ha: the VPC endpoint, by private DNS; lean: public
       SMTP_PORT                    = "587"
       SMTP_STARTTLS                = "true"
       BILLFLOW_MAIL_FROM           = "${var.sender_name} <${var.sender_address}>"
@@ -76,6 +82,7 @@ locals {
       BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
       BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
       BILLFLOW_EXPENSE_QUEUE       = module.expense_queue.name
+      BILLFLOW_UPLOAD_QUEUE        = module.upload_queue.name
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
       BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
       BILLFLOW_LOG_LEVEL           = var.log_level
@@ -86,6 +93,7 @@ locals {
 
   invoice_objects_arn = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
   expense_objects_arn = "${aws_s3_bucket.documents.arn}/${local.expense_prefix}*"
+  upload_objects_arn  = "${aws_s3_bucket.documents.arn}/${local.upload_prefix}*"
 
   # What consuming a queue through a Lambda event source mapping (and the local poller) needs.
   consume_actions = [
@@ -133,6 +141,14 @@ data "aws_iam_policy_document" "api" {
     sid       = "WriteAndReadExpenseDocuments"
     actions   = ["s3:PutObject", "s3:GetObject"]
     resources = [local.expense_objects_arn]
+  }
+
+  # POST /v1/expenses/uploads pre-signs a POST policy for one key under uploads/: the browser's
+  # upload carries these permissions (PutObject); the download link of such an expense, GetObject.
+  statement {
+    sid       = "PresignDirectUploads"
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = [local.upload_objects_arn]
   }
 
   statement {
@@ -202,9 +218,9 @@ data "aws_iam_policy_document" "emailer" {
 
 data "aws_iam_policy_document" "extractor" {
   statement {
-    sid       = "ConsumeExpenses"
+    sid       = "ConsumeExpensesAndUploads"
     actions   = local.consume_actions
-    resources = [module.expense_queue.arn]
+    resources = [module.expense_queue.arn, module.upload_queue.arn]
   }
 
   # NotifyExpense shares the delivery queue with DeliverInvoice (docs/decisions/0030).
@@ -217,13 +233,13 @@ data "aws_iam_policy_document" "extractor" {
   statement {
     sid       = "ResolveQueueUrls"
     actions   = ["sqs:GetQueueUrl"]
-    resources = [module.expense_queue.arn, module.delivery_queue.arn]
+    resources = [module.expense_queue.arn, module.upload_queue.arn, module.delivery_queue.arn]
   }
 
   statement {
     sid       = "ReadExpenseDocuments"
     actions   = ["s3:GetObject"]
-    resources = [local.expense_objects_arn]
+    resources = [local.expense_objects_arn, local.upload_objects_arn]
   }
 
   # The document goes to Textract as bytes, so Textract itself reads nothing from S3.
@@ -265,8 +281,8 @@ module "api" {
   policy_json          = data.aws_iam_policy_document.api.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.private[*].id
-  security_group_ids   = [aws_security_group.functions.id]
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
 }
 
 module "pdf_worker" {
@@ -285,8 +301,8 @@ module "pdf_worker" {
   policy_json          = data.aws_iam_policy_document.pdf_worker.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.private[*].id
-  security_group_ids   = [aws_security_group.functions.id]
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
 
   queue = {
     arn                 = module.render_queue.arn
@@ -311,8 +327,8 @@ module "emailer" {
   policy_json          = data.aws_iam_policy_document.emailer.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.private[*].id
-  security_group_ids   = [aws_security_group.functions.id]
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
 
   # Two of the reserved instances are left to the statements queue's mapping below, so the two
   # mappings together never exceed the function's reserved concurrency.
@@ -355,12 +371,26 @@ module "extractor" {
   policy_json          = data.aws_iam_policy_document.extractor.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.private[*].id
-  security_group_ids   = [aws_security_group.functions.id]
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
 
   queue = {
     arn                 = module.expense_queue.arn
     batch_size          = var.extractor_function.batch_size
     maximum_concurrency = var.extractor_function.reserved_concurrency
+  }
+}
+
+# The extractor's second queue: S3's notifications of direct uploads. The same function takes
+# them (LambdaEntry picks each record's handler by its queue); AWS's minimum concurrency, since
+# the expense mapping above may already use the whole reservation at a burst of uploads.
+resource "aws_lambda_event_source_mapping" "extractor_uploads" {
+  event_source_arn        = module.upload_queue.arn
+  function_name           = module.extractor.function_arn
+  batch_size              = var.extractor_function.batch_size
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = 2
   }
 }

@@ -25,6 +25,7 @@ locals {
     delivery   = module.delivery_queue
     statements = module.statements_queue
     expense    = module.expense_queue
+    upload     = module.upload_queue
   }
 }
 
@@ -138,10 +139,14 @@ resource "aws_cloudwatch_dashboard" "main" {
           region = var.region
           stat   = "Average"
           period = 300
-          metrics = [
-            ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", aws_db_instance.main.identifier],
+          metrics = local.ha ? [
+            ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", aws_db_instance.main[0].identifier],
             [".", "DatabaseConnections", ".", "."],
-            ["AWS/RDS", "ClientConnections", "ProxyName", aws_db_proxy.main.name],
+            ["AWS/RDS", "ClientConnections", "ProxyName", aws_db_proxy.main[0].name],
+            ] : [
+            # lean: the capacity shows when the database sleeps (0 ACU) and how big it grew.
+            ["AWS/RDS", "ServerlessDatabaseCapacity", "DBClusterIdentifier", aws_rds_cluster.lean[0].cluster_identifier],
+            [".", "DatabaseConnections", ".", "."],
           ]
         }
       },

@@ -1,4 +1,4 @@
-# A VPC with private subnets only: the functions reach PostgreSQL (through RDS Proxy) directly and
+# ha (docs/decisions/0032): a VPC with private subnets only: the functions reach PostgreSQL (through RDS Proxy) directly and
 # AWS through VPC endpoints (S3 gateway; SQS, Secrets Manager, SES SMTP and Textract interface endpoints), so
 # there is no internet gateway and no NAT gateway to pay for or to leak through.
 
@@ -90,19 +90,25 @@ resource "aws_flow_log" "main" {
 # --- security groups --------------------------------------------------------------------------
 
 resource "aws_security_group" "functions" {
+  count = local.ha ? 1 : 0
+
   name        = "${local.name}-functions"
   description = "Billflow functions: out to RDS Proxy, the VPC endpoints and S3 only"
   vpc_id      = aws_vpc.main.id
 }
 
 resource "aws_security_group" "endpoints" {
-  name        = "${local.name}-endpoints"
+  count = local.ha ? 1 : 0
+
+  name = "${local.name}-endpoints"
   # The description predates the Textract endpoint; changing it would replace the group.
   description = "Interface VPC endpoints (SQS, Secrets Manager, SES SMTP): in from the functions only"
   vpc_id      = aws_vpc.main.id
 }
 
 resource "aws_security_group" "proxy" {
+  count = local.ha ? 1 : 0
+
   #checkov:skip=CKV2_AWS_5:Attached to aws_db_proxy.main (vpc_security_group_ids); this checkov version does not follow aws_db_proxy references.
   name        = "${local.name}-rds-proxy"
   description = "RDS Proxy: in from the functions, out to the database"
@@ -110,40 +116,48 @@ resource "aws_security_group" "proxy" {
 }
 
 resource "aws_security_group" "database" {
+  count = local.ha ? 1 : 0
+
   name        = "${local.name}-database"
   description = "PostgreSQL: in from RDS Proxy only"
   vpc_id      = aws_vpc.main.id
 }
 
 resource "aws_vpc_security_group_egress_rule" "functions_to_proxy" {
-  security_group_id            = aws_security_group.functions.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.functions[0].id
   description                  = "PostgreSQL through RDS Proxy"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
-  referenced_security_group_id = aws_security_group.proxy.id
+  referenced_security_group_id = aws_security_group.proxy[0].id
 }
 
 resource "aws_vpc_security_group_egress_rule" "functions_to_endpoints_https" {
-  security_group_id            = aws_security_group.functions.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.functions[0].id
   description                  = "HTTPS to the SQS, Secrets Manager and Textract endpoints"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  referenced_security_group_id = aws_security_group.endpoints.id
+  referenced_security_group_id = aws_security_group.endpoints[0].id
 }
 
 resource "aws_vpc_security_group_egress_rule" "functions_to_endpoints_smtp" {
-  security_group_id            = aws_security_group.functions.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.functions[0].id
   description                  = "SMTP submission (STARTTLS) to the SES SMTP endpoint"
   ip_protocol                  = "tcp"
   from_port                    = 587
   to_port                      = 587
-  referenced_security_group_id = aws_security_group.endpoints.id
+  referenced_security_group_id = aws_security_group.endpoints[0].id
 }
 
 resource "aws_vpc_security_group_egress_rule" "functions_to_s3" {
-  security_group_id = aws_security_group.functions.id
+  security_group_id = aws_security_group.functions[0].id
   description       = "HTTPS to S3 through the gateway endpoint"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -152,66 +166,80 @@ resource "aws_vpc_security_group_egress_rule" "functions_to_s3" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "endpoints_https_from_functions" {
-  security_group_id            = aws_security_group.endpoints.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.endpoints[0].id
   description                  = "HTTPS from the functions"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  referenced_security_group_id = aws_security_group.functions.id
+  referenced_security_group_id = aws_security_group.functions[0].id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "endpoints_smtp_from_functions" {
-  security_group_id            = aws_security_group.endpoints.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.endpoints[0].id
   description                  = "SMTP submission from the functions"
   ip_protocol                  = "tcp"
   from_port                    = 587
   to_port                      = 587
-  referenced_security_group_id = aws_security_group.functions.id
+  referenced_security_group_id = aws_security_group.functions[0].id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "proxy_from_functions" {
-  security_group_id            = aws_security_group.proxy.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.proxy[0].id
   description                  = "PostgreSQL from the functions"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
-  referenced_security_group_id = aws_security_group.functions.id
+  referenced_security_group_id = aws_security_group.functions[0].id
 }
 
 resource "aws_vpc_security_group_egress_rule" "proxy_to_database" {
-  security_group_id            = aws_security_group.proxy.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.proxy[0].id
   description                  = "PostgreSQL to the database instance"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
-  referenced_security_group_id = aws_security_group.database.id
+  referenced_security_group_id = aws_security_group.database[0].id
 }
 
 resource "aws_vpc_security_group_egress_rule" "proxy_to_secrets" {
-  security_group_id            = aws_security_group.proxy.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.proxy[0].id
   description                  = "HTTPS to the Secrets Manager endpoint (the proxy reads the database credentials)"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  referenced_security_group_id = aws_security_group.endpoints.id
+  referenced_security_group_id = aws_security_group.endpoints[0].id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "endpoints_https_from_proxy" {
-  security_group_id            = aws_security_group.endpoints.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.endpoints[0].id
   description                  = "HTTPS from RDS Proxy"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  referenced_security_group_id = aws_security_group.proxy.id
+  referenced_security_group_id = aws_security_group.proxy[0].id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "database_from_proxy" {
-  security_group_id            = aws_security_group.database.id
+  count = local.ha ? 1 : 0
+
+  security_group_id            = aws_security_group.database[0].id
   description                  = "PostgreSQL from RDS Proxy"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
-  referenced_security_group_id = aws_security_group.proxy.id
+  referenced_security_group_id = aws_security_group.proxy[0].id
 }
 
 # --- VPC endpoints ----------------------------------------------------------------------------
@@ -233,14 +261,81 @@ locals {
 }
 
 resource "aws_vpc_endpoint" "interface" {
-  for_each = local.interface_endpoints
+  for_each = local.ha ? local.interface_endpoints : toset([])
 
   vpc_id              = aws_vpc.main.id
   service_name        = "com.amazonaws.${var.region}.${each.key}"
   vpc_endpoint_type   = "Interface"
   subnet_ids          = aws_subnet.private[*].id
-  security_group_ids  = [aws_security_group.endpoints.id]
+  security_group_ids  = [aws_security_group.endpoints[0].id]
   private_dns_enabled = true # the services' public names resolve to the endpoint inside the VPC
 
   tags = { Name = "${local.name}-${each.key}" }
+}
+
+# --- lean: the database's public, TLS-only endpoint ---------------------------------------------
+# The functions run outside the VPC (no interface endpoint or NAT gateway billed by the hour), so
+# the Aurora cluster is publicly accessible in public subnets: TLS is forced (rds.force_ssl), the
+# password is RDS-managed in Secrets Manager, and nothing else is in these subnets.
+
+resource "aws_internet_gateway" "lean" {
+  count = local.lean ? 1 : 0
+
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = "${local.name}-lean" }
+}
+
+resource "aws_subnet" "public" {
+  count = local.lean ? length(local.azs) : 0
+
+  vpc_id                  = aws_vpc.main.id
+  availability_zone       = local.azs[count.index]
+  cidr_block              = cidrsubnet(var.vpc_cidr, 4, 8 + count.index)
+  map_public_ip_on_launch = false # only the database's endpoint is public, by its own setting
+
+  tags = { Name = "${local.name}-public-${local.azs[count.index]}", Tier = "public" }
+}
+
+resource "aws_route_table" "public" {
+  count = local.lean ? 1 : 0
+
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.lean[0].id
+  }
+  tags = { Name = "${local.name}-public" }
+}
+
+resource "aws_route_table_association" "public" {
+  count = local.lean ? length(local.azs) : 0
+
+  subnet_id      = aws_subnet.public[count.index].id
+  route_table_id = aws_route_table.public[0].id
+}
+
+resource "aws_security_group" "lean_database" {
+  #checkov:skip=CKV_AWS_382:Egress is limited to the VPC's own range; the database initiates nothing outside it.
+  count = local.lean ? 1 : 0
+
+  name        = "${local.name}-lean-database"
+  description = "Aurora Serverless v2 (lean): PostgreSQL over TLS from the functions, which run outside the VPC"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    #checkov:skip=CKV_AWS_260:Not port 80: PostgreSQL; Lambda outside a VPC has no fixed addresses, so TLS and the managed password guard it.
+    description = "PostgreSQL (TLS only) from the functions, which run outside the VPC and have no fixed addresses"
+    protocol    = "tcp"
+    from_port   = 5432
+    to_port     = 5432
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description = "Within the VPC only"
+    protocol    = "-1"
+    from_port   = 0
+    to_port     = 0
+    cidr_blocks = [var.vpc_cidr]
+  }
 }

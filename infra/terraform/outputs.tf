@@ -19,6 +19,8 @@ output "queue_urls" {
     statements_dlq = module.statements_queue.dlq_url
     expense        = module.expense_queue.url
     expense_dlq    = module.expense_queue.dlq_url
+    upload         = module.upload_queue.url
+    upload_dlq     = module.upload_queue.dlq_url
   }
 }
 
@@ -53,8 +55,8 @@ output "database_secret_arn" {
 }
 
 output "database_proxy_endpoint" {
-  description = "RDS Proxy endpoint the functions connect to."
-  value       = aws_db_proxy.main.endpoint
+  description = "Where the functions connect: the RDS Proxy endpoint (ha) or the Aurora cluster's writer endpoint (lean)."
+  value       = local.database_host
 }
 
 output "ses_dns_records" {
