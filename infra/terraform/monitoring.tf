@@ -64,7 +64,11 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
 }
 
+# ha only: beyond an account's three free dashboards one costs $3 a month, a third of lean's
+# whole budget (docs/deploy.md); lean keeps the alarms, and CloudWatch's per-service views.
 resource "aws_cloudwatch_dashboard" "main" {
+  count = local.ha ? 1 : 0
+
   dashboard_name = local.name
   dashboard_body = jsonencode({
     widgets = [
@@ -139,14 +143,10 @@ resource "aws_cloudwatch_dashboard" "main" {
           region = var.region
           stat   = "Average"
           period = 300
-          metrics = local.ha ? [
+          metrics = [
             ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", aws_db_instance.main[0].identifier],
             [".", "DatabaseConnections", ".", "."],
             ["AWS/RDS", "ClientConnections", "ProxyName", aws_db_proxy.main[0].name],
-            ] : [
-            # lean: the capacity shows when the database sleeps (0 ACU) and how big it grew.
-            ["AWS/RDS", "ServerlessDatabaseCapacity", "DBClusterIdentifier", aws_rds_cluster.lean[0].cluster_identifier],
-            [".", "DatabaseConnections", ".", "."],
           ]
         }
       },
