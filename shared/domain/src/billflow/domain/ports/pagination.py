@@ -34,7 +34,3 @@ class PageRequest:
     @property
     def size(self) -> int:
         return max(1, min(self.limit, MAX_PAGE))
-
-
-def empty_page() -> Page[T]:
-    return Page(items=(), next_cursor=None)
