@@ -1,15 +1,20 @@
+# The ha profile (docs/decisions/0032; lean's database is in database_lean.tf).
 # PostgreSQL 16 on RDS in the private subnets, reached by the functions only through RDS Proxy,
 # which pools connections so that bursts of Lambda instances do not exhaust the database. RDS
 # generates the master password and keeps it in Secrets Manager (and rotates it); nothing in
 # Terraform's variables or the functions' environment holds it.
 
 resource "aws_db_subnet_group" "main" {
+  count = local.ha ? 1 : 0
+
   name        = local.name
   description = "Private subnets of ${local.name}"
   subnet_ids  = aws_subnet.private[*].id
 }
 
 resource "aws_db_parameter_group" "main" {
+  count = local.ha ? 1 : 0
+
   name        = "${local.name}-postgres16"
   family      = "postgres16"
   description = "Billflow PostgreSQL 16: TLS only, DDL and slow statements logged"
@@ -54,7 +59,7 @@ resource "aws_iam_role_policy_attachment" "rds_monitoring" {
 # The log groups RDS exports to, created here so they get our retention and key instead of
 # RDS creating them unencrypted and kept forever.
 resource "aws_cloudwatch_log_group" "database" {
-  for_each = toset(["postgresql", "upgrade"])
+  for_each = local.ha ? toset(["postgresql", "upgrade"]) : toset([])
 
   name              = "/aws/rds/instance/${local.name}/${each.key}"
   retention_in_days = var.log_retention_days
@@ -62,6 +67,8 @@ resource "aws_cloudwatch_log_group" "database" {
 }
 
 resource "aws_db_instance" "main" {
+  count = local.ha ? 1 : 0
+
   #checkov:skip=CKV_AWS_157:Multi-AZ is var.db_multi_az (off by default: it doubles the largest line of a small deployment's bill; backups and PITR cover recovery).
   identifier     = local.name
   engine         = "postgres"
@@ -79,9 +86,9 @@ resource "aws_db_instance" "main" {
   storage_encrypted     = true
   kms_key_id            = aws_kms_key.main.arn
 
-  db_subnet_group_name   = aws_db_subnet_group.main.name
-  vpc_security_group_ids = [aws_security_group.database.id]
-  parameter_group_name   = aws_db_parameter_group.main.name
+  db_subnet_group_name   = aws_db_subnet_group.main[0].name
+  vpc_security_group_ids = [aws_security_group.database[0].id]
+  parameter_group_name   = aws_db_parameter_group.main[0].name
   publicly_accessible    = false
   multi_az               = var.db_multi_az
 
@@ -123,6 +130,8 @@ data "aws_iam_policy_document" "proxy_assume" {
 }
 
 resource "aws_iam_role" "proxy" {
+  count = local.ha ? 1 : 0
+
   name               = "${local.name}-rds-proxy"
   assume_role_policy = data.aws_iam_policy_document.proxy_assume.json
 }
@@ -147,21 +156,31 @@ data "aws_iam_policy_document" "proxy" {
 }
 
 resource "aws_iam_role_policy" "proxy" {
+  count = local.ha ? 1 : 0
+
   name   = "read-database-secret"
-  role   = aws_iam_role.proxy.id
+  role   = aws_iam_role.proxy[0].id
   policy = data.aws_iam_policy_document.proxy.json
 }
 
 locals {
-  database_secret_arn = aws_db_instance.main.master_user_secret[0].secret_arn
+  # The RDS-managed master secret of whichever database the profile has.
+  database_secret_arn = (local.ha
+    ? aws_db_instance.main[0].master_user_secret[0].secret_arn
+    : aws_rds_cluster.lean[0].master_user_secret[0].secret_arn
+  )
+  # Where the functions connect: RDS Proxy (ha), or the Aurora cluster's writer endpoint (lean).
+  database_host = local.ha ? aws_db_proxy.main[0].endpoint : aws_rds_cluster.lean[0].endpoint
 }
 
 resource "aws_db_proxy" "main" {
+  count = local.ha ? 1 : 0
+
   name                   = local.name
   engine_family          = "POSTGRESQL"
-  role_arn               = aws_iam_role.proxy.arn
+  role_arn               = aws_iam_role.proxy[0].arn
   vpc_subnet_ids         = aws_subnet.private[*].id
-  vpc_security_group_ids = [aws_security_group.proxy.id]
+  vpc_security_group_ids = [aws_security_group.proxy[0].id]
   require_tls            = true
   idle_client_timeout    = 1800
   debug_logging          = false # it would log SQL text, and so invoice data
@@ -175,7 +194,9 @@ resource "aws_db_proxy" "main" {
 }
 
 resource "aws_db_proxy_default_target_group" "main" {
-  db_proxy_name = aws_db_proxy.main.name
+  count = local.ha ? 1 : 0
+
+  db_proxy_name = aws_db_proxy.main[0].name
 
   connection_pool_config {
     max_connections_percent      = 90
@@ -185,7 +206,9 @@ resource "aws_db_proxy_default_target_group" "main" {
 }
 
 resource "aws_db_proxy_target" "main" {
-  db_proxy_name          = aws_db_proxy.main.name
-  target_group_name      = aws_db_proxy_default_target_group.main.name
-  db_instance_identifier = aws_db_instance.main.identifier
+  count = local.ha ? 1 : 0
+
+  db_proxy_name          = aws_db_proxy.main[0].name
+  target_group_name      = aws_db_proxy_default_target_group.main[0].name
+  db_instance_identifier = aws_db_instance.main[0].identifier
 }

@@ -17,7 +17,13 @@ locals {
 
   # No password in the URL: it comes from the RDS-managed secret named by
   # BILLFLOW_DATABASE_SECRET_ARN (reading it is pending on the code side; see docs/deploy.md).
-  database_url = "postgresql://${var.db_username}@${aws_db_proxy.main.endpoint}:5432/${var.db_name}?sslmode=require"
+  database_url = "postgresql://${var.db_username}@${local.database_host}:5432/${var.db_name}?sslmode=require"
+
+  # ha: the functions run in the private subnets (RDS Proxy and the interface endpoints are there);
+  # lean: outside any VPC, reaching SQS, SES, Secrets Manager and S3 on their public endpoints and
+  # the database on its public, TLS-only endpoint (docs/decisions/0032).
+  function_subnet_ids         = local.ha ? aws_subnet.private[*].id : []
+  function_security_group_ids = local.ha ? [aws_security_group.functions[0].id] : []
 
   # Environment of each function. Names are the ones the code reads (shared/platform settings.py),
   # plus the two deploy-only names BILLFLOW_DATABASE_SECRET_ARN and BILLFLOW_SECRETS_ARN.
@@ -68,7 +74,7 @@ locals {
       BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
       BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
       BILLFLOW_LOG_LEVEL           = var.log_level
-      SMTP_HOST                    = "email-smtp.${var.region}.amazonaws.com" # the VPC endpoint, by private DNS
+      SMTP_HOST                    = "email-smtp.${var.region}.amazonaws.com" # ha: the VPC endpoint, by private DNS; lean: public
       SMTP_PORT                    = "587"
       SMTP_STARTTLS                = "true"
       BILLFLOW_MAIL_FROM           = "${var.sender_name} <${var.sender_address}>"
@@ -80,6 +86,7 @@ locals {
       BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
       BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
       BILLFLOW_EXPENSE_QUEUE       = module.expense_queue.name
+      BILLFLOW_UPLOAD_QUEUE        = module.upload_queue.name
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
       BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
       BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
@@ -103,6 +110,7 @@ locals {
 
   invoice_objects_arn = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
   expense_objects_arn = "${aws_s3_bucket.documents.arn}/${local.expense_prefix}*"
+  upload_objects_arn  = "${aws_s3_bucket.documents.arn}/${local.upload_prefix}*"
 
   # What consuming a queue through a Lambda event source mapping (and the local poller) needs.
   consume_actions = [
@@ -157,6 +165,14 @@ data "aws_iam_policy_document" "api" {
     sid       = "WriteAndReadExpenseDocuments"
     actions   = ["s3:PutObject", "s3:GetObject"]
     resources = [local.expense_objects_arn]
+  }
+
+  # POST /v1/expenses/uploads pre-signs a POST policy for one key under uploads/: the browser's
+  # upload carries these permissions (PutObject); the download link of such an expense, GetObject.
+  statement {
+    sid       = "PresignDirectUploads"
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = [local.upload_objects_arn]
   }
 
   statement {
@@ -233,9 +249,9 @@ data "aws_iam_policy_document" "emailer" {
 
 data "aws_iam_policy_document" "extractor" {
   statement {
-    sid       = "ConsumeExpenses"
+    sid       = "ConsumeExpensesAndUploads"
     actions   = local.consume_actions
-    resources = [module.expense_queue.arn]
+    resources = [module.expense_queue.arn, module.upload_queue.arn]
   }
 
   # NotifyExpense shares the delivery queue with DeliverInvoice (docs/decisions/0030); the
@@ -249,13 +265,13 @@ data "aws_iam_policy_document" "extractor" {
   statement {
     sid       = "ResolveQueueUrls"
     actions   = ["sqs:GetQueueUrl"]
-    resources = [module.expense_queue.arn, module.delivery_queue.arn, module.webhooks_queue.arn]
+    resources = [module.expense_queue.arn, module.upload_queue.arn, module.delivery_queue.arn, module.webhooks_queue.arn]
   }
 
   statement {
     sid       = "ReadExpenseDocuments"
     actions   = ["s3:GetObject"]
-    resources = [local.expense_objects_arn]
+    resources = [local.expense_objects_arn, local.upload_objects_arn]
   }
 
   # The document goes to Textract as bytes, so Textract itself reads nothing from S3.
@@ -317,8 +333,8 @@ module "api" {
   policy_json          = data.aws_iam_policy_document.api.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.private[*].id
-  security_group_ids   = [aws_security_group.functions.id]
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
 }
 
 module "pdf_worker" {
@@ -337,8 +353,8 @@ module "pdf_worker" {
   policy_json          = data.aws_iam_policy_document.pdf_worker.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.private[*].id
-  security_group_ids   = [aws_security_group.functions.id]
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
 
   queue = {
     arn                 = module.render_queue.arn
@@ -363,8 +379,8 @@ module "emailer" {
   policy_json          = data.aws_iam_policy_document.emailer.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.private[*].id
-  security_group_ids   = [aws_security_group.functions.id]
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
 
   # Two of the reserved instances are left to the statements queue's mapping below, so the two
   # mappings together never exceed the function's reserved concurrency.
@@ -407,8 +423,8 @@ module "extractor" {
   policy_json          = data.aws_iam_policy_document.extractor.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.private[*].id
-  security_group_ids   = [aws_security_group.functions.id]
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
 
   queue = {
     arn                 = module.expense_queue.arn
@@ -422,6 +438,7 @@ module "extractor" {
 # group allowing HTTPS to anywhere; every other function stays without any route to the internet.
 # The code refuses private, loopback, link-local and metadata addresses at send time, so being in
 # the VPC gives a customer's URL no way to RDS Proxy or the endpoints (docs/deploy.md, decision 0028).
+# In the lean profile it runs outside any VPC, like every function there, and needs no NAT.
 module "webhooks" {
   source = "./modules/function"
 
@@ -438,12 +455,26 @@ module "webhooks" {
   policy_json          = data.aws_iam_policy_document.webhooks.json
   kms_key_arn          = aws_kms_key.main.arn
   log_retention_days   = var.log_retention_days
-  subnet_ids           = aws_subnet.egress[*].id
-  security_group_ids   = [aws_security_group.functions.id, aws_security_group.webhooks_egress.id]
+  subnet_ids           = local.ha ? aws_subnet.egress[*].id : []
+  security_group_ids   = local.ha ? [aws_security_group.functions[0].id, aws_security_group.webhooks_egress[0].id] : []
 
   queue = {
     arn                 = module.webhooks_queue.arn
     batch_size          = var.webhooks_function.batch_size
     maximum_concurrency = var.webhooks_function.reserved_concurrency
+  }
+}
+
+# The extractor's second queue: S3's notifications of direct uploads. The same function takes
+# them (LambdaEntry picks each record's handler by its queue); AWS's minimum concurrency, since
+# the expense mapping above may already use the whole reservation at a burst of uploads.
+resource "aws_lambda_event_source_mapping" "extractor_uploads" {
+  event_source_arn        = module.upload_queue.arn
+  function_name           = module.extractor.function_arn
+  batch_size              = var.extractor_function.batch_size
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = 2
   }
 }

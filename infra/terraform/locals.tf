@@ -1,5 +1,7 @@
 locals {
   name       = "billflow-${var.environment}"
+  lean       = var.profile == "lean" # docs/decisions/0032: no compute billed by the hour
+  ha         = !local.lean
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   azs        = sort(data.aws_availability_zones.selected.names)
@@ -18,6 +20,7 @@ locals {
     statements = "billflow-${var.environment}-statements"
     expense    = "billflow-${var.environment}-expenses"
     webhooks   = "billflow-${var.environment}-webhooks"
+    upload     = "billflow-${var.environment}-uploads"
   }
 
   # Invoice PDFs live under this prefix (billflow.domain.billing.pdf_key); every function's S3
@@ -28,6 +31,10 @@ locals {
   # the API writes and pre-signs them, the extractor reads them.
   expense_prefix = "expenses/"
 
+  # Direct uploads land under this prefix (billflow.domain.expenses.expense.UPLOAD_PREFIX): the API
+  # pre-signs a POST for one key under it, S3 notifies the upload queue of each object created.
+  upload_prefix = "uploads/"
+
   # Visibility timeout = 6 x the consuming function's timeout (AWS's guidance for Lambda event
   # sources: room for the function's retries and the event source mapping's batching).
   render_visibility_seconds     = 6 * var.pdf_worker_function.timeout_seconds
@@ -35,6 +42,7 @@ locals {
   statements_visibility_seconds = 6 * var.emailer_function.timeout_seconds
   expense_visibility_seconds    = 6 * var.extractor_function.timeout_seconds
   webhooks_visibility_seconds   = 6 * var.webhooks_function.timeout_seconds
+  upload_visibility_seconds     = 6 * var.extractor_function.timeout_seconds
 
   # A webhook event's message stays on its queue while its deliveries retry for 24 hours (about 15
   # receives), so its redrive allows as many receives as the code's WEBHOOKS_MAX_RECEIVES.

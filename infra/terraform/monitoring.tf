@@ -27,6 +27,7 @@ locals {
     statements = module.statements_queue
     expense    = module.expense_queue
     webhooks   = module.webhooks_queue
+    upload     = module.upload_queue
   }
 }
 
@@ -65,7 +66,11 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
 }
 
+# ha only: beyond an account's three free dashboards one costs $3 a month, a third of lean's
+# whole budget (docs/deploy.md); lean keeps the alarms, and CloudWatch's per-service views.
 resource "aws_cloudwatch_dashboard" "main" {
+  count = local.ha ? 1 : 0
+
   dashboard_name = local.name
   dashboard_body = jsonencode({
     widgets = [
@@ -141,9 +146,9 @@ resource "aws_cloudwatch_dashboard" "main" {
           stat   = "Average"
           period = 300
           metrics = [
-            ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", aws_db_instance.main.identifier],
+            ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", aws_db_instance.main[0].identifier],
             [".", "DatabaseConnections", ".", "."],
-            ["AWS/RDS", "ClientConnections", "ProxyName", aws_db_proxy.main.name],
+            ["AWS/RDS", "ClientConnections", "ProxyName", aws_db_proxy.main[0].name],
           ]
         }
       },

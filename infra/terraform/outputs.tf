@@ -21,6 +21,8 @@ output "queue_urls" {
     expense_dlq    = module.expense_queue.dlq_url
     webhooks       = module.webhooks_queue.url
     webhooks_dlq   = module.webhooks_queue.dlq_url
+    upload         = module.upload_queue.url
+    upload_dlq     = module.upload_queue.dlq_url
   }
 }
 
@@ -55,8 +57,8 @@ output "database_secret_arn" {
 }
 
 output "database_proxy_endpoint" {
-  description = "RDS Proxy endpoint the functions connect to."
-  value       = aws_db_proxy.main.endpoint
+  description = "Where the functions connect: the RDS Proxy endpoint (ha) or the Aurora cluster's writer endpoint (lean)."
+  value       = local.database_host
 }
 
 output "ses_dns_records" {

@@ -33,6 +33,19 @@ module "statements_queue" {
   alarm_actions                = [aws_sns_topic.alarms.arn]
 }
 
+# S3's notifications of direct uploads (objects created under uploads/, storage.tf), consumed by
+# the extractor (BILLFLOW_UPLOAD_QUEUE) through its second event source mapping (functions.tf).
+module "upload_queue" {
+  source = "./modules/queue"
+
+  name                         = local.queue_names.upload
+  visibility_timeout_seconds   = local.upload_visibility_seconds
+  max_receive_count            = var.max_receive_count
+  oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
+  alarm_actions                = [aws_sns_topic.alarms.arn]
+  allowed_s3_bucket_arn        = aws_s3_bucket.documents.arn
+}
+
 # Expense uploads to read: ExtractExpense from the API's outbox, consumed by the extractor
 # (BILLFLOW_EXPENSE_QUEUE). The extractor's NotifyExpense goes to the delivery queue.
 module "expense_queue" {

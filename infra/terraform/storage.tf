@@ -116,3 +116,18 @@ resource "aws_s3_bucket_policy" "documents" {
 
   depends_on = [aws_s3_bucket_public_access_block.documents]
 }
+
+# Direct uploads (POST /v1/expenses/uploads): every object created under uploads/ is announced
+# on the upload queue, which the extractor reads. The queue's policy lets this bucket send to it.
+resource "aws_s3_bucket_notification" "uploads" {
+  bucket = aws_s3_bucket.documents.id
+
+  queue {
+    id            = "direct-uploads"
+    queue_arn     = module.upload_queue.arn
+    events        = ["s3:ObjectCreated:*"]
+    filter_prefix = local.upload_prefix
+  }
+
+  depends_on = [module.upload_queue] # S3 checks, with a test event, that it may send to the queue
+}

@@ -228,6 +228,35 @@ variable "archive_after_days" {
 
 # --- database ---------------------------------------------------------------------------------
 
+variable "profile" {
+  description = "lean: nothing billed by the hour (Aurora Serverless v2 pausing at 0 ACU, functions outside the VPC, no RDS Proxy, no interface endpoints); ha: an always-on RDS instance behind RDS Proxy, functions in private subnets with interface endpoints (docs/decisions/0032)."
+  type        = string
+  default     = "ha"
+
+  validation {
+    condition     = contains(["lean", "ha"], var.profile)
+    error_message = "profile: \"lean\" or \"ha\"."
+  }
+}
+
+variable "lean_db_max_acu" {
+  description = "lean: the Aurora Serverless v2 instance's largest size in ACUs (about 2 GiB each); it pauses at 0 when idle."
+  type        = number
+  default     = 4
+}
+
+variable "lean_db_engine_version" {
+  description = "lean: the Aurora PostgreSQL version (one that supports a minimum of 0 ACU: 16.3 or later on the 16 line; check the Aurora Serverless v2 capacity page)."
+  type        = string
+  default     = "16.4"
+}
+
+variable "lean_db_seconds_until_auto_pause" {
+  description = "lean: seconds without a connection before the database pauses (300 = AWS's minimum); the next connection resumes it in about 15 s."
+  type        = number
+  default     = 300
+}
+
 variable "db_instance_class" {
   description = "RDS instance class of the PostgreSQL 16 instance."
   type        = string

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.support.billing import create_company, create_employee, record_workdays, wait_for_status
+from tests.support.pages import every_item
 from tests.support.system import RunningSystem
 from tests.support.users import client_as, create_user
 
@@ -127,7 +128,7 @@ async def test_admins_create_list_and_delete_users_and_a_deleted_users_token_die
     api: httpx.AsyncClient, system: RunningSystem
 ) -> None:
     account = await create_user(api, "viewer")
-    listed = (await api.get("/v1/users")).json()["items"]
+    listed = await every_item(api, "/v1/users")
     assert account.id in {u["id"] for u in listed}
     assert all("password" not in str(u) and "hash" not in str(u) for u in listed)
     no_link = await api.post(

@@ -16,6 +16,7 @@ import pytest
 
 from tests.support.documents import invoice_png
 from tests.support.expenses import harbour_png, upload, wait_read
+from tests.support.pages import every_item
 from tests.support.system import RunningSystem
 from tests.support.users import client_as, create_user
 
@@ -97,7 +98,7 @@ async def test_a_vendor_corrected_once_names_the_next_upload_from_that_vendor(
         corrected = await client.patch(f"/v1/expenses/{first['id']}", json={"vendor": "Kestrel Marine"})
         assert corrected.status_code == 200, corrected.text
 
-        known = (await client.get("/v1/vendors")).json()["items"]
+        known = await every_item(client, "/v1/vendors")
         [kestrel] = [v for v in known if v["name"] == "Kestrel Marine"]
         assert "kestrel marine supplies" in kestrel["variants"]
         assert kestrel["corrections"] >= 1

@@ -130,7 +130,7 @@ async def test_bad_files_get_a_clear_answer_and_the_extractor_keeps_going(
         ),
         "zip bomb named .pdf": (await upload(api, zip_bomb(), "invoice.pdf"), 415),
         "empty": (await upload(api, b"", "empty.pdf"), 422),
-        "just over 10 MB": (await upload(api, b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), "big.pdf"), 413),
+        "just over 4 MB": (await upload(api, b"%PDF-1.7\n" + b"0" * (4 * 1024 * 1024), "big.pdf"), 413),
         "12 MB": (await upload(api, b"%PDF-1.7\n" + b"0" * (12 * 1024 * 1024), "bigger.pdf"), 413),
     }
     for name, (answer, status) in refused.items():

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.support.billing import create_company, create_employee, record_workdays
+from tests.support.pages import every_item
 from tests.support.system import RunningSystem
 from tests.support.users import client_as, create_user
 
@@ -50,10 +51,10 @@ async def test_clients_are_created_read_changed_and_archived(api: httpx.AsyncCli
 
     archived = await api.patch(f"/v1/clients/{client['id']}", json={"archived": True})
     assert archived.json()["archived"] is True
-    listed = [c["id"] for c in (await api.get("/v1/clients")).json()["items"]]
+    listed = [c["id"] for c in await every_item(api, "/v1/clients")]
     assert client["id"] not in listed
     assert default["id"] in listed
-    everyone = (await api.get("/v1/clients", params={"include_archived": "true"})).json()["items"]
+    everyone = await every_item(api, "/v1/clients", {"include_archived": "true"})
     assert client["id"] in [c["id"] for c in everyone]
     assert (await api.get(f"/v1/clients/{uuid.uuid4()}")).status_code == 404
 
@@ -79,7 +80,7 @@ async def test_a_bad_client_is_a_422_naming_the_field_and_nothing_is_written(
     response = await api.post("/v1/clients", json={**base, **body})
     assert response.status_code == 422, response.text
     assert field in fields(response)
-    everyone = (await api.get("/v1/clients", params={"include_archived": "true"})).json()["items"]
+    everyone = await every_item(api, "/v1/clients", {"include_archived": "true"})
     assert name not in [c["name"] for c in everyone]
 
 
@@ -131,10 +132,10 @@ async def test_archived_records_leave_lists_and_take_no_new_employees(api: httpx
     await api.patch(f"/v1/projects/{company.project_id}", json={"archived": True})
     archived = await api.patch(f"/v1/departments/{company.department_id}", json={"archived": True})
     assert archived.json()["archived"] is True
-    assert company.department_id not in [d["id"] for d in (await api.get("/v1/departments")).json()["items"]]
-    assert company.project_id not in [p["id"] for p in (await api.get("/v1/projects")).json()["items"]]
-    everything = await api.get("/v1/projects", params={"include_archived": "true"})
-    assert company.project_id in [p["id"] for p in everything.json()["items"]]
+    assert company.department_id not in [d["id"] for d in await every_item(api, "/v1/departments")]
+    assert company.project_id not in [p["id"] for p in await every_item(api, "/v1/projects")]
+    everything = await every_item(api, "/v1/projects", {"include_archived": "true"})
+    assert company.project_id in [p["id"] for p in everything]
 
     late = await api.post(
         "/v1/employees",
@@ -154,7 +155,7 @@ async def test_archived_records_leave_lists_and_take_no_new_employees(api: httpx
     assert (refused.status_code, fields(refused)) == (422, ["workdays[0].project_id"])
 
     await api.patch(f"/v1/employees/{employee['id']}", json={"archived": True})
-    assert employee["id"] not in [e["id"] for e in (await api.get("/v1/employees")).json()["items"]]
+    assert employee["id"] not in [e["id"] for e in await every_item(api, "/v1/employees")]
     assert (await api.get(f"/v1/employees/{employee['id']}")).json()["archived"] is True
 
 

@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.billing import create_company, create_employee, record_workdays, wait_for_status
-from tests.support.expenses import aws_pdf
+from tests.support.expenses import aws_pdf, harbour_png, padded_png
 from tests.support.system import RunningSystem
 from tests.support.users import PASSWORD, create_user
 
@@ -421,6 +421,26 @@ async def test_an_expense_is_dropped_read_corrected_and_counted_in_the_months_st
     await page.get_by_role("button", name=f"Email the statements of {month}").click()
     await expect(page.get_by_role("status")).to_have_text(f"The statements of {month} are being emailed.")
     await shot(page, "13-expenses")
+
+
+async def test_a_file_over_4_mb_goes_from_the_page_straight_to_storage_and_is_read(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    who = await create_user(api, "viewer")
+    big = padded_png(harbour_png("HC-2026-1799"), 5 * 1024 * 1024)
+    await log_in(page, who.email, PASSWORD)
+    await page.goto("/app/expenses")
+    await page.get_by_label("File (PDF, PNG, JPEG, WebP or HEIC").set_input_files(
+        {"name": "big-scan.png", "mimeType": "image/png", "buffer": big}
+    )
+    await page.get_by_role("button", name="Upload").click()
+    # The page posted the file to storage (LocalStack), which sent the browser back to the expense.
+    await expect(page.get_by_role("heading", name="Expense big-scan.png")).to_be_visible(
+        timeout=SETTLE_SECONDS
+    )
+    status = page.locator("#expense-reading .badge").first
+    await expect(status).to_have_text("extracted", timeout=SETTLE_SECONDS)
+    await expect(page.locator("tr[data-field=total]")).to_contain_text("1,230")
 
 
 async def test_an_accountant_bills_a_client_for_two_projects_from_the_pages_and_a_billed_day_stays_locked(

@@ -89,3 +89,18 @@ def strings(value: Any) -> list[str]:
     for item in value:
         out += strings(item)
     return out
+
+
+PROFILES = ("ha", "lean")
+_ON_PROFILE = re.compile(r"^\$\{local\.(ha|lean) \? (.+) : (.+)\}$", re.DOTALL)
+
+
+def on_profile(value: str, profile: str) -> str:
+    """``${local.ha ? A : B}`` as it is with ``profile`` (``${A}`` for ha); other values as they
+    are. The two profiles differ only through such choices (variables.tf, ``profile``)."""
+    match = _ON_PROFILE.match(value.strip())
+    if match is None:
+        return value
+    flag, when_true, when_false = match.groups()
+    chosen = when_true if (flag == profile) else when_false
+    return "${" + chosen.strip() + "}"

@@ -1,4 +1,5 @@
-"""checkov finds nothing wrong in infra/terraform or the Dockerfiles; every skip says why."""
+"""checkov finds nothing wrong in infra/terraform (with either profile, lean or ha) or the
+Dockerfiles; every skip says why."""
 
 from __future__ import annotations
 
@@ -46,9 +47,16 @@ def _unexplained_skips(reports: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-@pytest.fixture(scope="module")
-def terraform_report() -> list[dict[str, Any]]:
-    return _checkov("--directory", str(TERRAFORM), "--framework", "terraform")
+PROFILES = ["ha", "lean"]
+
+
+@pytest.fixture(scope="module", params=PROFILES)
+def terraform_report(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> list[dict[str, Any]]:
+    variables = tmp_path_factory.mktemp("checkov") / f"{request.param}.tfvars"
+    variables.write_text(f'profile = "{request.param}"\n')
+    return _checkov("--directory", str(TERRAFORM), "--framework", "terraform", "--var-file", str(variables))
 
 
 def test_checkov_passes_the_terraform(terraform_report: list[dict[str, Any]]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from billflow.domain.billing import pdf_key
-from billflow.domain.expenses.expense import file_key
+from billflow.domain.expenses.expense import UPLOAD_PREFIX, file_key, upload_key
 from billflow.platform import settings
 from tests.infra.code import (
     DEPLOY_ONLY_NAMES,
@@ -26,7 +26,17 @@ from tests.infra.code import (
     service_structs,
     settings_names,
 )
-from tests.infra.terraform import ROOT, TERRAFORM, labelled, resolve, root_locals, strings, unwrap
+from tests.infra.terraform import (
+    PROFILES,
+    ROOT,
+    TERRAFORM,
+    labelled,
+    on_profile,
+    resolve,
+    root_locals,
+    strings,
+    unwrap,
+)
 
 pytestmark = pytest.mark.contract
 
@@ -66,6 +76,7 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
     },
     "extractor": {
         "expense": CONSUME | {"sqs:GetQueueUrl"},
+        "upload": CONSUME | {"sqs:GetQueueUrl"},
         "delivery": {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
@@ -76,13 +87,18 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
 
 INVOICES = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
 EXPENSES = "${aws_s3_bucket.documents.arn}/${local.expense_prefix}*"
+UPLOADS = "${aws_s3_bucket.documents.arn}/${local.upload_prefix}*"
 
 # What each service does under each prefix of the documents bucket (invoices/, expenses/).
 BUCKET_ACTIONS: dict[str, dict[str, set[str]]] = {
-    "api": {INVOICES: {"s3:GetObject"}, EXPENSES: {"s3:PutObject", "s3:GetObject"}},
+    "api": {
+        INVOICES: {"s3:GetObject"},
+        EXPENSES: {"s3:PutObject", "s3:GetObject"},
+        UPLOADS: {"s3:PutObject", "s3:GetObject"},  # the pre-signed POST and the download link
+    },
     "pdf_worker": {INVOICES: {"s3:PutObject"}},
     "emailer": {INVOICES: {"s3:GetObject"}},
-    "extractor": {EXPENSES: {"s3:GetObject"}},
+    "extractor": {EXPENSES: {"s3:GetObject"}, UPLOADS: {"s3:GetObject"}},
     "webhooks": {},
 }
 
@@ -96,6 +112,7 @@ QUEUE_SETTING = {
     "expense": "BILLFLOW_EXPENSE_QUEUE",
     "statements": "BILLFLOW_STATEMENTS_QUEUE",
     "webhooks": "BILLFLOW_WEBHOOKS_QUEUE",
+    "upload": "BILLFLOW_UPLOAD_QUEUE",
 }
 
 # The only actions allowed on every resource: they have no resource-level permissions in IAM.
@@ -195,6 +212,7 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
     assert names["expense"] == queues.expense_queue
     assert names["statements"] == queues.statements_queue
     assert names["webhooks"] == queues.webhooks_queue
+    assert names["upload"] == queues.upload_queue
     assert _without_interpolations(root_locals()["default_bucket_name"]) == bucket
     documents = labelled("resource", "aws_s3_bucket")["documents"]
     assert unwrap(documents["bucket"]) == "${local.bucket_name}"
@@ -202,7 +220,7 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
 
 def test_each_queue_module_is_named_from_its_queue_name() -> None:
     modules = labelled("module")
-    for key in ("render", "delivery", "statements", "expense"):
+    for key in ("render", "delivery", "statements", "expense", "upload"):
         module = modules[f"{key}_queue"]
         assert unwrap(module["source"]) == "./modules/queue"
         assert unwrap(module["name"]) == f"${{local.queue_names.{key}}}"
@@ -232,8 +250,9 @@ def test_visibility_timeouts_are_six_times_the_consumers_timeout() -> None:
     assert local["delivery_visibility_seconds"] == "${6 * var.emailer_function.timeout_seconds}"
     assert local["statements_visibility_seconds"] == "${6 * var.emailer_function.timeout_seconds}"
     assert local["expense_visibility_seconds"] == "${6 * var.extractor_function.timeout_seconds}"
+    assert local["upload_visibility_seconds"] == "${6 * var.extractor_function.timeout_seconds}"
     modules = labelled("module")
-    for key in ("render", "delivery", "statements", "expense"):
+    for key in ("render", "delivery", "statements", "expense", "upload"):
         assert unwrap(modules[f"{key}_queue"]["visibility_timeout_seconds"]) == (
             f"${{local.{key}_visibility_seconds}}"
         )
@@ -375,7 +394,7 @@ def test_each_function_may_do_exactly_its_bucket_actions_under_each_prefix(servi
             continue
         assert s3_actions == set(actions), "keep S3 actions in statements of their own"
         for resource in strings(statement["resources"]):
-            assert resource in {INVOICES, EXPENSES}, f"{service}: S3 actions on {resource}"
+            assert resource in {INVOICES, EXPENSES, UPLOADS}, f"{service}: S3 actions on {resource}"
             granted.setdefault(resource, set()).update(s3_actions)
     assert granted == BUCKET_ACTIONS[service]
 
@@ -392,15 +411,48 @@ def test_the_expense_prefix_is_where_the_domain_files_uploads() -> None:
     assert key.startswith(prefix)
 
 
+def test_direct_uploads_land_under_the_prefix_s3_notifies_the_upload_queue_of() -> None:
+    prefix = root_locals()["upload_prefix"]
+    assert prefix == UPLOAD_PREFIX
+    assert upload_key("0190a5f2-0000-7000-8000-000000000001", "image/png", datetime(2026, 1, 31)).startswith(
+        prefix
+    )
+    notification = labelled("resource", "aws_s3_bucket_notification")["uploads"]
+    queue = unwrap(notification["queue"])
+    assert unwrap(queue["queue_arn"]) == "${module.upload_queue.arn}"
+    assert strings(queue["events"]) == ["s3:ObjectCreated:*"]
+    assert unwrap(queue["filter_prefix"]) == "${local.upload_prefix}"
+    # S3 may send to the upload queue, and only this bucket's notifications.
+    assert (
+        unwrap(labelled("module")["upload_queue"]["allowed_s3_bucket_arn"])
+        == "${aws_s3_bucket.documents.arn}"
+    )
+
+
+def test_the_extractor_also_consumes_the_upload_queue_with_partial_batch_failures() -> None:
+    mapping = labelled("resource", "aws_lambda_event_source_mapping")["extractor_uploads"]
+    assert unwrap(mapping["event_source_arn"]) == "${module.upload_queue.arn}"
+    assert unwrap(mapping["function_name"]) == "${module.extractor.function_arn}"
+    assert unwrap(mapping["function_response_types"]) == "ReportBatchItemFailures"
+    assert unwrap(unwrap(mapping["scaling_config"])["maximum_concurrency"]) == 2
+
+
+DATABASE_SECRET = {
+    "ha": "${aws_db_instance.main[0].master_user_secret[0].secret_arn}",
+    "lean": "${aws_rds_cluster.lean[0].master_user_secret[0].secret_arn}",
+}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("service", SERVICES)
-def test_each_function_reads_only_its_own_secrets(service: str) -> None:
-    own = {"${aws_db_instance.main.master_user_secret[0].secret_arn}"}
+def test_each_function_reads_only_its_own_secrets(service: str, profile: str) -> None:
+    own = {DATABASE_SECRET[profile]}
     if service in {"api", "emailer"}:
         own.add(f"${{aws_secretsmanager_secret.{service}.arn}}")
     for statement in _statements(service):
         if any(a.startswith("secretsmanager:") for a in strings(statement["actions"])):
             assert strings(statement["actions"]) == ["secretsmanager:GetSecretValue"]
-            assert set(strings(statement["resources"])) == own
+            assert {on_profile(r, profile) for r in strings(statement["resources"])} == own
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -428,3 +480,70 @@ def test_settings_names_are_read_from_msgspec_field_names() -> None:
     names = settings_names()
     assert {"DATABASE_URL", "BILLFLOW_BUCKET", "SMTP_HOST", "BILLFLOW_MAIL_FROM"} <= names
     assert "database_url" not in names
+
+
+# --- profiles (docs/decisions/0032) ------------------------------------------------------------
+
+# What is billed by the hour whether used or not: ha only. lean's database pauses at 0 ACU.
+HOURLY = {
+    "aws_db_instance": "main",
+    "aws_db_proxy": "main",
+    "aws_vpc_endpoint": "interface",
+}
+LEAN_ONLY = {"aws_rds_cluster": "lean", "aws_rds_cluster_instance": "lean", "aws_internet_gateway": "lean"}
+
+
+def _gate(type_: str, name: str) -> str:
+    body = labelled("resource", type_)[name]
+    return str(unwrap(body.get("count", body.get("for_each", ""))))
+
+
+def test_the_profile_is_lean_or_ha_and_ha_by_default() -> None:
+    variable = labelled("variable")["profile"]
+    assert unwrap(variable["default"]) == "ha"
+    validation = unwrap(variable["validation"])
+    condition = unwrap(validation["condition"]).replace('"', "'").replace(" ", "")
+    assert condition == "${contains(['lean','ha'],var.profile)}"
+    assert root_locals()["lean"].replace('"', "'").replace(" ", "") == "${var.profile=='lean'}"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_each_profile_has_exactly_its_own_database_and_nothing_hourly_in_lean(profile: str) -> None:
+    for type_, name in HOURLY.items():
+        gate = _gate(type_, name)
+        assert gate.startswith("${local.ha ?"), f"{type_}.{name} must exist in ha only: {gate}"
+    for type_, name in LEAN_ONLY.items():
+        assert _gate(type_, name).startswith("${local.lean ?"), f"{type_}.{name} is lean's"
+    assert not labelled("resource", "aws_nat_gateway"), "no NAT gateway in either profile"
+    host = on_profile(root_locals()["database_host"], profile)
+    assert (
+        host
+        == {"ha": "${aws_db_proxy.main[0].endpoint}", "lean": "${aws_rds_cluster.lean[0].endpoint}"}[profile]
+    )
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("service", SERVICES)
+def test_functions_run_in_the_private_subnets_in_ha_and_outside_any_vpc_in_lean(
+    service: str, profile: str
+) -> None:
+    module = labelled("module")[service]
+    assert unwrap(module["subnet_ids"]) == "${local.function_subnet_ids}"
+    subnets = on_profile(root_locals()["function_subnet_ids"], profile)
+    assert subnets == {"ha": "${aws_subnet.private[*].id}", "lean": "${[]}"}[profile]
+    function = labelled("resource", "aws_lambda_function", TERRAFORM / "modules" / "function")["this"]
+    dynamic = unwrap(function["dynamic"])
+    assert "vpc_config" in dynamic, "vpc_config only when subnets are given"
+
+
+def test_the_lean_database_scales_to_zero_and_forces_tls() -> None:
+    cluster = labelled("resource", "aws_rds_cluster")["lean"]
+    scaling = unwrap(cluster["serverlessv2_scaling_configuration"])
+    assert unwrap(scaling["min_capacity"]) == 0
+    assert unwrap(scaling["seconds_until_auto_pause"]) == "${var.lean_db_seconds_until_auto_pause}"
+    assert unwrap(cluster["storage_encrypted"]) is True
+    assert unwrap(cluster["manage_master_user_password"]) is True
+    parameters = labelled("resource", "aws_rds_cluster_parameter_group")["lean"]["parameter"]
+    assert {"name": "rds.force_ssl", "value": "1"} in [
+        {k: unwrap(v) for k, v in p.items()} for p in parameters
+    ]

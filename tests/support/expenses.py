@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,15 @@ def harbour_png(number: str = "HC-2026-0042", image_format: str = "PNG") -> byte
         tax="230.00",
         total="1,230.00",
     )
+
+
+def padded_png(png: bytes, size: int) -> bytes:
+    """``png`` grown to ``size`` bytes by a private ancillary chunk after IHDR (readers skip it):
+    a real image bigger than the API's own upload limit."""
+    ihdr_end = 8 + 4 + 4 + 13 + 4  # signature, then IHDR: length, type, 13 bytes of data, CRC
+    data = b"\0" * (size - len(png) - 12)
+    chunk = len(data).to_bytes(4, "big") + b"prVt" + data + zlib.crc32(b"prVt" + data).to_bytes(4, "big")
+    return png[:ihdr_end] + chunk + png[ihdr_end:]
 
 
 def small_usd_png() -> bytes:

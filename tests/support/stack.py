@@ -73,6 +73,7 @@ def aws(work_dir: Path, prefix: str = "billflow-test") -> Iterator[dict[str, str
         "BILLFLOW_RENDER_QUEUE": f"{prefix}-{session}-render",
         "BILLFLOW_DELIVERY_QUEUE": f"{prefix}-{session}-delivery",
         "BILLFLOW_EXPENSE_QUEUE": f"{prefix}-{session}-expenses",
+        "BILLFLOW_UPLOAD_QUEUE": f"{prefix}-{session}-uploads",
         "BILLFLOW_STATEMENTS_QUEUE": f"{prefix}-{session}-statements",
         "BILLFLOW_WEBHOOKS_QUEUE": f"{prefix}-{session}-webhooks",
         "BILLFLOW_MAX_RECEIVES": "3",

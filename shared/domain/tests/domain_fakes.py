@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from billflow.domain.client_billing import BillableHours
 from billflow.domain.contracts import Message
@@ -45,9 +45,10 @@ from billflow.domain.model import (
 )
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.ports.delivery import DeliveryClaim
+from billflow.domain.ports.documents import UploadForm
 from billflow.domain.ports.mail import OutgoingEmail
 from billflow.domain.ports.organisation import RecordedEntry
-from billflow.domain.ports.pagination import Page
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.rate_limits import Admission
 
 
@@ -98,6 +99,18 @@ class _Repo:
         self.s = s
 
 
+_T = TypeVar("_T")
+
+
+def fake_page(items: Sequence[_T], request: PageRequest, key: Callable[[_T], tuple[str, ...]]) -> Page[_T]:
+    """Keyset paging over a list already in ``key``'s order; the cursor is the last key, joined."""
+    after = tuple(request.cursor.split("\x1f")) if request.cursor else None
+    rest = [x for x in sorted(items, key=key) if after is None or key(x) > after]
+    shown = rest[: request.size]
+    more = len(rest) > request.size
+    return Page(items=shown, next_cursor="\x1f".join(key(shown[-1])) if more else None)
+
+
 class FakeDepartments(_Repo):
     async def add(self, d: Department) -> None:
         self.s.departments[d.id] = d
@@ -107,6 +120,11 @@ class FakeDepartments(_Repo):
 
     async def list(self, *, include_archived: bool = False) -> Sequence[Department]:
         return [x for x in self.s.departments.values() if include_archived or not x.archived]
+
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Department]:
+        return fake_page(
+            await self.list(include_archived=include_archived), request, lambda x: (x.name, x.id)
+        )
 
     async def update(self, x: Department) -> None:
         self.s.departments[x.id] = x
@@ -121,6 +139,11 @@ class FakeProjects(_Repo):
 
     async def list(self, *, include_archived: bool = False) -> Sequence[Project]:
         return [x for x in self.s.projects.values() if include_archived or not x.archived]
+
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Project]:
+        return fake_page(
+            await self.list(include_archived=include_archived), request, lambda x: (x.name, x.id)
+        )
 
     async def update(self, x: Project) -> None:
         self.s.projects[x.id] = x
@@ -141,6 +164,10 @@ class FakeEmployees(_Repo):
 
     async def list(self, *, include_archived: bool = False) -> Sequence[Employee]:
         return [x for x in self.s.employees.values() if include_archived or not x.archived]
+
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Employee]:
+        found = await self.list(include_archived=include_archived)
+        return fake_page(found, request, lambda x: (x.full_name, x.id))
 
     async def update(self, x: Employee) -> None:
         self.s.employees[x.id] = x
@@ -167,6 +194,11 @@ class FakeClients(_Repo):
         found = [c for c in self.s.clients.values() if include_archived or not c.archived]
         return sorted(found, key=lambda c: (c.name, c.id))
 
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Client]:
+        return fake_page(
+            await self.list(include_archived=include_archived), request, lambda x: (x.name, x.id)
+        )
+
     async def lock_all(self) -> Sequence[Client]:
         return sorted(self.s.clients.values(), key=lambda c: c.id)
 
@@ -184,6 +216,9 @@ class FakeMembers(_Repo):
             if e.project_id == project_id:
                 found.setdefault(e.id, ProjectMember(project_id, e.id))
         return [found[e] for e in sorted(found)]
+
+    async def page(self, project_id: str, request: PageRequest) -> Page[ProjectMember]:
+        return fake_page(await self.list(project_id), request, lambda m: (m.employee_id,))
 
     async def delete(self, project_id: str, employee_id: str) -> bool:
         return self.s.members.pop((project_id, employee_id), None) is not None
@@ -417,6 +452,9 @@ class FakeUsers(_Repo):
     async def list(self) -> Sequence[User]:
         return sorted((u for u, _ in self.s.users.values()), key=lambda u: u.email)
 
+    async def page(self, request: PageRequest) -> Page[User]:
+        return fake_page(await self.list(), request, lambda u: (u.email.lower(), u.id))
+
     async def delete(self, user_id: str) -> bool:
         return self.s.users.pop(user_id, None) is not None
 
@@ -554,6 +592,17 @@ class FakeExpenses(_Repo):
         self.s.expenses[e.id] = replace(e, notified_at=datetime.now(UTC))
         return True
 
+    async def page(
+        self,
+        request: PageRequest,
+        *,
+        user_id: str | None,
+        uploaded_from: datetime | None,
+        uploaded_before: datetime | None,
+    ) -> Page[Expense]:
+        found = await self.list(user_id=user_id, uploaded_from=uploaded_from, uploaded_before=uploaded_before)
+        return fake_page(found, request, lambda e: (e.uploaded_at.isoformat(), e.id))
+
     async def uploaders(self, uploaded_from: datetime, uploaded_before: datetime) -> Sequence[str]:
         expenses = await self.list(user_id=None, uploaded_from=uploaded_from, uploaded_before=uploaded_before)
         return sorted({e.user_id for e in expenses})
@@ -562,6 +611,9 @@ class FakeExpenses(_Repo):
 class FakeVendors(_Repo):
     async def all(self) -> Sequence[KnownVendor]:
         return sorted(self.s.vendors.values(), key=lambda v: (v.name, v.key))
+
+    async def page(self, request: PageRequest) -> Page[KnownVendor]:
+        return fake_page(await self.all(), request, lambda v: (v.name, v.key))
 
     async def get(self, key: str) -> KnownVendor | None:
         return self.s.vendors.get(key)
@@ -620,6 +672,9 @@ class FakeCreditNotes(_Repo):
         return sorted(
             (c for c in self.s.credit_notes.values() if c.invoice_id == invoice_id), key=lambda c: c.number
         )
+
+    async def page_of_invoice(self, invoice_id: str, request: PageRequest) -> Page[CreditNote]:
+        return fake_page(await self.of_invoice(invoice_id), request, lambda c: (c.number,))
 
     async def transition(
         self,
@@ -840,6 +895,17 @@ class MemoryDocuments:
         self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
     ) -> str:
         return f"memory://{key}?filename={filename}&expires={expires_in_seconds}"
+
+    async def upload_form(
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_in_seconds: int,
+        success_redirect: str | None = None,
+    ) -> UploadForm:
+        fields = {"key": key, "Content-Type": content_type, "max": str(max_bytes)}
+        return UploadForm(f"memory://upload?expires={expires_in_seconds}", fields)
 
 
 class RecordingMailer:

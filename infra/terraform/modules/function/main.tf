@@ -128,9 +128,13 @@ resource "aws_lambda_function" "this" {
     command     = var.command
   }
 
-  vpc_config {
-    subnet_ids         = var.subnet_ids
-    security_group_ids = var.security_group_ids
+  # No subnets: the function runs outside any VPC (the lean profile, docs/decisions/0032).
+  dynamic "vpc_config" {
+    for_each = length(var.subnet_ids) > 0 ? [1] : []
+    content {
+      subnet_ids         = var.subnet_ids
+      security_group_ids = var.security_group_ids
+    }
   }
 
   environment {

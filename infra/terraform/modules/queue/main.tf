@@ -37,9 +37,29 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
   })
 }
 
-# Deny anything over plain HTTP, on both queues.
+# Deny anything over plain HTTP, on both queues; with allowed_s3_bucket_arn, S3 may send that
+# bucket's notifications to the main queue (and no other bucket's: aws:SourceArn).
 data "aws_iam_policy_document" "tls_only" {
   for_each = { main = aws_sqs_queue.main.arn, dlq = aws_sqs_queue.dlq.arn }
+
+  dynamic "statement" {
+    for_each = each.key == "main" && var.allowed_s3_bucket_arn != null ? [var.allowed_s3_bucket_arn] : []
+    content {
+      sid       = "S3BucketNotifications"
+      effect    = "Allow"
+      actions   = ["sqs:SendMessage"]
+      resources = [each.value]
+      principals {
+        type        = "Service"
+        identifiers = ["s3.amazonaws.com"]
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [statement.value]
+      }
+    }
+  }
 
   statement {
     sid       = "DenyInsecureTransport"

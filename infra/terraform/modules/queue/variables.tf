@@ -1,3 +1,9 @@
+variable "allowed_s3_bucket_arn" {
+  description = "A bucket whose event notifications S3 may send to the queue (none: only Billflow's own senders)."
+  type        = string
+  default     = null
+}
+
 variable "name" {
   description = "Queue name; the dead-letter queue is \"<name>-dlq\"."
   type        = string

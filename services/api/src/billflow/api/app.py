@@ -31,6 +31,7 @@ from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.receivables import ReminderController, ReportController
 from billflow.api.routes.system import health, metrics, token
+from billflow.api.routes.uploads import start_upload
 from billflow.api.routes.users import MeController, UserController
 from billflow.api.routes.webhooks import WebhookController
 from billflow.api.services import Services
@@ -85,6 +86,7 @@ def create_app(
             MeController,
             *(route_handlers(web) if web else []),
             ExpenseController,
+            start_upload,
             StatementController,
             VendorController,
             WebhookController,

@@ -38,6 +38,7 @@ from billflow.domain.usecases.client_invoices import (
 )
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
+from billflow.domain.usecases.direct_upload import StartDirectUpload
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
@@ -213,6 +214,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             fingerprint_key=hashlib.sha256(b"billflow idempotency fingerprints\0" + secret.encode()).digest(),
             drain_outbox=relay.drain,
             expenses_upload=UploadExpense(uow, documents, ids, clock),
+            direct_upload=StartDirectUpload(uow, documents, ids, clock),
             expenses=ExpenseQueries(uow, documents, clock),
             statements=RequestStatements(uow, ids, clock),
             clients=Clients(uow, ids),

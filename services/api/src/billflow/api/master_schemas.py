@@ -97,6 +97,8 @@ class ClientOut(msgspec.Struct):
 
 class ClientList(msgspec.Struct):
     items: list[ClientOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class MemberIn(Request):
@@ -117,6 +119,8 @@ class MemberOut(msgspec.Struct):
 
 class MemberList(msgspec.Struct):
     items: list[MemberOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class DepartmentPatch(Request):

@@ -190,6 +190,8 @@ class CreditNoteIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class CreditNotePage(msgspec.Struct):
     items: list[CreditNoteOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class RemindersIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -259,14 +261,20 @@ class BillingRunProgressOut(msgspec.Struct):
 
 class DepartmentList(msgspec.Struct):
     items: list[DepartmentOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class ProjectList(msgspec.Struct):
     items: list[ProjectOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class EmployeeList(msgspec.Struct):
     items: list[EmployeeOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class UserIn(Request):
@@ -289,3 +297,5 @@ class UserOut(msgspec.Struct):
 
 class UserList(msgspec.Struct):
     items: list[UserOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""

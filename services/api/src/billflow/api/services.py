@@ -10,6 +10,7 @@ from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
+from billflow.domain.usecases.direct_upload import StartDirectUpload
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
@@ -52,6 +53,8 @@ class Services:
     as a plain, fast hash."""
     # Expenses (issue 6).
     expenses_upload: UploadExpense
+    direct_upload: StartDirectUpload
+    """Issue 17: a form that puts a file of up to 10 MB straight into S3."""
     expenses: ExpenseQueries
     statements: RequestStatements
     # Master data (issue 13).

@@ -13,7 +13,7 @@ from billflow.domain.ports.expenses import DocumentReader
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor.limits import ReadingLimits
 from billflow.extractor.reader import TesseractDocumentReader
-from billflow.extractor.routes import ROUTES, UseCases
+from billflow.extractor.routes import ROUTES, UseCases, uploaded
 from billflow.extractor.tesseract import TesseractOcr
 from billflow.extractor.textract import TextractClient, TextractDocumentReader
 from billflow.platform.aws.s3 import S3DocumentStore
@@ -59,7 +59,8 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
 
 
 WORKER = WorkerSpec(
-    "extractor", Settings, ROUTES, wire, lambda q: [Consumed(q.expense_queue)],
+    "extractor", Settings, ROUTES, wire,
+    lambda q: [Consumed(q.expense_queue), Consumed(q.upload_queue, translate=uploaded)],
     produces=[NotifyExpense, DispatchWebhookEvent],
     details=lambda settings: {"reader": settings.reader.document_reader},
 )  # fmt: skip

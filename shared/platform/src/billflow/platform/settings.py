@@ -39,6 +39,8 @@ class QueueSettings(msgspec.Struct, frozen=True):
     delivery_queue: str = msgspec.field(default="billflow-delivery", name="BILLFLOW_DELIVERY_QUEUE")
     """Invoice emails and expense notifications: everything the emailer sends one at a time."""
     expense_queue: str = msgspec.field(default="billflow-expenses", name="BILLFLOW_EXPENSE_QUEUE")
+    upload_queue: str = msgspec.field(default="billflow-uploads", name="BILLFLOW_UPLOAD_QUEUE")
+    """Where S3 notifies the objects created under ``uploads/`` (direct uploads to read)."""
     statements_queue: str = msgspec.field(default="billflow-statements", name="BILLFLOW_STATEMENTS_QUEUE")
     """Where the monthly EventBridge schedule (and POST /v1/statements) ask for statements, and the
     daily one (and POST /v1/reminders) for overdue reminders."""

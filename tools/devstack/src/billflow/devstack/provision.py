@@ -16,6 +16,7 @@ from botocore.config import Config
 if TYPE_CHECKING:
     from mypy_boto3_sqs.literals import QueueAttributeNameType
 
+from billflow.domain.expenses.expense import UPLOAD_PREFIX
 from billflow.platform.settings import (
     WEBHOOKS_MAX_RECEIVES,
     AwsSettings,
@@ -98,6 +99,7 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
         queues.expense_queue,
         queues.statements_queue,
         queues.webhooks_queue,
+        queues.upload_queue,
     ):
         dlq_url = sqs.create_queue(
             QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)}
@@ -116,6 +118,7 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
         urls[name] = url
         urls[f"{name}-dlq"] = dlq_url
+    notify_uploads(s3, sqs, storage.bucket, urls[queues.upload_queue])
     events = session.client("events", endpoint_url=aws.endpoint_url, config=config)
     schedule_statements(
         events,
@@ -134,6 +137,42 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
         REMINDERS_RULE_INPUT,
     )
     return urls
+
+
+def notify_uploads(s3: Any, sqs: Any, bucket: str, queue_url: str) -> None:
+    """S3 tells the upload queue of every object created under ``uploads/`` (the direct uploads
+    the extractor reads), as infra/terraform/uploads.tf does in AWS; the queue lets only this
+    bucket send to it."""
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "S3UploadNotifications",
+                "Effect": "Allow",
+                "Principal": {"Service": "s3.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"}},
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "Id": "direct-uploads",
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": UPLOAD_PREFIX}]}},
+                }
+            ]
+        },
+    )
 
 
 def schedule_statements(

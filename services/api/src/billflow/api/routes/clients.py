@@ -18,9 +18,10 @@ from billflow.api.master_schemas import (
     MemberOut,
     changes,
 )
-from billflow.api.routes.common import email_address, known_id
+from billflow.api.routes.common import Cursor, Limit, email_address, known_id, page_request
 from billflow.api.services import Services
 from billflow.domain.model import User
+from billflow.domain.ports.pagination import DEFAULT_PAGE
 from billflow.domain.usecases.clients import NewClient
 from billflow.domain.usecases.edit_organisation import Change
 from billflow.domain.usecases.project_members import PutMember
@@ -57,9 +58,13 @@ class ClientController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
         include_archived: IncludeArchived = False,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> ClientList:
-        found = await services.clients.list(actor=request.user, include_archived=include_archived)
-        return ClientList([ClientOut.of(c) for c in found])
+        found = await services.clients.page(
+            page_request(limit, cursor), actor=request.user, include_archived=include_archived
+        )
+        return ClientList([ClientOut.of(c) for c in found.items], found.next_cursor)
 
     @get("/{client_id:str}", summary="Get a client")
     async def get_one(
@@ -109,10 +114,17 @@ class ProjectMemberController(Controller):
 
     @get(summary="A project's members (those whose own project it is included)")
     async def list_all(
-        self, project_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
+        self,
+        project_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> MemberList:
-        found = await services.members.list(known_id(project_id, "project"), actor=request.user)
-        return MemberList([MemberOut.of(m) for m in found])
+        found = await services.members.page(
+            known_id(project_id, "project"), page_request(limit, cursor), actor=request.user
+        )
+        return MemberList([MemberOut.of(m) for m in found.items], found.next_cursor)
 
     @delete("/{employee_id:str}", summary="Take an employee off a project")
     async def delete_one(

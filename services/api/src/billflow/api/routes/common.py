@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
 from litestar import Request
+from litestar.params import QueryParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from billflow.api.ids import parse_id
 from billflow.domain.errors import InvalidInput, NotFound
+from billflow.domain.ports.pagination import MAX_PAGE, PageRequest
 from billflow.platform.observability import correlation_id as current_correlation_id
 
 CORRELATION_HEADER = "x-correlation-id"
+
+# Every list pages the way GET /v1/invoices does: `limit` (1..100, 400 outside), `cursor` from
+# the previous page's `next_cursor`.
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="At most this many items (1..100)")]
+Cursor = Annotated[
+    str | None, QueryParameter(max_length=400, description="The `next_cursor` of the previous page")
+]
+
+
+def page_request(limit: int, cursor: str | None) -> PageRequest:
+    return PageRequest(limit=limit, cursor=cursor)
+
+
 _HEADER = CORRELATION_HEADER.encode()
 
 

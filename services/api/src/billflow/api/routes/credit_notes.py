@@ -11,10 +11,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from billflow.api.ids import parse_id
-from billflow.api.routes.common import correlation_id, known_id
+from billflow.api.routes.common import Cursor, Limit, correlation_id, known_id, page_request
 from billflow.api.schemas import CreditNoteOut, CreditNotePage, DownloadOut
 from billflow.api.services import Services
 from billflow.domain.model import User
+from billflow.domain.ports.pagination import DEFAULT_PAGE
 from billflow.domain.usecases.credit_notes import RetryCreditNoteCommand
 
 
@@ -28,12 +29,16 @@ class CreditNoteController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
         invoice_id: FromQuery[str],
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> CreditNotePage:
         invoice = parse_id(invoice_id)
         if invoice is None:
             return CreditNotePage(items=[])
-        notes = await services.credit_notes.of_invoice(invoice, actor=request.user)
-        return CreditNotePage(items=[CreditNoteOut.of(n) for n in notes])
+        notes = await services.credit_notes.page_of_invoice(
+            invoice, page_request(limit, cursor), actor=request.user
+        )
+        return CreditNotePage(items=[CreditNoteOut.of(n) for n in notes.items], next_cursor=notes.next_cursor)
 
     @get("/{credit_note_id:str}", summary="Get a credit note and its status")
     async def get_one(

@@ -19,12 +19,13 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from msgspec import UNSET, Meta, UnsetType
 
 from billflow.api.ids import parse_id
-from billflow.api.routes.common import correlation_id, known_id
+from billflow.api.routes.common import Cursor, Limit, correlation_id, known_id, page_request
 from billflow.api.schemas import DownloadOut
 from billflow.api.services import Services
-from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES
+from billflow.domain.expenses.expense import MAX_INLINE_UPLOAD_BYTES
 from billflow.domain.expenses.months import MONTH_PATTERN
 from billflow.domain.model import User
+from billflow.domain.ports.pagination import DEFAULT_PAGE
 from billflow.domain.representations import ExpenseOut
 from billflow.domain.usecases.expense_queries import CorrectExpenseCommand
 from billflow.domain.usecases.monthly_statements import RequestStatementsCommand
@@ -32,9 +33,10 @@ from billflow.domain.usecases.upload_expense import UploadExpenseCommand
 
 log = logging.getLogger(__name__)
 
-UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
-"""The route's body limit: the file limit plus room for the multipart framing and the note. A file
-under it but over ``MAX_UPLOAD_BYTES`` is refused by the use case, with the same 413."""
+UPLOAD_BODY_LIMIT = MAX_INLINE_UPLOAD_BYTES + 64 * 1024
+"""The route's body limit: the file limit (4 MB) plus room for the multipart framing and the note.
+A file under it but over ``MAX_INLINE_UPLOAD_BYTES`` is refused by the use case, with the same
+413. Bigger files (up to 10 MB) go straight to S3: ``POST /v1/expenses/uploads``."""
 
 Month = Annotated[str, Meta(pattern=MONTH_PATTERN, description="A calendar month, YYYY-MM")]
 Text = Annotated[str, Meta(max_length=200)]
@@ -48,6 +50,8 @@ class ExpenseUpload:
 
 class ExpensePage(msgspec.Struct):
     items: list[ExpenseOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class ExpenseCorrection(msgspec.Struct, forbid_unknown_fields=True):
@@ -80,8 +84,9 @@ class ExpenseController(Controller):
     @post(
         status_code=HTTP_202_ACCEPTED,
         request_max_body_size=UPLOAD_BODY_LIMIT,
-        summary="Upload an invoice or receipt (PDF, PNG, JPEG, WebP or HEIC, at most 10 MB)",
-        description="The kind is told by the content, not the name (415 otherwise); 413 above 10 MB. "
+        summary="Upload an invoice or receipt (PDF, PNG, JPEG, WebP or HEIC, at most 4 MB)",
+        description="The kind is told by the content, not the name (415 otherwise); 413 above 4 MB "
+        "(bigger files, up to 10 MB: `POST /v1/expenses/uploads`). "
         "The fields are read asynchronously: watch `status` (`processing` -> `extracted`, "
         "`needs_review` or `failed` with `failure_reason`); the uploader gets an email. "
         "The same file uploaded again answers 200 with the expense it already is; another file "
@@ -121,13 +126,17 @@ class ExpenseController(Controller):
             str | None, QueryParameter(pattern=MONTH_PATTERN, description="uploaded in YYYY-MM")
         ] = None,
         user_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> ExpensePage:
         if user_id is not None:
             user_id = parse_id(user_id)
             if user_id is None:  # no user has it
                 return ExpensePage(items=[])
-        items = await services.expenses.list(actor=request.user, month=month, user_id=user_id)
-        return ExpensePage(items=[ExpenseOut.of(e) for e in items])
+        found = await services.expenses.page(
+            page_request(limit, cursor), actor=request.user, month=month, user_id=user_id
+        )
+        return ExpensePage(items=[ExpenseOut.of(e) for e in found.items], next_cursor=found.next_cursor)
 
     @get("/{expense_id:str}", summary="Get an expense and what was read from it")
     async def get_one(
@@ -199,6 +208,8 @@ class VendorOut(msgspec.Struct):
 
 class VendorPage(msgspec.Struct):
     items: list[VendorOut]
+    next_cursor: str | None = None
+    """Give it as `cursor` for the next page; null on the last one."""
 
 
 class VendorController(Controller):
@@ -207,12 +218,17 @@ class VendorController(Controller):
 
     @get(summary="The vendors Billflow has learnt from corrections, by name")
     async def list_all(
-        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self,
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> VendorPage:
-        known = await services.expenses.vendors()
+        known = await services.expenses.vendor_page(page_request(limit, cursor))
         return VendorPage(
             items=[
                 VendorOut(v.name, list(v.variants), list(v.vat_ids), v.corrections, v.updated_at)
-                for v in known
-            ]
+                for v in known.items
+            ],
+            next_cursor=known.next_cursor,
         )

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from billflow.api.auth import requires
 from billflow.api.master_schemas import DepartmentPatch, EmployeePatch, ProjectPatch, changes
 from billflow.api.routes.clients import IncludeArchived
-from billflow.api.routes.common import email_address, known_id, referenced_id
+from billflow.api.routes.common import Cursor, Limit, email_address, known_id, page_request, referenced_id
 from billflow.api.schemas import (
     DepartmentIn,
     DepartmentList,
@@ -30,6 +30,7 @@ from billflow.api.schemas import (
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import User, Workday
+from billflow.domain.ports.pagination import DEFAULT_PAGE
 from billflow.domain.usecases.edit_organisation import Change
 from billflow.domain.usecases.organisation import NewDepartment, NewEmployee, NewProject, Organisation
 from billflow.domain.usecases.workdays import DeleteWorkdayCommand, RecordWorkdaysCommand
@@ -59,9 +60,13 @@ class DepartmentController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
         include_archived: IncludeArchived = False,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> DepartmentList:
-        found = await services.organisation.departments(actor=request.user, include_archived=include_archived)
-        return DepartmentList([DepartmentOut.of(d) for d in found])
+        found = await services.organisation.department_page(
+            page_request(limit, cursor), actor=request.user, include_archived=include_archived
+        )
+        return DepartmentList([DepartmentOut.of(d) for d in found.items], found.next_cursor)
 
     @get("/{department_id:str}", guards=[reads], summary="Get a department")
     async def get_one(
@@ -109,9 +114,13 @@ class ProjectController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
         include_archived: IncludeArchived = False,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> ProjectList:
-        found = await services.organisation.projects(actor=request.user, include_archived=include_archived)
-        return ProjectList([ProjectOut.of(p) for p in found])
+        found = await services.organisation.project_page(
+            page_request(limit, cursor), actor=request.user, include_archived=include_archived
+        )
+        return ProjectList([ProjectOut.of(p) for p in found.items], found.next_cursor)
 
     @get("/{project_id:str}", guards=[reads], summary="Get a project")
     async def get_one(
@@ -169,9 +178,13 @@ class EmployeeController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
         include_archived: IncludeArchived = False,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> EmployeeList:
-        found = await services.organisation.employees(actor=request.user, include_archived=include_archived)
-        return EmployeeList([EmployeeOut.of(e) for e in found])
+        found = await services.organisation.employee_page(
+            page_request(limit, cursor), actor=request.user, include_archived=include_archived
+        )
+        return EmployeeList([EmployeeOut.of(e) for e in found.items], found.next_cursor)
 
     @get("/{employee_id:str}", summary="Get an employee")
     async def get_one(

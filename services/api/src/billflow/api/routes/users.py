@@ -12,11 +12,12 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from billflow.api.auth import can_manage_users
 from billflow.api.ids import parse_id
-from billflow.api.routes.common import known_id
+from billflow.api.routes.common import Cursor, Limit, known_id, page_request
 from billflow.api.schemas import UserIn, UserList, UserOut
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import User
+from billflow.domain.ports.pagination import DEFAULT_PAGE
 from billflow.domain.usecases.users import NewUser
 
 
@@ -48,9 +49,14 @@ class UserController(Controller):
 
     @get(summary="List users (admins only)")
     async def list_all(
-        self, request: Request[User, Any, Any], services: NamedDependency[Services]
+        self,
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> UserList:
-        return UserList([UserOut.of(u) for u in await services.users.list(request.user)])
+        found = await services.users.page(request.user, page_request(limit, cursor))
+        return UserList([UserOut.of(u) for u in found.items], found.next_cursor)
 
     @delete("/{user_id:str}", status_code=HTTP_204_NO_CONTENT, summary="Delete a user (admins only)")
     async def remove(

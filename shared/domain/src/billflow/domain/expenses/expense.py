@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,7 +13,13 @@ from billflow.domain.expenses.reading import ExtractedFields
 from billflow.domain.model.lifecycle import Lifecycle, Transition, move
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-"""The largest file accepted (the API answers 413 above it; the reader refuses it too)."""
+"""The largest file accepted: a direct upload's declared size (422 above it, and S3 refuses a
+bigger body than declared); the reader refuses it too."""
+MAX_INLINE_UPLOAD_BYTES = 4 * 1024 * 1024
+"""The largest file sent through the API itself (413 above it): behind API Gateway a Lambda
+receives at most 6 MB, base64 included. Bigger files go straight to storage."""
+UPLOAD_PREFIX = "uploads/"
+"""Where direct uploads land; S3 tells the extractor of every object created under it."""
 REVIEW_FIELDS = ("total", "invoice_date", "currency")
 """An expense whose reading of any of these is unsure goes to ``needs_review``."""
 REVIEW_THRESHOLD = 0.5
@@ -75,6 +82,25 @@ class Expense:
 def file_key(expense_id: str, media_type: str, uploaded_at: datetime) -> str:
     """Where the upload is filed: chosen by Billflow, never derived from the uploader's filename."""
     return f"expenses/{uploaded_at:%Y}/{uploaded_at:%m}/{expense_id}.{_EXTENSIONS[media_type]}"
+
+
+def upload_key(expense_id: str, media_type: str, created_at: datetime) -> str:
+    """Where a direct upload must land: under ``UPLOAD_PREFIX``, named by the expense."""
+    return f"{UPLOAD_PREFIX}{created_at:%Y}/{created_at:%m}/{expense_id}.{_EXTENSIONS[media_type]}"
+
+
+def expense_of_upload_key(key: str) -> str | None:
+    """The id of the expense ``upload_key`` named ``key`` for; None for any other key."""
+    parts = key.split("/")
+    if len(parts) != 4 or f"{parts[0]}/" != UPLOAD_PREFIX:
+        return None
+    expense_id, _, extension = parts[3].partition(".")
+    if extension not in _EXTENSIONS.values():
+        return None
+    try:
+        return str(uuid.UUID(expense_id))
+    except ValueError:
+        return None
 
 
 def status_after_reading(fields: ExtractedFields, *, possible_duplicate: bool = False) -> ExpenseStatus:

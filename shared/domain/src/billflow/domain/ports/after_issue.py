@@ -8,6 +8,7 @@ from typing import Protocol
 
 from billflow.domain.model import CreditNote, DeliveryState, InvoiceStatus, Payment, Receivable
 from billflow.domain.ports.delivery import DeliveryClaim
+from billflow.domain.ports.pagination import Page, PageRequest
 
 
 class CreditNoteRepository(Protocol):
@@ -23,6 +24,10 @@ class CreditNoteRepository(Protocol):
     async def get(self, credit_note_id: str) -> CreditNote | None: ...
     async def of_invoice(self, invoice_id: str) -> Sequence[CreditNote]:
         """The invoice's credit notes, oldest first."""
+        ...
+
+    async def page_of_invoice(self, invoice_id: str, request: PageRequest) -> Page[CreditNote]:
+        """A page of ``of_invoice``, ordered by number."""
         ...
 
     async def reopen(self, credit_note_id: str) -> bool:

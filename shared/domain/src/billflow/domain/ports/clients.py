@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from billflow.domain.model import Client
+from billflow.domain.ports.pagination import Page, PageRequest
 
 
 class ClientRepository(Protocol):
@@ -18,6 +19,10 @@ class ClientRepository(Protocol):
 
     async def list(self, *, include_archived: bool = False) -> Sequence[Client]:
         """Ordered by name, then id."""
+        ...
+
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Client]:
+        """A page of ``list``, in its order."""
         ...
 
     async def lock_all(self) -> Sequence[Client]:

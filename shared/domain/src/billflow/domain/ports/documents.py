@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from billflow.domain.model import CreditNote, Invoice
@@ -20,6 +22,30 @@ class DocumentStore(Protocol):
         self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
     ) -> str:
         """A pre-signed URL that serves the object as an attachment named ``filename``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class UploadForm:
+    """A browser form that puts one file straight into storage: POST ``fields`` and the file
+    (last, as ``file``) to ``url`` as multipart/form-data."""
+
+    url: str
+    fields: Mapping[str, str]
+
+
+class UploadSigner(Protocol):
+    async def upload_form(
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_in_seconds: int,
+        success_redirect: str | None = None,
+    ) -> UploadForm:
+        """A pre-signed form for exactly ``key``, accepted only with this ``Content-Type`` and a
+        body of 1..``max_bytes`` bytes, until it expires; with ``success_redirect``, a browser
+        that submitted it is sent there. Signing is local: no request is made."""
         ...
 
 

@@ -14,6 +14,7 @@ from billflow.domain.model import DeliveryState, User
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.identity import UserRepository
 from billflow.domain.ports.mail import OutgoingEmail
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.unit_of_work import Outbox, Transaction
 
 ACCEPTED_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/webp", "image/heic")
@@ -63,6 +64,17 @@ class ExpenseRepository(Protocol):
         """Expenses (of ``user_id`` when given) uploaded in ``[from, before)``, oldest first."""
         ...
 
+    async def page(
+        self,
+        request: PageRequest,
+        *,
+        user_id: str | None,
+        uploaded_from: datetime | None,
+        uploaded_before: datetime | None,
+    ) -> Page[Expense]:
+        """A page of ``list`` (uncapped), ordered by upload time, then id."""
+        ...
+
     async def record_reading(
         self,
         expense_id: str,
@@ -100,6 +112,10 @@ class VendorMemory(Protocol):
 
     async def all(self) -> Sequence[KnownVendor]:
         """Every known vendor, by name."""
+        ...
+
+    async def page(self, request: PageRequest) -> Page[KnownVendor]:
+        """A page of every known vendor, by name, then key."""
         ...
 
     async def get(self, key: str) -> KnownVendor | None: ...

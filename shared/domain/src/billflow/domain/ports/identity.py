@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from billflow.domain.model import Identity, User
+from billflow.domain.ports.pagination import Page, PageRequest
 
 
 class UserRepository(Protocol):
@@ -18,6 +19,10 @@ class UserRepository(Protocol):
     async def count(self) -> int: ...
     async def list(self) -> Sequence[User]:
         """Every user, ordered by email."""
+        ...
+
+    async def page(self, request: PageRequest) -> Page[User]:
+        """A page of ``list``, ordered by email (case aside), then id."""
         ...
 
     async def delete(self, user_id: str) -> bool:

@@ -19,6 +19,7 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import NotFound
 from billflow.domain.model import Address, Client, Language, User
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.edit_organisation import Change, changed
@@ -75,6 +76,11 @@ class Clients:
         access.require(actor, Action.READ_BILLING)
         async with self._uow(read_only=True) as uow:
             return await uow.clients.list(include_archived=include_archived)
+
+    async def page(self, page: PageRequest, *, actor: User, include_archived: bool = False) -> Page[Client]:
+        access.require(actor, Action.READ_BILLING)
+        async with self._uow(read_only=True) as uow:
+            return await uow.clients.page(page, include_archived=include_archived)
 
     async def update(self, cmd: Change) -> Client:
         """Set the fields named in ``cmd.changes`` (``address`` as a whole)."""

@@ -30,6 +30,7 @@ from billflow.domain.errors import Conflict, InvalidInput, NotFound, NotReady
 from billflow.domain.model import CreditNote, Invoice, InvoiceStatus, User, derive_payment_status
 from billflow.domain.numbering import DEFAULT_CREDIT_NOTE_NUMBERS, NumberFormat
 from billflow.domain.ports.documents import DocumentStore
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.invoice_queries import DOWNLOAD_LINK_SECONDS, DownloadLink, InvoiceQueries
@@ -183,6 +184,12 @@ class CreditNoteQueries:
         await self._invoices.get(invoice_id, actor=actor)
         async with self._uow(read_only=True) as uow:
             return await uow.credit_notes.of_invoice(invoice_id)
+
+    async def page_of_invoice(self, invoice_id: str, page: PageRequest, *, actor: User) -> Page[CreditNote]:
+        """A page of ``of_invoice``."""
+        await self._invoices.get(invoice_id, actor=actor)
+        async with self._uow(read_only=True) as uow:
+            return await uow.credit_notes.page_of_invoice(invoice_id, page)
 
     async def download_link(self, credit_note_id: str, *, actor: User) -> DownloadLink:
         note = await self.get(credit_note_id, actor=actor)

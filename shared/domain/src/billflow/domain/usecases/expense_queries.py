@@ -31,6 +31,7 @@ from billflow.domain.model import User
 from billflow.domain.money import validate_currency
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.expenses import ExpenseUnitOfWorkFactory
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import Clock
 from billflow.domain.usecases.invoice_queries import DOWNLOAD_LINK_SECONDS, DownloadLink
 
@@ -103,6 +104,19 @@ class ExpenseQueries:
         async with self._uow(read_only=True) as uow:
             return await uow.expenses.list(user_id=user_id, uploaded_from=start, uploaded_before=end)
 
+    async def page(
+        self, page: PageRequest, *, actor: User, month: str | None = None, user_id: str | None = None
+    ) -> Page[Expense]:
+        """A page of ``list``'s expenses, oldest first, without its cap."""
+        scope = access.expense_scope(actor)
+        if scope is not None:
+            if user_id not in (None, scope):
+                return Page(items=[], next_cursor=None)
+            user_id = scope
+        start, end = month_bounds(month) if month else (None, None)
+        async with self._uow(read_only=True) as uow:
+            return await uow.expenses.page(page, user_id=user_id, uploaded_from=start, uploaded_before=end)
+
     async def correct(self, cmd: CorrectExpenseCommand) -> Expense:
         expense = await self.get(cmd.expense_id, actor=cmd.actor)
         if not EXPENSE_LIFECYCLE.allows(expense.status, CONFIRM.target):
@@ -123,6 +137,10 @@ class ExpenseQueries:
     async def vendors(self) -> Sequence[KnownVendor]:
         async with self._uow(read_only=True) as uow:
             return await uow.vendors.all()
+
+    async def vendor_page(self, page: PageRequest) -> Page[KnownVendor]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.vendors.page(page)
 
     async def file_link(self, expense_id: str, *, actor: User) -> DownloadLink:
         expense = await self.get(expense_id, actor=actor)

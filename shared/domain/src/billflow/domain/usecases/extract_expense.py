@@ -6,6 +6,9 @@ Business rules:
 - The reader decides what the document says; the domain's rules (``read_fields``) decide the
   fields. The expense becomes ``extracted``, or ``needs_review`` when the total, the date or the
   currency was not read with confidence.
+- The bytes decide what the file is (``sniff``): a file that is not the type its expense was
+  recorded with (a direct upload declares its type before storage receives the bytes) is not
+  read, and the expense fails with the reason.
 - A document that cannot be read (``PermanentFailure`` from the reader: not a PDF/PNG/JPEG, too
   many bytes or pixels, damaged) is not retried: the worker gives up, and ``FailExpense`` makes it
   ``failed`` with the reason.
@@ -27,11 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from billflow.domain.contracts import NotifyExpense
-from billflow.domain.errors import NotFound
+from billflow.domain.errors import NotFound, UnsupportedDocument
 from billflow.domain.expenses.checks import check_upload_date
 from billflow.domain.expenses.expense import Expense, ExpenseStatus, status_after_reading
 from billflow.domain.expenses.extraction import read_fields
 from billflow.domain.expenses.reading import ExtractedFields
+from billflow.domain.expenses.sniff import sniff_media_type
 from billflow.domain.expenses.vendor_memory import recognise, signature
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.expenses import DocumentReader, ExpenseRepository, ExpenseUnitOfWorkFactory
@@ -77,6 +81,9 @@ class ExtractExpenseFields:
         if expense.status is not ExpenseStatus.PROCESSING:
             return Outcome.ALREADY_DONE
         content = await self._documents.get(expense.file_key)
+        found = sniff_media_type(content)
+        if found != expense.media_type:
+            raise UnsupportedDocument(f"the file is {found}, not the {expense.media_type} it was declared as")
         document = await self._reader.read(content, expense.media_type)
         fields = check_upload_date(read_fields(document), expense.uploaded_at.date())
         seen = signature(document, fields.vendor)

@@ -18,12 +18,12 @@ from billflow.domain.access import Action
 from billflow.domain.errors import NotFound, NotReady
 from billflow.domain.model import BillingRun, Invoice, InvoiceKind, InvoiceStatus, PaymentStatus, User
 from billflow.domain.ports.documents import DocumentStore
-from billflow.domain.ports.pagination import Page
+from billflow.domain.ports.pagination import MAX_PAGE, Page
 from billflow.domain.ports.system import Clock
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
 DOWNLOAD_LINK_SECONDS = 15 * 60
-MAX_PAGE = 100
+__all__ = ["DOWNLOAD_LINK_SECONDS", "MAX_PAGE", "BillingRunProgress", "DownloadLink", "InvoiceQueries"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import NotFound
 from billflow.domain.model import Department, Employee, Project, User
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.master_data import checked_employee, checked_project
@@ -114,6 +115,13 @@ class Organisation:
         async with self._uow(read_only=True) as uow:
             return await uow.departments.list(include_archived=include_archived)
 
+    async def department_page(
+        self, page: PageRequest, *, actor: User, include_archived: bool = False
+    ) -> Page[Department]:
+        access.require(actor, self.READS)
+        async with self._uow(read_only=True) as uow:
+            return await uow.departments.page(page, include_archived=include_archived)
+
     async def project(self, project_id: str, *, actor: User) -> Project:
         access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
@@ -126,6 +134,13 @@ class Organisation:
         access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
             return await uow.projects.list(include_archived=include_archived)
+
+    async def project_page(
+        self, page: PageRequest, *, actor: User, include_archived: bool = False
+    ) -> Page[Project]:
+        access.require(actor, self.READS)
+        async with self._uow(read_only=True) as uow:
+            return await uow.projects.page(page, include_archived=include_archived)
 
     async def employee(self, employee_id: str, *, actor: User) -> Employee:
         """The employee, for those who may read all billing data or for the employee themself."""
@@ -140,3 +155,10 @@ class Organisation:
         access.require(actor, self.READS)
         async with self._uow(read_only=True) as uow:
             return await uow.employees.list(include_archived=include_archived)
+
+    async def employee_page(
+        self, page: PageRequest, *, actor: User, include_archived: bool = False
+    ) -> Page[Employee]:
+        access.require(actor, self.READS)
+        async with self._uow(read_only=True) as uow:
+            return await uow.employees.page(page, include_archived=include_archived)

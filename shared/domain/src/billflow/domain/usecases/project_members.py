@@ -20,6 +20,7 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import Conflict, InvalidInput, NotFound
 from billflow.domain.model import ProjectMember, User
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from billflow.domain.usecases.master_data import rate
 
@@ -63,6 +64,13 @@ class ProjectMembers:
             if await uow.projects.get(project_id) is None:
                 raise NotFound("no such project")
             return await uow.members.list(project_id)
+
+    async def page(self, project_id: str, page: PageRequest, *, actor: User) -> Page[ProjectMember]:
+        access.require(actor, Action.READ_BILLING)
+        async with self._uow(read_only=True) as uow:
+            if await uow.projects.get(project_id) is None:
+                raise NotFound("no such project")
+            return await uow.members.page(project_id, page)
 
     async def delete(self, project_id: str, employee_id: str, *, actor: User) -> None:
         access.require(actor, Action.WRITE_BILLING)

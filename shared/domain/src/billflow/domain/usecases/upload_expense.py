@@ -3,7 +3,9 @@
 Business rules:
 - The kind of file is told by its content (magic bytes): PDF, PNG, JPEG, WebP or HEIC;
   anything else is ``UnsupportedDocument``, whatever its name says. An empty file is
-  ``UnreadableDocument``; more than ``MAX_UPLOAD_BYTES`` is ``DocumentTooLarge``.
+  ``UnreadableDocument``; more than ``MAX_INLINE_UPLOAD_BYTES`` (4 MB: what reaches a Lambda
+  behind API Gateway) is ``DocumentTooLarge``; bigger files go straight to storage
+  (``direct_upload``).
 - The file is filed under a key Billflow chooses (``expenses/<year>/<month>/<id>.<ext>``); the
   uploader's filename is kept for display only, reduced to a printable base name.
 - The expense row (``processing``) and its ``ExtractExpense`` command are committed together.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 from billflow.domain.contracts import ExtractExpense
 from billflow.domain.errors import DocumentTooLarge, InvalidInput, UnreadableDocument
-from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES, Expense, ExpenseStatus, file_key
+from billflow.domain.expenses.expense import MAX_INLINE_UPLOAD_BYTES, Expense, ExpenseStatus, file_key
 from billflow.domain.expenses.sniff import sniff_media_type
 from billflow.domain.model import User
 from billflow.domain.ports.documents import DocumentStore
@@ -66,8 +68,11 @@ class UploadExpense:
         self._clock = clock
 
     async def execute(self, cmd: UploadExpenseCommand) -> Uploaded:
-        if len(cmd.content) > MAX_UPLOAD_BYTES:
-            raise DocumentTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        if len(cmd.content) > MAX_INLINE_UPLOAD_BYTES:
+            raise DocumentTooLarge(
+                f"the file is larger than {MAX_INLINE_UPLOAD_BYTES // (1024 * 1024)} MB;"
+                " upload it straight to storage (POST /v1/expenses/uploads)"
+            )
         if not cmd.content:
             raise UnreadableDocument("the file is empty")
         media_type = sniff_media_type(cmd.content)

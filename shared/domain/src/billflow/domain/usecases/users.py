@@ -18,6 +18,7 @@ from billflow.domain.access import Action
 from billflow.domain.errors import Conflict, InvalidInput, NotFound
 from billflow.domain.model import Role, User
 from billflow.domain.ports.identity import PasswordHasher
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 
@@ -73,6 +74,11 @@ class Users:
         access.require(actor, Action.MANAGE_USERS)
         async with self._uow(read_only=True) as uow:
             return await uow.users.list()
+
+    async def page(self, actor: User, page: PageRequest) -> Page[User]:
+        access.require(actor, Action.MANAGE_USERS)
+        async with self._uow(read_only=True) as uow:
+            return await uow.users.page(page)
 
     async def delete(self, actor: User, user_id: str) -> None:
         access.require(actor, Action.MANAGE_USERS)

@@ -1,4 +1,5 @@
-"""S3DocumentStore: the domain's DocumentStore on S3 (or anything that speaks its API)."""
+"""S3DocumentStore: the domain's DocumentStore (and UploadSigner) on S3 (or anything that speaks
+its API)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from billflow.domain.errors import NotFound, TransientFailure
+from billflow.domain.ports.documents import UploadForm
 
 if TYPE_CHECKING:
     from types_aiobotocore_s3 import S3Client
@@ -55,3 +57,32 @@ class S3DocumentStore:
             ExpiresIn=expires_in_seconds,
         )
         return url
+
+    async def upload_form(
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_in_seconds: int,
+        success_redirect: str | None = None,
+    ) -> UploadForm:
+        """A pre-signed POST policy: S3 itself refuses another key, another ``Content-Type``, a
+        body outside 1..``max_bytes`` or a late upload, so the API never sees the bytes. With
+        ``success_redirect``, a browser's form submission comes back there (303)."""
+        fields: dict[str, str] = {"Content-Type": content_type, "x-amz-server-side-encryption": "AES256"}
+        conditions: list[object] = [
+            {"Content-Type": content_type},
+            {"x-amz-server-side-encryption": "AES256"},
+            ["content-length-range", 1, max_bytes],
+        ]
+        if success_redirect is not None:
+            fields["success_action_redirect"] = success_redirect
+            conditions.append({"success_action_redirect": success_redirect})
+        signed = await self._client.generate_presigned_post(
+            Bucket=self._bucket,
+            Key=key,
+            Fields=fields,
+            Conditions=conditions,
+            ExpiresIn=expires_in_seconds,
+        )
+        return UploadForm(url=str(signed["url"]), fields={k: str(v) for k, v in signed["fields"].items()})

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import asyncpg
 
 from billflow.domain.model import Address, Client, Language
+from billflow.domain.ports.pagination import Page, PageRequest
+from billflow.platform.postgres.paging import page_of, text_and_id
 
 _COLUMNS = (
     "id::text, name, email, street, city, postal_code, country, vat_id, currency, language,"
@@ -61,6 +63,18 @@ class AsyncpgClientRepository:
             f"SELECT {_COLUMNS} FROM clients WHERE $1 OR NOT archived ORDER BY name, id", include_archived
         )
         return [_client(r) for r in rows]
+
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Client]:
+        name, after = text_and_id(request.cursor)
+        rows = await self._conn.fetch(
+            f"SELECT {_COLUMNS} FROM clients WHERE ($1 OR NOT archived)"
+            " AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid)) ORDER BY name, id LIMIT $4",
+            include_archived,
+            name,
+            after,
+            request.size + 1,
+        )
+        return page_of(rows, request.size, _client, lambda r: (r["name"], r["id"]))
 
     async def lock_all(self) -> Sequence[Client]:
         rows = await self._conn.fetch(f"SELECT {_COLUMNS} FROM clients ORDER BY id FOR UPDATE")

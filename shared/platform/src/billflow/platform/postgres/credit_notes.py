@@ -10,7 +10,9 @@ import asyncpg
 from billflow.domain.model import CreditNote, InvoiceKind, InvoiceStatus, Issuer, TaxRow
 from billflow.domain.model.credit_note import CREDIT_NOTE_LIFECYCLE
 from billflow.domain.model.invoice import RETRY
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.platform.postgres.invoices import billed_to_of
+from billflow.platform.postgres.paging import decode_cursor, page_of
 
 _NOTE = (
     "SELECT c.id::text, c.number, c.status, c.failure_reason, c.invoice_id::text, c.reason,"
@@ -91,6 +93,17 @@ class AsyncpgCreditNoteRepository:
     async def of_invoice(self, invoice_id: str) -> Sequence[CreditNote]:
         rows = await self._conn.fetch(f"{_NOTE} WHERE c.invoice_id = $1 ORDER BY c.number", invoice_id)
         return [_note(r) for r in rows]
+
+    async def page_of_invoice(self, invoice_id: str, request: PageRequest) -> Page[CreditNote]:
+        after = decode_cursor(request.cursor)[0] if request.cursor else None
+        rows = await self._conn.fetch(
+            f"{_NOTE} WHERE c.invoice_id = $1 AND ($2::text IS NULL OR c.number > $2)"
+            " ORDER BY c.number LIMIT $3",
+            invoice_id,
+            after,
+            request.size + 1,
+        )
+        return page_of(rows, request.size, _note, lambda r: (r["number"],))
 
     async def reopen(self, credit_note_id: str) -> bool:
         result = await self._conn.execute(

@@ -15,7 +15,9 @@ from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.expenses.vendor_memory import KnownVendor, VendorSignature
 from billflow.domain.model import DeliveryState
 from billflow.domain.ports.delivery import DeliveryClaim
+from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.platform.postgres.deliveries import DeliveryLog, DeliveryStatements
+from billflow.platform.postgres.paging import cursor_time, cursor_uuid, decode_cursor, page_of
 
 _signature_decoder = msgspec.json.Decoder(VendorSignature)
 
@@ -122,6 +124,34 @@ class AsyncpgExpenseRepository:
         )
         return [_expense(r) for r in rows]
 
+    async def page(
+        self,
+        request: PageRequest,
+        *,
+        user_id: str | None,
+        uploaded_from: datetime | None,
+        uploaded_before: datetime | None,
+    ) -> Page[Expense]:
+        at, after = None, None
+        if request.cursor:
+            when, row_id = decode_cursor(request.cursor, 2)
+            at, after = cursor_time(when), cursor_uuid(row_id)
+        rows = await self._conn.fetch(
+            f"SELECT {_COLUMNS} FROM expenses"
+            " WHERE ($1::uuid IS NULL OR user_id = $1::uuid)"
+            "   AND ($2::timestamptz IS NULL OR uploaded_at >= $2)"
+            "   AND ($3::timestamptz IS NULL OR uploaded_at < $3)"
+            "   AND ($4::timestamptz IS NULL OR (uploaded_at, id) > ($4, $5::uuid))"
+            " ORDER BY uploaded_at, id LIMIT $6",
+            user_id,
+            uploaded_from,
+            uploaded_before,
+            at,
+            after,
+            request.size + 1,
+        )
+        return page_of(rows, request.size, _expense, lambda r: (r["uploaded_at"].isoformat(), r["id"]))
+
     async def record_reading(
         self,
         expense_id: str,
@@ -226,6 +256,17 @@ class AsyncpgVendorMemory:
     async def all(self) -> Sequence[KnownVendor]:
         rows = await self._conn.fetch(f"SELECT {_VENDOR_COLUMNS} FROM vendors ORDER BY name, key LIMIT 5000")
         return [_vendor(r) for r in rows]
+
+    async def page(self, request: PageRequest) -> Page[KnownVendor]:
+        name, key = decode_cursor(request.cursor, 2) if request.cursor else (None, None)
+        rows = await self._conn.fetch(
+            f"SELECT {_VENDOR_COLUMNS}, key FROM vendors WHERE $1::text IS NULL OR (name, key) > ($1, $2)"
+            " ORDER BY name, key LIMIT $3",
+            name,
+            key,
+            request.size + 1,
+        )
+        return page_of(rows, request.size, _vendor, lambda r: (r["name"], r["key"]))
 
     async def get(self, key: str) -> KnownVendor | None:
         row = await self._conn.fetchrow(f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE key = $1", key)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -13,7 +11,6 @@ from decimal import Decimal
 import asyncpg
 
 from billflow.domain.client_billing import BillableHours
-from billflow.domain.errors import InvalidInput
 from billflow.domain.model import (
     Address,
     BilledTo,
@@ -35,6 +32,7 @@ from billflow.domain.model import (
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.model.payment import PAYMENT_LIFECYCLE
 from billflow.domain.ports.pagination import Page
+from billflow.platform.postgres.paging import decode_cursor, encode_cursor
 
 _COLUMNS = (
     "id::text, number, status, failure_reason, kind, employee_id::text, client_id::text,"
@@ -185,17 +183,6 @@ def _invoice_row(i: Invoice) -> tuple[object, ...]:
         i.issuer.address,
         i.issuer.tax_id,
     )
-
-
-def encode_cursor(number: str) -> str:
-    return base64.urlsafe_b64encode(number.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as e:
-        raise InvalidInput("cursor is not one this API handed out", field="cursor") from e
 
 
 class AsyncpgInvoiceRepository:
@@ -396,7 +383,7 @@ class AsyncpgInvoiceRepository:
             " ORDER BY number DESC LIMIT $4",
             employee_id,
             status.value if status else None,
-            decode_cursor(cursor) if cursor else None,
+            decode_cursor(cursor)[0] if cursor else None,
             limit + 1,
             period[0] if period else None,
             period[1] if period else None,

@@ -10,6 +10,8 @@ import asyncpg
 
 from billflow.domain.model import Department, Employee, Project, ProjectMember, Workday
 from billflow.domain.ports.organisation import RecordedEntry
+from billflow.domain.ports.pagination import Page, PageRequest
+from billflow.platform.postgres.paging import decode_cursor, page_of, text_and_id
 
 _EMPLOYEE_COLUMNS = (
     "id::text, full_name, email, department_id::text, project_id::text, hourly_rate, currency, archived"
@@ -66,6 +68,18 @@ class AsyncpgDepartmentRepository:
         )
         return [Department(r["id"], r["name"], r["archived"]) for r in rows]
 
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Department]:
+        name, after = text_and_id(request.cursor)
+        rows = await self._conn.fetch(
+            "SELECT id::text, name, archived FROM departments WHERE ($1 OR NOT archived)"
+            " AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid)) ORDER BY name, id LIMIT $4",
+            include_archived,
+            name,
+            after,
+            request.size + 1,
+        )
+        return page_of(rows, request.size, lambda r: Department(r["id"], r["name"], r["archived"]), _by_name)
+
     async def update(self, department: Department) -> None:
         await self._conn.execute(
             "UPDATE departments SET name = $2, archived = $3 WHERE id = $1",
@@ -101,6 +115,18 @@ class AsyncpgProjectRepository:
             include_archived,
         )
         return [_project(r) for r in rows]
+
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Project]:
+        name, after = text_and_id(request.cursor)
+        rows = await self._conn.fetch(
+            f"SELECT {_PROJECT_COLUMNS} FROM projects WHERE ($1 OR NOT archived)"
+            " AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid)) ORDER BY name, id LIMIT $4",
+            include_archived,
+            name,
+            after,
+            request.size + 1,
+        )
+        return page_of(rows, request.size, _project, _by_name)
 
     async def update(self, project: Project) -> None:
         await self._conn.execute(
@@ -159,6 +185,18 @@ class AsyncpgEmployeeRepository:
         )
         return [_employee(r) for r in rows]
 
+    async def page(self, request: PageRequest, *, include_archived: bool = False) -> Page[Employee]:
+        name, after = text_and_id(request.cursor)
+        rows = await self._conn.fetch(
+            f"SELECT {_EMPLOYEE_COLUMNS} FROM employees WHERE ($1 OR NOT archived)"
+            " AND ($2::text IS NULL OR (full_name, id) > ($2, $3::uuid)) ORDER BY full_name, id LIMIT $4",
+            include_archived,
+            name,
+            after,
+            request.size + 1,
+        )
+        return page_of(rows, request.size, _employee, lambda r: (r["full_name"], r["id"]))
+
     async def update(self, employee: Employee) -> None:
         await self._conn.execute(
             "UPDATE employees SET full_name = $2, email = $3, department_id = $4, project_id = $5,"
@@ -213,6 +251,26 @@ class AsyncpgProjectMemberRepository:
             project_id,
         )
         return [ProjectMember(project_id, r["employee_id"], r["hourly_rate"]) for r in rows]
+
+    async def page(self, project_id: str, request: PageRequest) -> Page[ProjectMember]:
+        after = decode_cursor(request.cursor)[0] if request.cursor else None
+        rows = await self._conn.fetch(
+            "SELECT * FROM (SELECT m.employee_id::text, m.hourly_rate FROM project_members m"
+            " WHERE m.project_id = $1"
+            " UNION ALL SELECT e.id::text, NULL FROM employees e WHERE e.project_id = $1"
+            " AND NOT EXISTS (SELECT 1 FROM project_members m"
+            " WHERE m.project_id = $1 AND m.employee_id = e.id)) AS members"
+            " WHERE $2::text IS NULL OR employee_id > $2 ORDER BY 1 LIMIT $3",
+            project_id,
+            after,
+            request.size + 1,
+        )
+        return page_of(
+            rows,
+            request.size,
+            lambda r: ProjectMember(project_id, r["employee_id"], r["hourly_rate"]),
+            lambda r: (r["employee_id"],),
+        )
 
     async def delete(self, project_id: str, employee_id: str) -> bool:
         result = await self._conn.execute(
@@ -307,3 +365,7 @@ class AsyncpgWorkdayRepository:
         for r in rows:
             found[r["employee_id"]].append(_workday(r))
         return found
+
+
+def _by_name(row: asyncpg.Record) -> tuple[str, str]:
+    return row["name"], row["id"]

@@ -8,6 +8,8 @@ import asyncpg
 
 from billflow.domain.errors import Conflict
 from billflow.domain.model import Role, User
+from billflow.domain.ports.pagination import Page, PageRequest
+from billflow.platform.postgres.paging import page_of, text_and_id
 
 
 def _user(row: asyncpg.Record) -> User:
@@ -55,6 +57,18 @@ class AsyncpgUserRepository:
             "SELECT id::text, email, role, employee_id::text FROM users ORDER BY lower(email)"
         )
         return [_user(r) for r in rows]
+
+    async def page(self, request: PageRequest) -> Page[User]:
+        email, after = text_and_id(request.cursor)
+        rows = await self._conn.fetch(
+            "SELECT id::text, email, role, employee_id::text, lower(email) AS sort_key FROM users"
+            " WHERE $1::text IS NULL OR (lower(email), id) > ($1, $2::uuid)"
+            " ORDER BY lower(email), id LIMIT $3",
+            email,
+            after,
+            request.size + 1,
+        )
+        return page_of(rows, request.size, _user, lambda r: (r["sort_key"], r["id"]))
 
     async def delete(self, user_id: str) -> bool:
         status = await self._conn.execute("DELETE FROM users WHERE id = $1", user_id)

@@ -23,7 +23,7 @@ from billflow.domain.webhooks import (
     WebhookEventType,
 )
 from billflow.platform.postgres.errors import TRANSIENT_ERRORS
-from billflow.platform.postgres.invoices import decode_cursor, encode_cursor
+from billflow.platform.postgres.paging import decode_cursor, encode_cursor
 
 _ENDPOINT = "id::text, url, events, enabled, created_at"
 
@@ -80,7 +80,7 @@ class AsyncpgWebhookEndpointStore:
         return None if row is None else _endpoint(row)
 
     async def list(self, *, limit: int, after: str | None) -> Page[WebhookEndpoint]:
-        created, _, last_id = (decode_cursor(after) if after else "").partition("|")
+        created, _, last_id = (decode_cursor(after)[0] if after else "").partition("|")
         async with _connection(self._pool) as conn:
             rows = await conn.fetch(
                 f"SELECT {_ENDPOINT} FROM webhook_endpoints"
@@ -120,7 +120,7 @@ class AsyncpgWebhookEndpointStore:
     async def attempts(self, endpoint_id: str, *, limit: int, after: str | None) -> Page[WebhookAttempt]:
         if (key := _uuid(endpoint_id)) is None:
             return Page(items=[], next_cursor=None)
-        at, _, rest = (decode_cursor(after) if after else "").partition("|")
+        at, _, rest = (decode_cursor(after)[0] if after else "").partition("|")
         delivery, _, attempt = rest.partition("|")
         async with _connection(self._pool) as conn:
             rows = await conn.fetch(

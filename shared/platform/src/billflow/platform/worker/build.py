@@ -111,6 +111,8 @@ class Worker(Generic[U]):
     consumers: tuple[SqsConsumer, ...]
     handler: Handler
     """The handler of the main queue."""
+    handlers: Mapping[str, Handler]
+    """The handler of each queue, by name (a Lambda fed by several queues picks by the record's)."""
     relay: OutboxRelay | None
     sqs: SQSClient
 
@@ -137,6 +139,7 @@ async def build_worker(spec: WorkerSpec[S, U], settings: S) -> AsyncIterator[Wor
                     max_receives=settings.queues.max_receives,
                     metrics=metrics,
                     queue=consumed.queue,
+                    translate=consumed.translate,
                 ),
             )
             for consumed in spec.consumes(settings.queues)
@@ -155,4 +158,5 @@ async def build_worker(spec: WorkerSpec[S, U], settings: S) -> AsyncIterator[Wor
         if spec.produces:
             routes = await outbox_routes(sqs, settings.queues, spec.produces)
             relay = OutboxRelay(pool, sqs, routes, metrics=metrics)
-        yield Worker(wiring.use_cases, consumers, queues[0][1], relay, sqs)
+        handlers = {consumed.queue: handler for consumed, handler in queues}
+        yield Worker(wiring.use_cases, consumers, queues[0][1], handlers, relay, sqs)

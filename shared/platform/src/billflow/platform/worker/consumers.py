@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import asyncpg
 
+from billflow.domain.contracts import Message
 from billflow.platform.aws.redrive import dead_letter_queue_url
 from billflow.platform.aws.sqs_consumer import Handler, SqsConsumer
 from billflow.platform.health import Check, serve_health
@@ -26,6 +27,8 @@ class Consumed:
 
     queue: str
     concurrency: int | None = None
+    translate: Callable[[bytes], Sequence[Message] | None] | None = None
+    """For a queue that something else than Billflow writes: see ``routes.Translate``."""
 
 
 async def open_consumers(

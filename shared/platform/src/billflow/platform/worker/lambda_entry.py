@@ -40,7 +40,18 @@ class LambdaEntry(Generic[U]):
             yield worker
 
     async def _batch(self, event: dict[str, Any], worker: Worker[U]) -> dict[str, Any]:
-        result = await handle_sqs_event(event, worker.handler, worker.sqs)
+        # One function may be fed by several queues (the extractor: its commands and S3's
+        # notifications); each record goes to the handler of the queue it came from.
+        by_queue: dict[str, list[Any]] = {}
+        for record in event.get("Records") or []:
+            name = str(record.get("eventSourceARN", "")).rsplit(":", 1)[-1]
+            by_queue.setdefault(name if name in worker.handlers else "", []).append(record)
+        failures: list[dict[str, str]] = []
+        for name, records in by_queue.items():
+            handler = worker.handlers.get(name, worker.handler)
+            done = await handle_sqs_event({"Records": records}, handler, worker.sqs)
+            failures.extend(done["batchItemFailures"])
+        result: dict[str, Any] = {"batchItemFailures": failures}
         if worker.relay is not None:
             await worker.relay.drain()
         return result

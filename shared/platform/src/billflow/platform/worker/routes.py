@@ -12,7 +12,7 @@ import functools
 import logging
 import math
 import operator
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -32,6 +32,11 @@ MAX_VISIBILITY_SECONDS = 12 * 3600
 U = TypeVar("U")
 """A worker's use cases: what its routes call."""
 M = TypeVar("M", bound=Message)
+
+Translate = Callable[[bytes], Sequence[Message] | None]
+"""How a queue written by something else than Billflow (S3's notifications) is read: each body
+becomes the messages it means (none: nothing for us), or None when it is not what the queue
+carries (dropped and counted, since no retry can make it readable)."""
 
 
 async def nothing_to_mark(_: str) -> bool:
@@ -83,20 +88,19 @@ class RouteTable(Generic[U]):
         message: Message = self._decoder.decode(body)
         return message
 
-    def handler(self, use_cases: U, *, max_receives: int, metrics: Metrics, queue: str = "") -> Handler:
-        """The one handler every driver (poller, Lambda, tests) calls for messages of ``queue``."""
+    def handler(
+        self,
+        use_cases: U,
+        *,
+        max_receives: int,
+        metrics: Metrics,
+        queue: str = "",
+        translate: Translate | None = None,
+    ) -> Handler:
+        """The one handler every driver (poller, Lambda, tests) calls for messages of ``queue``;
+        with ``translate``, the queue carries foreign notifications instead of messages."""
 
-        async def handle(received: Received) -> Disposition:
-            try:
-                message = self.decode(received.body)
-            except (msgspec.DecodeError, msgspec.ValidationError) as e:
-                # Poison: never crash, never delete silently. Released at once, it reaches the
-                # dead-letter queue after max receives, where a person can look at it.
-                log.error(
-                    "malformed message", extra={"error": str(e), "sqs_message_id": received.sqs_message_id}
-                )
-                await metrics.malformed(queue)
-                return RetryAfter(0)
+        async def run(message: Message, received: Received) -> Disposition:
             route = self._routes[type(message)]
             job = route.plan(use_cases, message, received)
             command = Command(
@@ -110,4 +114,30 @@ class RouteTable(Generic[U]):
                     return RetryAfter(min(MAX_VISIBILITY_SECONDS, max(1, math.ceil(seconds))))
             return disposition
 
-        return handle
+        async def handle_foreign(received: Received) -> Disposition:
+            assert translate is not None
+            messages = translate(received.body)
+            if messages is None:
+                log.error("malformed notification dropped", extra={"sqs_message_id": received.sqs_message_id})
+                await metrics.malformed(queue)
+                return Ack()
+            for message in messages:  # each idempotent: a retry of the batch redoes only what is left
+                disposition = await run(message, received)
+                if not isinstance(disposition, Ack):
+                    return disposition
+            return Ack()
+
+        async def handle(received: Received) -> Disposition:
+            try:
+                message = self.decode(received.body)
+            except (msgspec.DecodeError, msgspec.ValidationError) as e:
+                # Poison: never crash, never delete silently. Released at once, it reaches the
+                # dead-letter queue after max receives, where a person can look at it.
+                log.error(
+                    "malformed message", extra={"error": str(e), "sqs_message_id": received.sqs_message_id}
+                )
+                await metrics.malformed(queue)
+                return RetryAfter(0)
+            return await run(message, received)
+
+        return handle if translate is None else handle_foreign

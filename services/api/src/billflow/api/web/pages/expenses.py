@@ -25,6 +25,7 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import DocumentTooLarge, InvalidInput, UnreadableDocument, UnsupportedDocument
 from billflow.domain.expenses.expense import (
+    MAX_INLINE_UPLOAD_BYTES,
     REVIEW_THRESHOLD,
     Expense,
     ExpenseStatus,
@@ -44,7 +45,7 @@ FIELDS = (
     ("tax", "Tax"),
     ("total", "Total"),
 )
-TOO_LARGE = "The file is larger than 10 MB; upload a smaller one."
+TOO_LARGE = "The file is larger than 4 MB; with JavaScript on, files up to 10 MB go straight to storage."
 
 
 def _month(value: str | None) -> str:
@@ -120,6 +121,7 @@ async def _list_page(
         live=_processing(expenses),
         query=urlencode({"month": month, **({"user_id": user_id} if user_id else {})}),
         form=form or Form(),
+        inline_limit=MAX_INLINE_UPLOAD_BYTES,
     )
 
 

@@ -77,3 +77,50 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Direct uploads: a file bigger than the API takes (4 MB: what a Lambda behind API Gateway can
+// receive) goes straight to storage, up to 10 MB. The page asks for a pre-signed form, then
+// submits the file to it; storage sends the browser back to the expense. Smaller files keep the
+// plain post, whose answer (the content check) comes back at once beside the field.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  document.querySelectorAll("form[data-direct-upload]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var input = form.querySelector("input[type=file]");
+      var file = input && input.files && input.files[0];
+      var inline = Number(form.getAttribute("data-inline-limit") || "0");
+      if (!file || !file.type || !window.fetch || file.size <= inline) { return; } // the plain post
+      event.preventDefault();
+      var ask = new FormData();
+      var token = form.querySelector("input[name=_csrf_token]");
+      if (token) { ask.append("_csrf_token", token.value); }
+      var note = form.querySelector("input[name=note]");
+      ask.append("filename", file.name);
+      ask.append("content_type", file.type);
+      ask.append("size", String(file.size));
+      if (note && note.value) { ask.append("note", note.value); }
+      fetch(form.getAttribute("data-direct-upload"), { method: "POST", body: ask, credentials: "same-origin" })
+        .then(function (response) { return response.json().then(function (body) { return [response.ok, body]; }); })
+        .then(function (answer) {
+          if (!answer[0]) { form.submit(); return; } // let the API say what is wrong, in the page
+          var upload = document.createElement("form");
+          upload.method = "post";
+          upload.enctype = "multipart/form-data";
+          upload.action = answer[1].url;
+          upload.hidden = true;
+          Object.keys(answer[1].fields).forEach(function (name) {
+            var field = document.createElement("input");
+            field.type = "hidden";
+            field.name = name;
+            field.value = answer[1].fields[name];
+            upload.appendChild(field);
+          });
+          input.name = "file"; // storage takes the file last, after every field of the policy
+          upload.appendChild(input);
+          document.body.appendChild(upload);
+          upload.submit();
+        })
+        .catch(function () { form.submit(); });
+    });
+  });
+});
