@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from billflow.domain import access
 from billflow.domain.contracts import ExtractExpense
 from billflow.domain.errors import DocumentTooLarge, InvalidInput, UnreadableDocument
 from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES, Expense, ExpenseStatus, file_key
@@ -28,6 +29,7 @@ from billflow.domain.model import User
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.expenses import ExpenseUnitOfWorkFactory
 from billflow.domain.ports.system import Clock, IdGenerator
+from billflow.domain.usecases.audit_trail import record_change
 
 MAX_NOTE_LENGTH = 2000
 MAX_FILENAME_LENGTH = 200
@@ -66,6 +68,7 @@ class UploadExpense:
         self._clock = clock
 
     async def execute(self, cmd: UploadExpenseCommand) -> Uploaded:
+        access.require_person(cmd.actor)
         if len(cmd.content) > MAX_UPLOAD_BYTES:
             raise DocumentTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         if not cmd.content:
@@ -110,5 +113,6 @@ class UploadExpense:
                     expense_id=expense_id,
                 )
             )
+            await record_change(uow.audit, cmd.actor, "expense", expense.id, "upload", None, expense)
             await uow.commit()
         return Uploaded(expense, new=True)
