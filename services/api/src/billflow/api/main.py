@@ -30,6 +30,8 @@ from billflow.domain.contracts import (
 from billflow.domain.model import Issuer
 from billflow.domain.ports.identity import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.api_keys import ApiKeys
+from billflow.domain.usecases.audit_trail import AuditTrail
 from billflow.domain.usecases.client_invoices import (
     ClientInvoicing,
     IssueClientInvoice,
@@ -138,6 +140,8 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
         hasher = Argon2PasswordHasher()
         own_tokens = JwtTokenService(secret, settings.auth.token_ttl_seconds)
         limiter = PostgresRateLimiter(pool)
+        # Revoking a key forgets it in this process at once (the others within the auth cache).
+        api_keys = ApiKeys(uow, ids, clock, on_revoked=lambda key_id: accounts.forget(key_id))
         accounts = Accounts(
             uow,
             ids,
@@ -147,6 +151,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             limiter,
             clock=clock,
             remember_seconds=settings.auth.auth_cache_seconds,
+            api_keys=api_keys,
         )
         admin = settings.auth
         if (
@@ -211,6 +216,8 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             payments=Payments(uow, ids, clock),
             reminders=RequestReminders(uow, ids, clock),
             receivables=ReceivablesReport(uow),
+            api_keys=api_keys,
+            audit=AuditTrail(uow),
         )
         if relay_in_background:
             stop = asyncio.Event()
