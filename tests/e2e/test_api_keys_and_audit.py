@@ -105,7 +105,7 @@ async def test_only_an_admin_manages_keys_and_a_key_gets_no_admin_role(
 ) -> None:
     assert (await api.post("/v1/api-keys", json={"name": "root", "role": "admin"})).status_code == 422
     assert (await api.post("/v1/api-keys", json={"name": "", "role": "viewer"})).status_code == 422
-    assert (await api.get("/v1/api-keys", params={"limit": 101})).status_code == 400
+    assert (await api.get("/v1/api-keys", params={"limit": 101})).status_code == 422
     assert (await api.get("/v1/api-keys", params={"cursor": "not-ours"})).status_code == 422
     assert (await api.delete(f"/v1/api-keys/{uuid.uuid4()}")).status_code == 404
     accountant = await create_user(api, "accountant")
