@@ -60,7 +60,7 @@ def json_value(value: Any) -> JsonValue:
     if isinstance(value, Decimal | date | datetime):
         return str(value) if isinstance(value, Decimal) else value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dict(_fields(value).items())
+        return dict(_fields(value))
     if isinstance(value, Mapping):
         return {str(k): json_value(v) for k, v in value.items() if not is_secret_field(str(k))}
     if isinstance(value, list | tuple | set | frozenset):
