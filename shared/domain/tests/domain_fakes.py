@@ -807,6 +807,10 @@ class FakeApiKeys(_Repo):
             (k for k, d, revoked in self.s.api_keys.values() if d == digest and revoked is None), None
         )
 
+    async def get(self, key_id: str) -> ApiKey | None:
+        found = self.s.api_keys.get(key_id)
+        return found[0] if found else None
+
     async def page(self, *, limit: int, cursor: str | None = None) -> Page[ApiKey]:
         active = [k for k, _, revoked in self.s.api_keys.values() if revoked is None]
         active.sort(key=lambda k: (k.created_at, k.id), reverse=True)

@@ -18,6 +18,10 @@ class ApiKeyRepository(Protocol):
         """The unrevoked key whose secret has this digest."""
         ...
 
+    async def get(self, key_id: str) -> ApiKey | None:
+        """The key, revoked or not (what the audit trail's readers see of who acted)."""
+        ...
+
     async def page(self, *, limit: int, cursor: str | None = None) -> Page[ApiKey]:
         """Unrevoked keys, newest first. Raises InvalidInput for a foreign cursor."""
         ...

@@ -109,11 +109,12 @@ class ApiKeys:
     async def actor_of(self, key: str) -> User | None:
         """The actor an unrevoked key stands for, or None."""
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:  # one statement, no transaction to open
             found = await uow.api_keys.by_digest(key_digest(key))
-            if found is None:
-                return None
-            if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
+        if found is None:
+            return None
+        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
+            async with self._uow() as uow:
                 await uow.api_keys.mark_used(found.id, now)
                 await uow.commit()
         return User(id=found.id, email="", role=found.role, kind=ActorKind.API_KEY)

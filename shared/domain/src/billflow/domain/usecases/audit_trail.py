@@ -101,25 +101,23 @@ class HistoryLine:
 
     entry: AuditEntry
     by: str
-    """The user's email, ``API key`` and its id, or ``system``."""
+    """The user's email, ``API key`` and its name, or ``system``."""
 
 
 async def history(uow: UnitOfWork, entity: str, entity_id: str) -> list[HistoryLine]:
     """A record's history, oldest first (its first ``MAX_PAGE`` entries)."""
     entries = await uow.audit.of(entity, entity_id, limit=MAX_PAGE)
-    emails: dict[str, str] = {}
-    for user_id in {e.actor_id for e in entries if e.actor_kind is ActorKind.USER and e.actor_id}:
-        user = await uow.users.get(user_id)
-        emails[user_id] = user.email if user else "a deleted user"
-    return [HistoryLine(e, _by(e, emails)) for e in entries]
-
-
-def _by(e: AuditEntry, emails: dict[str, str]) -> str:
-    if e.actor_kind is None or e.actor_id is None:
-        return "system"
-    if e.actor_kind is ActorKind.API_KEY:
-        return f"API key {e.actor_id}"
-    return emails.get(e.actor_id, "a deleted user")
+    names: dict[str, str] = {}
+    for e in entries:
+        if e.actor_id is None or e.actor_id in names:
+            continue
+        if e.actor_kind is ActorKind.API_KEY:
+            key = await uow.api_keys.get(e.actor_id)
+            names[e.actor_id] = f"API key {key.name}" if key else "an API key"
+        else:
+            user = await uow.users.get(e.actor_id)
+            names[e.actor_id] = user.email if user else "a deleted user"
+    return [HistoryLine(e, names[e.actor_id] if e.actor_id else "system") for e in entries]
 
 
 class AuditTrail:

@@ -144,6 +144,10 @@ class AsyncpgApiKeyRepository:
         row = await self._conn.fetchrow(_KEY + " WHERE digest = $1 AND revoked_at IS NULL", digest)
         return _key(row) if row else None
 
+    async def get(self, key_id: str) -> ApiKey | None:
+        row = await self._conn.fetchrow(_KEY + " WHERE id = $1", key_id)
+        return _key(row) if row else None
+
     async def page(self, *, limit: int, cursor: str | None = None) -> Page[ApiKey]:
         after: tuple[datetime, str] | None = None
         if cursor:
