@@ -10,12 +10,26 @@ import pytest
 
 from billflow.domain import auditing
 from billflow.domain.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
-from billflow.domain.model import ActorKind, Department, Employee, FieldChange, Project, Role, User, Workday
+from billflow.domain.model import (
+    ActorKind,
+    Department,
+    Employee,
+    FieldChange,
+    Issuer,
+    Project,
+    Role,
+    User,
+    Workday,
+)
 from billflow.domain.ports.audit import AuditFilter
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.api_keys import ApiKeys, NewApiKey, key_digest
 from billflow.domain.usecases.audit_trail import AuditTrail
 from billflow.domain.usecases.edit_organisation import Change, EditOrganisation
+from billflow.domain.usecases.invoice_queries import InvoiceQueries
+from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
+from billflow.domain.usecases.payments import Payments, RecordPaymentCommand
+from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.upload_expense import UploadExpense, UploadExpenseCommand
 from billflow.domain.usecases.users import NewUser, Users
 from billflow.domain.usecases.workdays import RecordWorkdaysCommand, Workdays
@@ -223,3 +237,28 @@ async def test_only_an_admin_reads_the_trail(uow: FakeUnitOfWorkFactory) -> None
         await trail.page(AuditFilter(), actor=ACCOUNTANT)
     page = await trail.page(AuditFilter(entity="employee", entity_id="e1"), actor=ADMIN)
     assert [e.changes["hourly_rate"].new for e in page.items] == ["70"]
+
+
+async def test_an_invoices_history_tells_who_issued_it_and_who_was_paid_by_a_key(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    uow.store.users[ACCOUNTANT.id] = (ACCOUNTANT, "hash")
+    uow.store.workdays["e1"] = {date(2026, 10, 1): Workday(date(2026, 10, 1), Decimal("8"))}
+    quota = InvoiceCreationQuota(MemoryRateLimiter(), per_minute=0)
+    issuing = IssueInvoice(uow, SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1"), quota)
+    invoice = await issuing.execute(
+        IssueInvoiceCommand("e1", date(2026, 10, 1), date(2026, 10, 31), "c", ACCOUNTANT)
+    )
+    api_keys, accounts = keys(uow, FixedClock())
+    made = await api_keys.create(NewApiKey(ADMIN, "bank sync", Role.ACCOUNTANT))
+    machine = await accounts.authenticate(made.key)
+    await Payments(uow, SequentialIds(), FixedClock()).record(
+        RecordPaymentCommand(invoice.id, Decimal("10.00"), date(2026, 11, 2), None, "REF-1", machine)
+    )
+    lines = await InvoiceQueries(uow, MemoryDocuments(), FixedClock()).history(invoice.id, actor=ACCOUNTANT)
+    assert [(line.by, line.entry.action) for line in lines] == [
+        ("acc@example.com", "issue"),
+        ("API key bank sync", "settle"),
+    ]
+    assert lines[0].entry.changes["number"] == FieldChange(None, invoice.number)
+    assert lines[1].entry.changes["amount_paid"] == FieldChange("0", "10.00")
