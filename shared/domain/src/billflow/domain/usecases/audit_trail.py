@@ -6,8 +6,9 @@ Business rules:
   values (``auditing.changes``, which drops every secret). The system's own writes (the first
   admin from configuration) name no actor.
 - Only ``admin`` reads the trail (``Action.READ_AUDIT``); a page holds at most ``MAX_PAGE``
-  entries, newest first. A record's history (the invoice page) is read by whoever may read the
-  record itself: the use case that shows the record asks for it.
+  entries, newest first. A record's history (the invoice page) is asked for by the use case
+  that shows the record, once it has checked the caller may see it; the invoice's shows it to
+  those who read all billing data (an employee sees their invoice, not who handled it).
 """
 
 from __future__ import annotations
