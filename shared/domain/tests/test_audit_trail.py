@@ -262,3 +262,19 @@ async def test_an_invoices_history_tells_who_issued_it_and_who_was_paid_by_a_key
     ]
     assert lines[0].entry.changes["number"] == FieldChange(None, invoice.number)
     assert lines[1].entry.changes["amount_paid"] == FieldChange("0", "10.00")
+
+
+async def test_another_process_refuses_a_revoked_key_once_its_cache_window_has_passed(
+    uow: FakeUnitOfWorkFactory,
+) -> None:
+    clock = FixedClock()
+    here_keys, _ = keys(uow, clock)
+    _, there = keys(uow, clock)  # a second API process over the same database
+    made = await here_keys.create(NewApiKey(ADMIN, "ci", Role.VIEWER))
+    assert (await there.authenticate(made.key)).id == made.api_key.id
+    await here_keys.revoke(made.api_key.id, actor=ADMIN)
+    clock.current += timedelta(seconds=59)  # the window is 60 s here (``keys``)
+    assert (await there.authenticate(made.key)).id == made.api_key.id
+    clock.current += timedelta(seconds=2)
+    with pytest.raises(Unauthenticated):
+        await there.authenticate(made.key)
