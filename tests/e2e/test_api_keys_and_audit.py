@@ -20,7 +20,6 @@ from tests.support.users import client_as, create_user
 pytestmark = pytest.mark.e2e
 
 
-
 async def create_key(api: httpx.AsyncClient, role: str) -> dict[str, Any]:
     response = await api.post("/v1/api-keys", json={"name": f"ci {uuid.uuid4().hex[:6]}", "role": role})
     assert response.status_code == 201, response.text
