@@ -696,6 +696,27 @@ async def test_a_partial_payment_recorded_on_the_invoice_page_changes_the_balanc
     await expect(page.locator("#payments")).to_have_count(0)
 
 
+async def test_the_invoice_page_shows_its_history_who_issued_it_and_who_recorded_a_payment(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    accountant = await create_user(api, "accountant")
+    invoice = await invoiced_month(api, f"History {uuid.uuid4().hex[:6]}", random.randint(3000, 8999), 2)
+    await log_in(page, accountant.email, PASSWORD)
+    await page.goto(f"/app/invoices/{invoice['id']}")
+    await page.get_by_label("Amount", exact=True).fill("50.00")
+    await page.get_by_label("Paid on").fill("2026-11-20")
+    await page.get_by_role("button", name="Record the payment").click()
+    await expect(page.locator("#payment-status")).to_have_text("partially paid")
+    rows = page.locator("#invoice-history tbody tr")
+    await expect(rows).to_have_count(2)
+    await expect(rows.nth(0)).to_contain_text(ADMIN_EMAIL)
+    await expect(rows.nth(0)).to_contain_text("issue")
+    await expect(rows.nth(0)).to_contain_text(invoice["number"])
+    await expect(rows.nth(1)).to_contain_text(accountant.email)
+    await expect(rows.nth(1)).to_contain_text(re.compile(r"payment_status: unpaid → partially_paid"))
+    await expect(rows.nth(1)).to_contain_text(re.compile(r"amount_paid: 0(\.00)? → 50\.00"))
+
+
 async def test_an_invoice_credited_in_full_from_its_page_lists_the_credit_note_and_is_credited(
     page: Page, api: httpx.AsyncClient
 ) -> None:

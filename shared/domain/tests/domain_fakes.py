@@ -24,12 +24,15 @@ from billflow.domain.expenses.vendor_memory import KnownVendor, VendorSignature
 from billflow.domain.model import (
     CREDIT_NOTE_LIFECYCLE,
     PAYMENT_LIFECYCLE,
+    ApiKey,
+    AuditEntry,
     BillingRun,
     Client,
     CreditNote,
     DeliveryState,
     Department,
     Employee,
+    FieldChange,
     Identity,
     Invoice,
     InvoiceKind,
@@ -44,6 +47,7 @@ from billflow.domain.model import (
     Workday,
 )
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
+from billflow.domain.ports.audit import AuditFilter
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.documents import UploadForm
 from billflow.domain.ports.mail import OutgoingEmail
@@ -82,6 +86,10 @@ class Store:
     payments: dict[str, Payment] = field(default_factory=dict)
     slots: dict[tuple[object, ...], dict[str, Any]] = field(default_factory=dict)
     """Delivery records of credit note emails (``("cn", id)``) and reminders (``("r", id, level)``)."""
+    audit: list[AuditEntry] = field(default_factory=list)
+    """The committed audit entries, oldest first."""
+    api_keys: dict[str, tuple[ApiKey, bytes, datetime | None]] = field(default_factory=dict)
+    """Key id -> the key, its digest, and when it was revoked."""
     commits: int = 0
 
     def entries(self, employee_id: str) -> dict[tuple[date, str], Workday]:
@@ -791,6 +799,92 @@ class FakeOutbox:
         self.pending.extend(messages)
 
 
+class FakeAuditLog:
+    """Entries reach the store on commit only, as they do in the writer's transaction."""
+
+    def __init__(self, s: Store) -> None:
+        self.s = s
+        self.pending: list[AuditEntry] = []
+
+    async def record(
+        self,
+        actor: User | None,
+        entity: str,
+        entity_id: str,
+        action: str,
+        changes: Mapping[str, FieldChange] | None = None,
+    ) -> None:
+        self.pending.append(
+            AuditEntry(
+                id=str(len(self.s.audit) + len(self.pending) + 1),
+                at=datetime(2026, 11, 22, 9, 30, tzinfo=UTC),
+                actor_kind=actor.kind if actor else None,
+                actor_id=actor.id if actor else None,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                changes=dict(changes or {}),
+            )
+        )
+
+    async def record_many(
+        self,
+        actor: User | None,
+        entity: str,
+        action: str,
+        changes: Sequence[tuple[str, Mapping[str, FieldChange]]],
+    ) -> None:
+        for entity_id, c in changes:
+            await self.record(actor, entity, entity_id, action, c)
+
+    async def page(self, where: AuditFilter, *, limit: int, cursor: str | None = None) -> Page[AuditEntry]:
+        found = [
+            e
+            for e in reversed(self.s.audit)
+            if where.entity in (None, e.entity)
+            and where.entity_id in (None, e.entity_id)
+            and where.actor_id in (None, e.actor_id)
+            and (cursor is None or int(e.id) < int(cursor))
+        ]
+        more = len(found) > limit
+        return Page(items=found[:limit], next_cursor=found[limit - 1].id if more else None)
+
+    async def of(self, entity: str, entity_id: str, *, limit: int = 100) -> list[AuditEntry]:
+        return [e for e in self.s.audit if (e.entity, e.entity_id) == (entity, entity_id)][:limit]
+
+
+class FakeApiKeys(_Repo):
+    async def add(self, key: ApiKey, digest: bytes) -> None:
+        self.s.api_keys[key.id] = (key, digest, None)
+
+    async def by_digest(self, digest: bytes) -> ApiKey | None:
+        return next(
+            (k for k, d, revoked in self.s.api_keys.values() if d == digest and revoked is None), None
+        )
+
+    async def get(self, key_id: str) -> ApiKey | None:
+        found = self.s.api_keys.get(key_id)
+        return found[0] if found else None
+
+    async def page(self, *, limit: int, cursor: str | None = None) -> Page[ApiKey]:
+        active = [k for k, _, revoked in self.s.api_keys.values() if revoked is None]
+        active.sort(key=lambda k: (k.created_at, k.id), reverse=True)
+        start = next((n + 1 for n, k in enumerate(active) if k.id == cursor), 0) if cursor else 0
+        items = active[start : start + limit]
+        return Page(items=items, next_cursor=items[-1].id if len(active) > start + limit else None)
+
+    async def revoke(self, key_id: str, at: datetime) -> ApiKey | None:
+        found = self.s.api_keys.get(key_id)
+        if found is None or found[2] is not None:
+            return None
+        self.s.api_keys[key_id] = (found[0], found[1], at)
+        return found[0]
+
+    async def mark_used(self, key_id: str, at: datetime) -> None:
+        key, digest, revoked = self.s.api_keys[key_id]
+        self.s.api_keys[key_id] = (replace(key, last_used_at=at), digest, revoked)
+
+
 class FakeUnitOfWork:
     """Changes apply to the store at once (a fake, not a database), but the outbox only on commit."""
 
@@ -816,6 +910,8 @@ class FakeUnitOfWork:
         self.receivables = FakeReceivables(store)
         self.credit_note_deliveries = FakeCreditNoteDeliveries(store)
         self.reminders = FakeReminders(store)
+        self.audit = FakeAuditLog(store)
+        self.api_keys = FakeApiKeys(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -830,6 +926,8 @@ class FakeUnitOfWork:
             raise RuntimeError("a read-only unit of work cannot commit")
         self.store.outbox.extend(self.outbox.pending)
         self.outbox.pending.clear()
+        self.store.audit.extend(self.audit.pending)
+        self.audit.pending.clear()
         self.store.commits += 1
 
 

@@ -88,6 +88,8 @@ def test_the_role_matrix_is_the_one_the_issue_states() -> None:
         Action.SEND_STATEMENTS,
         Action.SEND_REMINDERS,
         Action.MANAGE_WEBHOOKS,
+        Action.MANAGE_API_KEYS,
+        Action.READ_AUDIT,
     }
     assert table[Role.VIEWER] == {Action.READ_BILLING, Action.READ_OWN}
     assert table[Role.EMPLOYEE] == {Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}

@@ -18,6 +18,7 @@ from billflow.api import problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.after_issue import InvoiceMoneyController
+from billflow.api.routes.audit import ApiKeyController, AuditController
 from billflow.api.routes.clients import ClientController, ProjectMemberController
 from billflow.api.routes.common import CorrelationIdMiddleware
 from billflow.api.routes.credit_notes import CreditNoteController
@@ -84,6 +85,8 @@ def create_app(
             ReportController,
             UserController,
             MeController,
+            ApiKeyController,
+            AuditController,
             *(route_handlers(web) if web else []),
             ExpenseController,
             start_upload,

@@ -31,6 +31,8 @@ from billflow.domain.contracts import (
 from billflow.domain.model import Issuer
 from billflow.domain.ports.identity import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.api_keys import ApiKeys
+from billflow.domain.usecases.audit_trail import AuditTrail
 from billflow.domain.usecases.client_invoices import (
     ClientInvoicing,
     IssueClientInvoice,
@@ -145,6 +147,8 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
         hasher = Argon2PasswordHasher()
         own_tokens = JwtTokenService(secret, settings.auth.token_ttl_seconds)
         limiter = PostgresRateLimiter(pool)
+        # Revoking a key forgets it in this process at once (the others within the auth cache).
+        api_keys = ApiKeys(uow, ids, clock, on_revoked=lambda key_id: accounts.forget(key_id))
         accounts = Accounts(
             uow,
             ids,
@@ -154,6 +158,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             limiter,
             clock=clock,
             remember_seconds=settings.auth.auth_cache_seconds,
+            api_keys=api_keys,
         )
         admin = settings.auth
         if (
@@ -234,6 +239,8 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
                 clock,
                 allow_loopback=settings.webhooks.allow_loopback,
             ),
+            api_keys=api_keys,
+            audit=AuditTrail(uow),
         )
         if relay_in_background:
             stop = asyncio.Event()

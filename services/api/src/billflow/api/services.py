@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.api_keys import ApiKeys
+from billflow.domain.usecases.audit_trail import AuditTrail
 from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
@@ -70,3 +72,6 @@ class Services:
     receivables: ReceivablesReport
     # Webhooks (issue 16).
     webhooks: WebhookEndpoints
+    # API keys and the audit trail (issue 16).
+    api_keys: ApiKeys
+    audit: AuditTrail

@@ -10,6 +10,9 @@ Business rules:
 - Expenses: every user uploads their own and reads and corrects only those; ``admin`` and
   ``accountant`` read and correct everybody's. Only ``admin`` sends the monthly statements by hand.
 - Only ``admin`` manages webhooks: an endpoint's secret, and where Billflow sends its data.
+- Only ``admin`` manages API keys and reads the audit trail. An API key acts with its own role
+  (``accountant`` or ``viewer``) under exactly these rules; it is nobody, so it uploads no
+  expenses of its own (an expense belongs to the person who paid it).
 - A record the caller may not see is reported exactly like a missing one (NotFound), so nobody can
   learn which ids exist; an action the caller's role may never take is Forbidden.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from billflow.domain.errors import Forbidden, NotFound
-from billflow.domain.model import Role, User
+from billflow.domain.model import ActorKind, Role, User
 
 
 class Action(StrEnum):
@@ -37,12 +40,21 @@ class Action(StrEnum):
     """Ask for a day's overdue reminders by hand (the schedule asks every day)."""
     MANAGE_WEBHOOKS = "manage-webhooks"
     """Register, change and remove webhook endpoints, and read their deliveries."""
+    MANAGE_API_KEYS = "manage-api-keys"
+    READ_AUDIT = "read-audit"
 
 
 _GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.ACCOUNTANT: frozenset(Action)
-    - {Action.MANAGE_USERS, Action.SEND_STATEMENTS, Action.SEND_REMINDERS, Action.MANAGE_WEBHOOKS},
+    - {
+        Action.MANAGE_USERS,
+        Action.SEND_STATEMENTS,
+        Action.SEND_REMINDERS,
+        Action.MANAGE_WEBHOOKS,
+        Action.MANAGE_API_KEYS,
+        Action.READ_AUDIT,
+    },
     Role.VIEWER: frozenset({Action.READ_BILLING, Action.READ_OWN}),
     Role.EMPLOYEE: frozenset({Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}),
 }
@@ -56,6 +68,12 @@ def require(user: User, action: Action) -> None:
     """Raise Forbidden unless ``user``'s role may take ``action`` at all."""
     if not may(user, action):
         raise Forbidden("your role may not do this")
+
+
+def require_person(user: User) -> None:
+    """Forbidden for an API key: what it asks for belongs to a person."""
+    if user.kind is ActorKind.API_KEY:
+        raise Forbidden("an API key cannot do this: it belongs to a person")
 
 
 def employee_scope(user: User) -> str | None:

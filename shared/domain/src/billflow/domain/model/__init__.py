@@ -1,5 +1,6 @@
 """The records Billflow keeps. Plain frozen dataclasses: no persistence, no serialisation."""
 
+from billflow.domain.model.audit import ApiKey, AuditEntry, FieldChange
 from billflow.domain.model.client import Address, Client, Language, ProjectMember
 from billflow.domain.model.credit_note import CREDIT_NOTE_LIFECYCLE, CreditNote
 from billflow.domain.model.delivery import DeliveryState
@@ -26,13 +27,16 @@ from billflow.domain.model.payment import (
     Reminder,
     derive_payment_status,
 )
-from billflow.domain.model.user import Identity, Role, User
+from billflow.domain.model.user import ActorKind, Identity, Role, User
 
 __all__ = [
     "CREDIT_NOTE_LIFECYCLE",
     "INVOICE_LIFECYCLE",
     "PAYMENT_LIFECYCLE",
+    "ActorKind",
     "Address",
+    "ApiKey",
+    "AuditEntry",
     "BilledTo",
     "BillingRun",
     "BillingRunKind",
@@ -41,6 +45,7 @@ __all__ = [
     "DeliveryState",
     "Department",
     "Employee",
+    "FieldChange",
     "Identity",
     "Invoice",
     "InvoiceKind",

@@ -7,6 +7,13 @@ from datetime import datetime
 from enum import StrEnum
 
 
+class ActorKind(StrEnum):
+    """What stands behind a caller: a person who logs in, or a machine holding an API key."""
+
+    USER = "user"
+    API_KEY = "api_key"
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     ACCOUNTANT = "accountant"
@@ -20,6 +27,9 @@ class User:
     email: str
     role: Role
     employee_id: str | None = None
+    kind: ActorKind = ActorKind.USER
+    """An API key acts as a ``User`` with its key's id and role (no email, no employee), so every
+    use case that takes an actor takes a key too, under the same role rules."""
 
 
 @dataclass(frozen=True, slots=True)

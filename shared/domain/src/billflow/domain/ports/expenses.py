@@ -11,6 +11,7 @@ from billflow.domain.expenses.expense import Expense, ExpenseStatus
 from billflow.domain.expenses.reading import DocumentText, ExtractedFields
 from billflow.domain.expenses.vendor_memory import KnownVendor, VendorSignature
 from billflow.domain.model import DeliveryState, User
+from billflow.domain.ports.audit import AuditLog
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.identity import UserRepository
 from billflow.domain.ports.mail import OutgoingEmail
@@ -150,6 +151,8 @@ class ExpenseUnitOfWork(Transaction, Protocol):
     def users(self) -> UserRepository: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 class ExpenseUnitOfWorkFactory(Protocol):

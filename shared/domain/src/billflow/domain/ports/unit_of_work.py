@@ -14,6 +14,8 @@ from billflow.domain.ports.after_issue import (
     ReceivableQueries,
     ReminderDeliveryLog,
 )
+from billflow.domain.ports.api_keys import ApiKeyRepository
+from billflow.domain.ports.audit import AuditLog
 from billflow.domain.ports.clients import ClientRepository
 from billflow.domain.ports.delivery import EmailDeliveryLog
 from billflow.domain.ports.identity import UserRepository
@@ -87,6 +89,13 @@ class UnitOfWork(Transaction, Protocol):
     def credit_note_deliveries(self) -> CreditNoteDeliveryLog: ...
     @property
     def reminders(self) -> ReminderDeliveryLog: ...
+    @property
+    def audit(self) -> AuditLog:
+        """Every write a use case makes for a caller is recorded here, in the same transaction."""
+        ...
+
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
 
 
 class UnitOfWorkFactory(Protocol):

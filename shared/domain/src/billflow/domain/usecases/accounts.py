@@ -15,6 +15,8 @@ Business rules:
   this process (``forget``); other processes stop accepting their tokens within
   ``remember_seconds``. Only the exact token string is remembered: a different (forged) token is
   always verified.
+- A bearer token starting ``bf_`` is an API key (``api_keys``): it is the key's actor while the
+  key is unrevoked, remembered like a token's user, and forgotten here the moment it is revoked.
 - The first admin is created from configuration only when no user exists at all.
 """
 
@@ -30,6 +32,7 @@ from billflow.domain.ports.identity import PasswordHasher, TokenIssuer, TokenVer
 from billflow.domain.ports.rate_limits import RateLimiter
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.api_keys import ApiKeys, looks_like_key
 from billflow.domain.usecases.users import NewUser, add_user
 
 LOGIN_MAX_FAILURES = 10
@@ -56,6 +59,7 @@ class Accounts:
         *,
         clock: Clock | None = None,
         remember_seconds: float = 0.0,
+        api_keys: ApiKeys | None = None,
     ) -> None:
         self._uow = uow
         self._ids = ids
@@ -63,6 +67,7 @@ class Accounts:
         self._tokens = tokens
         self._verifier = verifier
         self._limiter = limiter
+        self._api_keys = api_keys
         self._dummy_hash = hasher.hash("not-a-real-password")
         self._clock = clock if remember_seconds > 0 else None  # None: remember nothing
         self._remember = timedelta(seconds=remember_seconds)
@@ -92,18 +97,25 @@ class Accounts:
         if now is not None and remembered is not None and now < remembered[1]:
             self._recent[token] = remembered  # now the most recently used; an expired one stays out
             return remembered[0]
-        identity = await self._verifier.verify(token)
-        async with self._uow() as uow:
-            found = await self._user_of(uow.users, identity)
-            await uow.commit()
-        if found is None:
-            raise Unauthenticated("the token's user is not a Billflow user")
-        user = found
-        if identity.role is not None and identity.role is not user.role:
-            user = dataclasses.replace(user, role=identity.role)
+        identity: Identity | None = None
+        if looks_like_key(token) and self._api_keys is not None:
+            key_actor = await self._api_keys.actor_of(token)
+            if key_actor is None:
+                raise Unauthenticated("invalid or revoked API key")
+            user = key_actor
+        else:
+            identity = await self._verifier.verify(token)
+            async with self._uow() as uow:
+                found = await self._user_of(uow.users, identity)
+                await uow.commit()
+            if found is None:
+                raise Unauthenticated("the token's user is not a Billflow user")
+            user = found
+            if identity.role is not None and identity.role is not user.role:
+                user = dataclasses.replace(user, role=identity.role)
         if now is not None:
             until = now + self._remember
-            if identity.expires_at is not None:
+            if identity is not None and identity.expires_at is not None:
                 until = min(until, identity.expires_at)
             if len(self._recent) >= REMEMBERED_TOKENS:
                 del self._recent[next(iter(self._recent))]
@@ -111,7 +123,8 @@ class Accounts:
         return user
 
     def forget(self, user_id: str) -> None:
-        """Stop remembering every token of ``user_id`` (deleted, or their role changed)."""
+        """Stop remembering every token of ``user_id`` (deleted, or their role changed), or an
+        API key of that id (revoked)."""
         for token in [t for t, (u, _) in self._recent.items() if u.id == user_id]:
             del self._recent[token]
 

@@ -42,6 +42,7 @@ from billflow.domain.model import (
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import INVOICE_FIELDS, record_change, record_changes, summary
 from billflow.domain.usecases.invoice_drafts import render_command
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 
@@ -185,6 +186,12 @@ def _rated(projects: Mapping[str, Project], billable: Sequence[BillableHours]) -
     return rated
 
 
+async def _audit_issued(uow: UnitOfWork, actor: User, invoices: Sequence[Invoice]) -> None:
+    await record_changes(
+        uow.audit, actor, "invoice", "issue", [(i.id, None, summary(i, INVOICE_FIELDS)) for i in invoices]
+    )
+
+
 class IssueClientInvoice:
     """One client's invoice for a period: admin and accountant only, within their quota."""
 
@@ -211,6 +218,7 @@ class IssueClientInvoice:
             )
             if not invoices:
                 raise InvalidInput("the client has no unbilled hours in this period", field="period_start")
+            await _audit_issued(uow, cmd.actor, invoices)
             await uow.commit()
         return invoices[0]
 
@@ -242,6 +250,16 @@ class StartClientBillingRun:
             active = [c for c in clients if not c.archived]
             await uow.billing_runs.add(run)
             invoices = await self._invoicing.issue_for(uow, active, start, end, run.id, cmd.correlation_id)
+            await record_change(
+                uow.audit,
+                cmd.actor,
+                "billing_run",
+                run.id,
+                "start",
+                None,
+                {"kind": run.kind, "period_start": start, "period_end": end},
+            )
+            await _audit_issued(uow, cmd.actor, invoices)
             await uow.commit()
         billed = {i.client_id for i in invoices}
         return ClientBillingRunStarted(

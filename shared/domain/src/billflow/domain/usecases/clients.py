@@ -22,6 +22,7 @@ from billflow.domain.model import Address, Client, Language, User
 from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import record_change
 from billflow.domain.usecases.edit_organisation import Change, changed
 from billflow.domain.usecases.master_data import checked_client
 
@@ -61,6 +62,7 @@ class Clients:
         )
         async with self._uow() as uow:
             await uow.clients.add(client)
+            await record_change(uow.audit, cmd.actor, "client", client.id, "create", None, client)
             await uow.commit()
         return client
 
@@ -92,5 +94,6 @@ class Clients:
             after = checked_client(changed(before, cmd.changes))
             if after != before:
                 await uow.clients.update(after)
+                await record_change(uow.audit, cmd.actor, "client", after.id, "update", before, after)
                 await uow.commit()
         return after

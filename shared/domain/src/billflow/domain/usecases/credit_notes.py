@@ -33,6 +33,7 @@ from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import CREDIT_NOTE_FIELDS, MONEY_FIELDS, record_change, summary
 from billflow.domain.usecases.invoice_queries import DOWNLOAD_LINK_SECONDS, DownloadLink, InvoiceQueries
 
 MAX_REASON = 1000
@@ -90,6 +91,18 @@ class IssueCreditNote:
                     correlation_id=cmd.correlation_id,
                     credit_note_id=note.id,
                 )
+            )
+            await record_change(
+                uow.audit, cmd.actor, "credit_note", note.id, "issue", None, summary(note, CREDIT_NOTE_FIELDS)
+            )
+            await record_change(
+                uow.audit,
+                cmd.actor,
+                "invoice",
+                invoice.id,
+                "credit",
+                summary(invoice, MONEY_FIELDS),
+                {**summary(invoice, MONEY_FIELDS), "payment_status": status, "amount_credited": credited},
             )
             await uow.commit()
         return note
@@ -156,6 +169,15 @@ class RetryCreditNote:
                 )
             )
             reopened = await uow.credit_notes.get(note.id)
+            await record_change(
+                uow.audit,
+                cmd.actor,
+                "credit_note",
+                note.id,
+                "retry",
+                summary(note, ("status", "failure_reason")),
+                summary(reopened, ("status", "failure_reason")),
+            )
             await uow.commit()
         assert reopened is not None
         return reopened

@@ -19,6 +19,7 @@ from billflow.domain.access import Action
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import Department, Employee, Project, User
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import record_change
 from billflow.domain.usecases.master_data import checked_employee, checked_project, name
 
 T = TypeVar("T")
@@ -58,6 +59,7 @@ class EditOrganisation:
             after = replace(after, name=name(after.name, "name"))
             if after != before:
                 await uow.departments.update(after)
+                await record_change(uow.audit, cmd.actor, "department", after.id, "update", before, after)
                 await uow.commit()
         return after
 
@@ -72,6 +74,7 @@ class EditOrganisation:
             after = await checked_project(uow, changed(before, cmd.changes), before)
             if after != before:
                 await uow.projects.update(after)
+                await record_change(uow.audit, cmd.actor, "project", after.id, "update", before, after)
                 await uow.commit()
         return after
 
@@ -84,5 +87,6 @@ class EditOrganisation:
             after = await checked_employee(uow, changed(before, cmd.changes), before)
             if after != before:
                 await uow.employees.update(after)
+                await record_change(uow.audit, cmd.actor, "employee", after.id, "update", before, after)
                 await uow.commit()
         return after

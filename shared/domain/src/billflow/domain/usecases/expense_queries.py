@@ -33,6 +33,7 @@ from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.expenses import ExpenseUnitOfWorkFactory
 from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import Clock
+from billflow.domain.usecases.audit_trail import record_change
 from billflow.domain.usecases.invoice_queries import DOWNLOAD_LINK_SECONDS, DownloadLink
 
 MAX_TEXT_FIELD = 200
@@ -129,6 +130,10 @@ class ExpenseQueries:
             if isinstance(name, str) and seen is not None:
                 known = await uow.vendors.get(vendor_key(name))
                 await uow.vendors.put(learn(known, name, seen, self._clock.now()))
+            if corrected is not None:
+                await record_change(
+                    uow.audit, cmd.actor, "expense", expense.id, "correct", expense, corrected
+                )
             await uow.commit()
         if corrected is None:
             raise NotFound("no such expense")

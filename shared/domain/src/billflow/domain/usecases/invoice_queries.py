@@ -10,6 +10,7 @@ Business rules:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,6 +22,7 @@ from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.pagination import MAX_PAGE, Page
 from billflow.domain.ports.system import Clock
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import HistoryLine, history
 
 DOWNLOAD_LINK_SECONDS = 15 * 60
 __all__ = ["DOWNLOAD_LINK_SECONDS", "MAX_PAGE", "BillingRunProgress", "DownloadLink", "InvoiceQueries"]
@@ -86,6 +88,15 @@ class InvoiceQueries:
                 payment_status=payment_status,
                 overdue_on=self._clock.now().date() if overdue else None,
             )
+
+    async def history(self, invoice_id: str, *, actor: User) -> Sequence[HistoryLine]:
+        """Who did what to the invoice, oldest first: for those who read all billing data (an
+        employee sees their own invoice, not who handled it)."""
+        invoice = await self.get(invoice_id, actor=actor)
+        if not access.may(actor, Action.READ_BILLING):
+            return []
+        async with self._uow(read_only=True) as uow:
+            return await history(uow, "invoice", invoice.id)
 
     async def download_link(self, invoice_id: str, *, actor: User) -> DownloadLink:
         invoice = await self.get(invoice_id, actor=actor)

@@ -26,6 +26,7 @@ from billflow.domain.model import Invoice, Issuer, User
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import INVOICE_FIELDS, record_change, summary
 from billflow.domain.usecases.invoice_drafts import InvoiceDrafts
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 
@@ -77,5 +78,8 @@ class IssueInvoice:
             invoice = self._drafts.invoice(employee, project, workdays, start, end, None, number, now)
             await uow.invoices.add(invoice)
             await uow.outbox.add(self._drafts.render(invoice, cmd.correlation_id, now))
+            await record_change(
+                uow.audit, cmd.actor, "invoice", invoice.id, "issue", None, summary(invoice, INVOICE_FIELDS)
+            )
             await uow.commit()
         return invoice

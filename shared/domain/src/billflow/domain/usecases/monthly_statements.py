@@ -74,6 +74,7 @@ class RequestStatements:
                     month=cmd.month,
                 )
             )
+            await uow.audit.record(cmd.actor, "statements", cmd.month, "request")
             await uow.commit()
         return cmd.month
 

@@ -23,6 +23,7 @@ from billflow.domain.model import Department, Employee, Project, User
 from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import record_change
 from billflow.domain.usecases.master_data import checked_employee, checked_project
 from billflow.domain.usecases.master_data import name as _name
 
@@ -67,6 +68,7 @@ class Organisation:
         department = Department(id=self._ids.new_id(), name=_name(cmd.name, "name"))
         async with self._uow() as uow:
             await uow.departments.add(department)
+            await record_change(uow.audit, actor, "department", department.id, "create", None, department)
             await uow.commit()
         return department
 
@@ -82,6 +84,7 @@ class Organisation:
         async with self._uow() as uow:
             project = await checked_project(uow, project)
             await uow.projects.add(project)
+            await record_change(uow.audit, actor, "project", project.id, "create", None, project)
             await uow.commit()
         return project
 
@@ -99,6 +102,7 @@ class Organisation:
         async with self._uow() as uow:
             employee = await checked_employee(uow, employee)
             await uow.employees.add(employee)
+            await record_change(uow.audit, actor, "employee", employee.id, "create", None, employee)
             await uow.commit()
         return employee
 

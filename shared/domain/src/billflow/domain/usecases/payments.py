@@ -25,6 +25,7 @@ from billflow.domain.model import Invoice, Payment, PaymentStatus, User, derive_
 from billflow.domain.money import validate_amount
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import MONEY_FIELDS, record_change, summary
 
 MAX_TEXT = 200
 
@@ -54,10 +55,13 @@ def _text(value: str | None, name: str) -> str | None:
     return value.strip()
 
 
-async def _settle(uow: UnitOfWork, invoice: Invoice, paid: Decimal) -> None:
+async def _settle(uow: UnitOfWork, actor: User, invoice: Invoice, paid: Decimal) -> None:
     status = derive_payment_status(invoice.total, invoice.amount_credited, paid)
     if not await uow.invoices.settle(invoice.id, status, paid, invoice.amount_credited):
         raise Conflict(f"invoice {invoice.number} is {invoice.payment_status}")
+    before = summary(invoice, MONEY_FIELDS)
+    after = {**before, "payment_status": status, "amount_paid": paid}
+    await record_change(uow.audit, actor, "invoice", invoice.id, "settle", before, after)
 
 
 class Payments:
@@ -93,7 +97,8 @@ class Payments:
                 recorded_at=self._clock.now(),
             )
             await uow.payments.add(payment)
-            await _settle(uow, invoice, invoice.amount_paid + cmd.amount)
+            await record_change(uow.audit, cmd.actor, "payment", payment.id, "record", None, payment)
+            await _settle(uow, cmd.actor, invoice, invoice.amount_paid + cmd.amount)
             await uow.commit()
         return payment
 
@@ -105,5 +110,6 @@ class Payments:
             if invoice is None or payment is None:
                 raise NotFound("no such payment")
             await uow.payments.delete(invoice.id, payment.id)
-            await _settle(uow, invoice, invoice.amount_paid - payment.amount)
+            await record_change(uow.audit, cmd.actor, "payment", payment.id, "delete", payment)
+            await _settle(uow, cmd.actor, invoice, invoice.amount_paid - payment.amount)
             await uow.commit()

@@ -22,6 +22,7 @@ from billflow.domain.errors import Conflict, InvalidInput, NotFound
 from billflow.domain.model import ProjectMember, User
 from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import record_change
 from billflow.domain.usecases.master_data import rate
 
 
@@ -55,6 +56,11 @@ class ProjectMembers:
                 raise InvalidInput("the employee is archived", field="employee_id")
             if current != member:
                 await uow.members.put(member)
+                entity_id = f"{member.project_id}/{member.employee_id}"
+                action = "create" if current is None else "update"
+                await record_change(
+                    uow.audit, cmd.actor, "project_member", entity_id, action, current, member
+                )
                 await uow.commit()
         return member
 
@@ -78,8 +84,11 @@ class ProjectMembers:
             employee = await uow.employees.get(employee_id)
             if employee is not None and employee.project_id == project_id:
                 raise Conflict("this is the employee's own project: change their project_id instead")
+            gone = await _member(uow, project_id, employee_id)
             if not await uow.members.delete(project_id, employee_id):
                 raise NotFound("no such project member")
+            entity_id = f"{project_id}/{employee_id}"
+            await record_change(uow.audit, actor, "project_member", entity_id, "delete", gone)
             await uow.commit()
 
 

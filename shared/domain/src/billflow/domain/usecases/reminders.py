@@ -74,6 +74,7 @@ class RequestReminders:
                     as_of=cmd.as_of,
                 )
             )
+            await uow.audit.record(cmd.actor, "reminders", cmd.as_of.isoformat(), "request")
             await uow.commit()
         return cmd.as_of
 

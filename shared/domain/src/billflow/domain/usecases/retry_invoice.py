@@ -21,6 +21,7 @@ from billflow.domain.model import Invoice, User
 from billflow.domain.model.invoice import RETRY
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import record_change, summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,15 @@ class RetryInvoice:
                 )
             )
             reopened = await uow.invoices.get(invoice.id)
+            await record_change(
+                uow.audit,
+                cmd.actor,
+                "invoice",
+                invoice.id,
+                "retry",
+                summary(invoice, ("status", "failure_reason")),
+                summary(reopened, ("status", "failure_reason")),
+            )
             await uow.commit()
         assert reopened is not None
         assert reopened.status is RETRY.target

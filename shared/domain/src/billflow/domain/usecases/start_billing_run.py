@@ -23,6 +23,7 @@ from billflow.domain.model import BillingRun, Invoice, Issuer, User
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import INVOICE_FIELDS, record_change, record_changes, summary
 from billflow.domain.usecases.invoice_drafts import InvoiceDrafts
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 
@@ -93,6 +94,22 @@ class StartBillingRun:
                     )
                 await uow.invoices.add_many(invoices)
                 await uow.outbox.add_many([self._drafts.render(i, cmd.correlation_id, now) for i in invoices])
+            await record_change(
+                uow.audit,
+                cmd.actor,
+                "billing_run",
+                run_id,
+                "start",
+                None,
+                {"period_start": start, "period_end": end},
+            )
+            await record_changes(
+                uow.audit,
+                cmd.actor,
+                "invoice",
+                "issue",
+                [(i.id, None, summary(i, INVOICE_FIELDS)) for i in invoices],
+            )
             await uow.commit()
         return BillingRunStarted(
             run=BillingRun(run_id, start, end, tuple(i.id for i in invoices)),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from billflow.domain import access
 from billflow.domain.contracts import ExtractExpense
 from billflow.domain.errors import DocumentTooLarge, InvalidInput, UnreadableDocument
 from billflow.domain.expenses.expense import MAX_INLINE_UPLOAD_BYTES, Expense, ExpenseStatus, file_key
@@ -30,6 +31,7 @@ from billflow.domain.model import User
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.expenses import ExpenseUnitOfWorkFactory
 from billflow.domain.ports.system import Clock, IdGenerator
+from billflow.domain.usecases.audit_trail import record_change
 
 MAX_NOTE_LENGTH = 2000
 MAX_FILENAME_LENGTH = 200
@@ -68,6 +70,7 @@ class UploadExpense:
         self._clock = clock
 
     async def execute(self, cmd: UploadExpenseCommand) -> Uploaded:
+        access.require_person(cmd.actor)
         if len(cmd.content) > MAX_INLINE_UPLOAD_BYTES:
             raise DocumentTooLarge(
                 f"the file is larger than {MAX_INLINE_UPLOAD_BYTES // (1024 * 1024)} MB;"
@@ -115,5 +118,6 @@ class UploadExpense:
                     expense_id=expense_id,
                 )
             )
+            await record_change(uow.audit, cmd.actor, "expense", expense.id, "upload", None, expense)
             await uow.commit()
         return Uploaded(expense, new=True)

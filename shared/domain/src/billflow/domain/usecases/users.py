@@ -21,6 +21,7 @@ from billflow.domain.ports.identity import PasswordHasher
 from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import record_change
 
 MIN_PASSWORD = 8
 
@@ -34,8 +35,14 @@ class NewUser:
 
 
 async def add_user(
-    uow_factory: UnitOfWorkFactory, ids: IdGenerator, hasher: PasswordHasher, cmd: NewUser
+    uow_factory: UnitOfWorkFactory,
+    ids: IdGenerator,
+    hasher: PasswordHasher,
+    cmd: NewUser,
+    *,
+    actor: User | None = None,
 ) -> User:
+    """Create the user; ``actor`` None is the system's own authority (configuration, scripts)."""
     if len(cmd.password) < MIN_PASSWORD:
         raise InvalidInput(f"password has at least {MIN_PASSWORD} characters", field="password")
     if cmd.role is Role.EMPLOYEE and cmd.employee_id is None:
@@ -47,6 +54,7 @@ async def add_user(
         if cmd.employee_id is not None and await uow.employees.get(cmd.employee_id) is None:
             raise InvalidInput("no such employee", field="employee_id")
         await uow.users.add(user, hasher.hash(cmd.password))
+        await record_change(uow.audit, actor, "user", user.id, "create", None, user)
         await uow.commit()
     return user
 
@@ -68,7 +76,7 @@ class Users:
 
     async def create(self, actor: User, cmd: NewUser) -> User:
         access.require(actor, Action.MANAGE_USERS)
-        return await add_user(self._uow, self._ids, self._hasher, cmd)
+        return await add_user(self._uow, self._ids, self._hasher, cmd, actor=actor)
 
     async def list(self, actor: User) -> Sequence[User]:
         access.require(actor, Action.MANAGE_USERS)
@@ -85,8 +93,10 @@ class Users:
         if user_id == actor.id:
             raise Conflict("you cannot delete yourself")
         async with self._uow() as uow:
-            if not await uow.users.delete(user_id):
+            gone = await uow.users.get(user_id)
+            if gone is None or not await uow.users.delete(user_id):
                 raise NotFound("no such user")
+            await record_change(uow.audit, actor, "user", user_id, "delete", gone)
             await uow.commit()
         if self._on_deleted is not None:
             self._on_deleted(user_id)

@@ -17,7 +17,7 @@ Business rules:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -28,6 +28,7 @@ from billflow.domain.errors import EntryBilled, InvalidInput, NotFound
 from billflow.domain.model import Employee, Project, User, Workday
 from billflow.domain.ports.organisation import RecordedEntry
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import record_change, record_changes, workday_id
 
 MAX_DESCRIPTION = 500
 MAX_WORKDAYS_PER_REQUEST = 366
@@ -102,6 +103,11 @@ async def _check_new_work(
             raise InvalidInput("the project is archived and takes no new time", field=field)
 
 
+def _before(stored: Mapping[tuple[date, str], RecordedEntry], w: Workday) -> Workday | None:
+    found = stored.get((w.date, w.project_id or ""))
+    return found.workday if found else None
+
+
 class Workdays:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
@@ -128,6 +134,13 @@ class Workdays:
                     raise EntryBilled(before.billed_on)
             if changes:
                 await uow.workdays.upsert(employee.id, [w for _, w in changes])
+                await record_changes(
+                    uow.audit,
+                    cmd.actor,
+                    "workday",
+                    "record",
+                    [(workday_id(employee.id, w), _before(stored, w), w) for _, w in changes],
+                )
                 await uow.commit()
         return sorted(keyed, key=lambda w: (w.date, w.project_id or ""))
 
@@ -145,6 +158,10 @@ class Workdays:
             if stored.billed_on is not None:
                 raise EntryBilled(stored.billed_on)
             await uow.workdays.delete(employee.id, *key)
+            gone = stored.workday
+            await record_change(
+                uow.audit, cmd.actor, "workday", workday_id(employee.id, gone), "delete", gone
+            )
             await uow.commit()
 
     async def between(self, employee_id: str, start: date, end: date, *, actor: User) -> list[Workday]:

@@ -12,6 +12,7 @@ from typing import Self
 import asyncpg
 
 from billflow.domain.errors import TransientFailure
+from billflow.platform.postgres.audit import AsyncpgApiKeyRepository, AsyncpgAuditLog
 from billflow.platform.postgres.clients import AsyncpgClientRepository
 from billflow.platform.postgres.credit_notes import AsyncpgCreditNoteRepository
 from billflow.platform.postgres.deliveries import (
@@ -58,6 +59,8 @@ class AsyncpgUnitOfWork:
     credit_note_deliveries: AsyncpgCreditNoteDeliveryLog
     reminders: AsyncpgReminderDeliveryLog
     vendors: AsyncpgVendorMemory
+    audit: AsyncpgAuditLog
+    api_keys: AsyncpgApiKeyRepository
 
     def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
@@ -99,6 +102,8 @@ class AsyncpgUnitOfWork:
         self.credit_note_deliveries = AsyncpgCreditNoteDeliveryLog(c)
         self.reminders = AsyncpgReminderDeliveryLog(c)
         self.vendors = AsyncpgVendorMemory(c)
+        self.audit = AsyncpgAuditLog(c)
+        self.api_keys = AsyncpgApiKeyRepository(c)
         return self
 
     async def commit(self) -> None:

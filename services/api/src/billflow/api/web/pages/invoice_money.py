@@ -46,6 +46,7 @@ async def detail(
     """The invoice page: its lines and delivery status, and its money with the two forms."""
     found = await services.invoices.get(invoice_id, actor=user)
     notes = await services.credit_notes.of_invoice(found.id, actor=user)
+    changes = await services.invoices.history(found.id, actor=user)
     open_money = found.payment_status is not PaymentStatus.CREDITED
     return page(
         "invoices/detail.html",
@@ -55,6 +56,7 @@ async def detail(
         may_retry=access.may(user, RetryInvoice.ACTION),
         overdue=found.overdue(today()),
         credit_notes=notes,
+        history=changes,
         may_pay=open_money and found.balance_due > 0 and access.may(user, Payments.ACTION),
         may_undo=access.may(user, Payments.ACTION),
         may_credit=open_money and access.may(user, IssueCreditNote.ACTION),
