@@ -20,7 +20,7 @@ from babel import Locale
 
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import Client, ElectronicAddress, Employee, Project
-from billflow.domain.model.tax import check_tax_category
+from billflow.domain.model.tax import check_tax_category, normalised
 from billflow.domain.money import validate_currency
 from billflow.domain.ports.unit_of_work import UnitOfWork
 
@@ -116,8 +116,11 @@ async def checked_project(uow: UnitOfWork, p: Project, before: Project | None = 
     rate(p.hourly_rate)
     reason = optional_text(p.exemption_reason, "exemption_reason") or None
     code = optional_text(p.exemption_code, "exemption_code") or None
-    check_tax_category(p.tax_category, p.tax_rate, reason, code)
-    p = replace(p, exemption_reason=reason, exemption_code=code.upper() if code else None)
+    category = normalised(p.tax_category, p.tax_rate)
+    check_tax_category(category, p.tax_rate, reason, code)
+    p = replace(
+        p, tax_category=category, exemption_reason=reason, exemption_code=code.upper() if code else None
+    )
     if p.client_id is not None:
         if p.hourly_rate is None:
             raise InvalidInput("a project with a client needs an hourly_rate", field="hourly_rate")
