@@ -235,7 +235,8 @@ async def test_a_client_invoice_shows_each_category_and_its_exemption_reason(
     )
     text = text_of(await renderer.render(replace(invoice, taxes=(exempt, invoice.taxes[1]))))
     assert "VAT 0 % on €450.00 (E)" in text
-    assert "Exempt: education (VATEX-EU-132-1I)" in text
+    assert "Exempt: education" in text
+    assert "(VATEX-EU-132-1I)" in text
     assert "VAT 21 % on €600.00 (S)" in text
 
 
