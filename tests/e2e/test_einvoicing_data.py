@@ -248,4 +248,5 @@ async def test_an_invoice_has_one_tax_row_per_category_and_rate_and_snapshots_se
     ]
     assert invoice["taxes"][1]["exemption_code"] == "VATEX-EU-132"
     assert invoice["billed_to"]["electronic_address"] == {"scheme": "9930", "id": "DE123456789"}
+    assert (invoice["issuer"]["name"], invoice["issuer"]["tax_id"]) == (company["name"], company["vat_id"])
     assert (await api.get(f"/v1/invoices/{invoice['id']}")).json()["taxes"] == invoice["taxes"]
