@@ -16,6 +16,7 @@ from billflow.domain.model import (
     TaxRow,
     Workday,
 )
+from billflow.domain.model.tax import normalised
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork
@@ -70,7 +71,14 @@ class InvoiceDrafts:
             issuer=issuer or self._issuer,
             billed_to=BilledTo(employee.full_name, employee.email),
             employee_id=employee.id,
-            taxes=(TaxRow(project.tax_rate, totals.subtotal, totals.tax),),
+            taxes=(
+                TaxRow(
+                    project.tax_rate,
+                    totals.subtotal,
+                    totals.tax,
+                    normalised(project.tax_category, project.tax_rate),
+                ),
+            ),
             billing_run_id=run_id,
         )
 
