@@ -28,6 +28,7 @@ from billflow.domain.model import (
     AuditEntry,
     BillingRun,
     Client,
+    Company,
     CreditNote,
     DeliveryState,
     Department,
@@ -90,6 +91,7 @@ class Store:
     """The committed audit entries, oldest first."""
     api_keys: dict[str, tuple[ApiKey, bytes, datetime | None]] = field(default_factory=dict)
     """Key id -> the key, its digest, and when it was revoked."""
+    company: Company | None = None
     commits: int = 0
 
     def entries(self, employee_id: str) -> dict[tuple[date, str], Workday]:
@@ -212,6 +214,20 @@ class FakeClients(_Repo):
 
     async def update(self, c: Client) -> None:
         self.s.clients[c.id] = c
+
+
+class FakeCompany(_Repo):
+    async def get(self) -> Company | None:
+        return self.s.company
+
+    async def save(self, company: Company) -> None:
+        self.s.company = company
+
+    async def add_if_missing(self, company: Company) -> bool:
+        if self.s.company is not None:
+            return False
+        self.s.company = company
+        return True
 
 
 class FakeMembers(_Repo):
@@ -896,6 +912,7 @@ class FakeUnitOfWork:
         self.employees = FakeEmployees(store)
         self.workdays = FakeWorkdays(store)
         self.clients = FakeClients(store)
+        self.company = FakeCompany(store)
         self.members = FakeMembers(store)
         self.invoices = FakeInvoices(store)
         self.billing_runs = FakeRuns(store)

@@ -18,6 +18,7 @@ from billflow.domain.model import (
     Employee,
     Project,
     Role,
+    TaxCategory,
     User,
     Workday,
 )
@@ -55,6 +56,13 @@ class Request(msgspec.Struct, forbid_unknown_fields=True):
     pass
 
 
+class ElectronicAddressBody(Request):
+    """A Peppol participant id: EAS scheme (e.g. ``0208``) and the id in it."""
+
+    scheme: Annotated[str, Meta(pattern=r"^[0-9]{4}$", description="EAS code, e.g. 0208")]
+    id: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
 class TokenRequest(Request):
     email: Annotated[str, Meta(max_length=254)]
     password: Annotated[str, Meta(max_length=1024)]
@@ -80,6 +88,7 @@ class DepartmentOut(msgspec.Struct):
         return cls(d.id, d.name, d.archived)
 
 
+ExemptionText = Annotated[str, Meta(max_length=200)]
 HourlyRate = Annotated[
     Decimal, Meta(description="Billed to the client per hour, in the client's currency; not negative")
 ]
@@ -91,6 +100,12 @@ class ProjectIn(Request):
     client_id: Id | None = None
     hourly_rate: HourlyRate | None = None
     """Required with ``client_id``."""
+    tax_category: TaxCategory | None = None
+    """S, Z, E, AE, K, G or O; unset: S with a rate above 0, else Z."""
+    exemption_reason: ExemptionText | None = None
+    """Required for E, AE, K, G and O; refused for S and Z."""
+    exemption_code: ExemptionText | None = None
+    """The VATEX code, e.g. VATEX-EU-AE."""
 
 
 class ProjectOut(msgspec.Struct):
@@ -100,10 +115,23 @@ class ProjectOut(msgspec.Struct):
     client_id: str | None = None
     hourly_rate: Decimal | None = None
     archived: bool = False
+    tax_category: TaxCategory = TaxCategory.STANDARD
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
 
     @classmethod
     def of(cls, p: Project) -> ProjectOut:
-        return cls(p.id, p.name, p.tax_rate, p.client_id, p.hourly_rate, p.archived)
+        return cls(
+            p.id,
+            p.name,
+            p.tax_rate,
+            p.client_id,
+            p.hourly_rate,
+            p.archived,
+            p.tax_category,
+            p.exemption_reason,
+            p.exemption_code,
+        )
 
 
 class EmployeeIn(Request):

@@ -11,6 +11,7 @@ from billflow.domain.usecases.api_keys import ApiKeys
 from billflow.domain.usecases.audit_trail import AuditTrail
 from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
 from billflow.domain.usecases.clients import Clients
+from billflow.domain.usecases.company import CompanyRecord
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.direct_upload import StartDirectUpload
 from billflow.domain.usecases.edit_organisation import EditOrganisation
@@ -75,3 +76,5 @@ class Services:
     # API keys and the audit trail (issue 16).
     api_keys: ApiKeys
     audit: AuditTrail
+    # E-invoices (issue 15).
+    company: CompanyRecord

@@ -42,6 +42,8 @@ class Action(StrEnum):
     """Register, change and remove webhook endpoints, and read their deliveries."""
     MANAGE_API_KEYS = "manage-api-keys"
     READ_AUDIT = "read-audit"
+    EDIT_COMPANY = "edit-company"
+    """Change the company record, the seller on every document issued from then on."""
 
 
 _GRANTS: dict[Role, frozenset[Action]] = {
@@ -54,6 +56,7 @@ _GRANTS: dict[Role, frozenset[Action]] = {
         Action.MANAGE_WEBHOOKS,
         Action.MANAGE_API_KEYS,
         Action.READ_AUDIT,
+        Action.EDIT_COMPANY,
     },
     Role.VIEWER: frozenset({Action.READ_BILLING, Action.READ_OWN}),
     Role.EMPLOYEE: frozenset({Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}),

@@ -22,6 +22,8 @@ from billflow.domain.model import (
     InvoiceStatus,
     Payment,
     PaymentStatus,
+    TaxCategory,
+    TaxRow,
 )
 from billflow.domain.money import at_minor_unit, round_money
 
@@ -64,6 +66,13 @@ class AddressOut(msgspec.Struct):
     country: str
 
 
+class ElectronicAddressOut(msgspec.Struct):
+    """A Peppol participant id: EAS scheme (e.g. ``0208``) and the id in it."""
+
+    scheme: str
+    id: str
+
+
 class BilledToOut(msgspec.Struct, omit_defaults=True):
     """Who the invoice is billed to, as they were when it was issued."""
 
@@ -71,18 +80,35 @@ class BilledToOut(msgspec.Struct, omit_defaults=True):
     email: str
     address: AddressOut | None = None
     vat_id: str | None = None
+    electronic_address: ElectronicAddressOut | None = None
 
     @classmethod
     def of(cls, b: BilledTo) -> BilledToOut:
-        a = b.address
+        a, e = b.address, b.electronic_address
         address = AddressOut(a.street, a.city, a.postal_code, a.country) if a else None
-        return cls(b.name, b.email, address, b.vat_id)
+        return cls(b.name, b.email, address, b.vat_id, ElectronicAddressOut(e.scheme, e.id) if e else None)
 
 
-class TaxOut(msgspec.Struct):
+class TaxOut(msgspec.Struct, omit_defaults=True):
+    """One (category, rate) row; a category other than S carries its exemption reason (and code)."""
+
+    category: TaxCategory
     rate: Decimal
     base: Decimal
     amount: Decimal
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
+
+    @classmethod
+    def of(cls, t: TaxRow, currency: str) -> TaxOut:
+        return cls(
+            t.category,
+            t.rate,
+            round_money(t.base, currency),
+            round_money(t.amount, currency),
+            t.exemption_reason,
+            t.exemption_code,
+        )
 
 
 class PartyOut(msgspec.Struct, omit_defaults=True):
@@ -149,7 +175,7 @@ class InvoiceOut(msgspec.Struct, omit_defaults=True):
             counterparty=PartyOut(i.billed_to.name, email=i.billed_to.email),
             kind=i.kind,
             billed_to=BilledToOut.of(i.billed_to),
-            taxes=[TaxOut(t.rate, round_money(t.base, c), round_money(t.amount, c)) for t in i.taxes],
+            taxes=[TaxOut.of(t, c) for t in i.taxes],
             client_id=i.client_id,
             billing_run_id=i.billing_run_id,
             failure_reason=i.failure_reason,
@@ -207,7 +233,7 @@ class CreditNoteOut(msgspec.Struct, omit_defaults=True):
             invoice_number=n.invoice_number,
             reason=n.reason,
             subtotal=round_money(n.subtotal, c),
-            taxes=[TaxOut(t.rate, round_money(t.base, c), round_money(t.amount, c)) for t in n.taxes],
+            taxes=[TaxOut.of(t, c) for t in n.taxes],
             tax=round_money(n.tax, c),
             total=round_money(n.total, c),
             currency=c,

@@ -34,6 +34,7 @@ from billflow.api.web.pages import (
     projects,
     receivables,
     runs,
+    seller,
     users,
     workdays,
 )
@@ -84,6 +85,7 @@ def route_handlers(config: WebConfig) -> list[ControllerRouterHandler]:
         *direct_uploads.HANDLERS,
         *runs.HANDLERS,
         *company.HANDLERS,
+        *seller.HANDLERS,
         *projects.HANDLERS,
         *clients.HANDLERS,
         *workdays.HANDLERS,

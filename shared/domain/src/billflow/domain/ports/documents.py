@@ -1,4 +1,4 @@
-"""Documents: storing them and rendering invoices into them."""
+"""Documents: storing them, rendering invoices into them, and their e-invoices."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from billflow.domain.errors import DomainError
 from billflow.domain.model import CreditNote, Invoice
 
 
@@ -59,4 +60,33 @@ class CreditNoteRenderer(Protocol):
     async def render_credit_note(self, note: CreditNote) -> bytes:
         """The credit note as a PDF: it says "Credit note", names the invoice it corrects and
         its date, and the reason. Raises TransientFailure when the engine fails."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class EInvoiceFiles:
+    """A document's two e-invoices: the CII (Factur-X's ``factur-x.xml``) and the UBL file;
+    ``peppol`` says the UBL is Peppol BIS Billing 3.0 (the buyer is a Peppol participant)."""
+
+    cii: bytes
+    ubl: bytes
+    peppol: bool
+
+
+class EInvoiceRejected(DomainError):
+    """What Billflow generated breaks the rules (XML Schema or EN 16931): the document must not
+    be sent. ``rule_ids`` names every fatal finding (``BR-CO-09``, ``XSD``, ...)."""
+
+    def __init__(self, rule_ids: tuple[str, ...], detail: str | None = None) -> None:
+        super().__init__(detail or f"the e-invoice breaks rules {', '.join(rule_ids)}")
+        self.rule_ids = rule_ids
+
+
+class EInvoiceWriter(Protocol):
+    def write(self, document: Invoice | CreditNote) -> EInvoiceFiles:
+        """Both e-invoices of a client invoice or credit note, built and checked against the rules.
+
+        Synchronous and CPU-bound (a few ms): no I/O. Deterministic for one document. Raises
+        EInvoiceRejected with the rule ids when a file fails its checks, and ValueError for a
+        document that is not an e-invoice (an employee invoice or its credit notes)."""
         ...

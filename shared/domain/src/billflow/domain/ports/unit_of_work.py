@@ -17,6 +17,7 @@ from billflow.domain.ports.after_issue import (
 from billflow.domain.ports.api_keys import ApiKeyRepository
 from billflow.domain.ports.audit import AuditLog
 from billflow.domain.ports.clients import ClientRepository
+from billflow.domain.ports.company import CompanyRepository
 from billflow.domain.ports.delivery import EmailDeliveryLog
 from billflow.domain.ports.identity import UserRepository
 from billflow.domain.ports.invoices import BillingRunRepository, InvoiceRepository
@@ -67,6 +68,8 @@ class UnitOfWork(Transaction, Protocol):
     def workdays(self) -> WorkdayRepository: ...
     @property
     def clients(self) -> ClientRepository: ...
+    @property
+    def company(self) -> CompanyRepository: ...
     @property
     def members(self) -> ProjectMemberRepository: ...
     @property

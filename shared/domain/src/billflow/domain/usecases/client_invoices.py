@@ -39,10 +39,12 @@ from billflow.domain.model import (
     Project,
     User,
 )
+from billflow.domain.model.tax import check_invoice_categories
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from billflow.domain.usecases.audit_trail import INVOICE_FIELDS, record_change, record_changes, summary
+from billflow.domain.usecases.company import issuer_now
 from billflow.domain.usecases.invoice_drafts import render_command
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 
@@ -108,6 +110,7 @@ class ClientInvoicing:
         names = await uow.employees.names(list({h.employee_id for h in hours}))
         now = self._clock.now()
         first = await uow.invoices.next_number(now.year, len(billed))
+        seller = await issuer_now(uow, self._issuer)
         invoices = [
             self._invoice(
                 c,
@@ -121,6 +124,7 @@ class ClientInvoicing:
                 run_id,
                 first + n,
                 now,
+                seller,
             )
             for n, c in enumerate(billed)
         ]
@@ -141,8 +145,10 @@ class ClientInvoicing:
         run_id: str | None,
         number: int,
         now: datetime,
+        seller: Issuer,
     ) -> Invoice:
         totals = compute_client_totals(billable, _rated(projects, billable), rates, names, client.currency)
+        check_invoice_categories({t.category for t in totals.taxes}, client.vat_id)
         issue_date = now.date()
         return Invoice(
             id=invoice_id,
@@ -158,7 +164,7 @@ class ClientInvoicing:
             tax_rate=totals.single_tax_rate,
             tax=totals.tax,
             total=totals.total,
-            issuer=self._issuer,
+            issuer=seller,
             billed_to=BilledTo(
                 name=client.name,
                 email=client.email,
@@ -166,6 +172,7 @@ class ClientInvoicing:
                 vat_id=client.vat_id,
                 language=client.language,
                 buyer_reference=client.buyer_reference,
+                electronic_address=client.electronic_address,
             ),
             kind=InvoiceKind.CLIENT,
             client_id=client.id,
@@ -182,7 +189,15 @@ def _rated(projects: Mapping[str, Project], billable: Sequence[BillableHours]) -
             # Hours are claimed through the project's client, and a client's project has a rate
             # (a CHECK constraint): this cannot happen, so say so loudly if it does.
             raise NotFound("a billed project has no rate to the client")
-        rated[project_id] = RatedProject(project.id, project.name, project.hourly_rate, project.tax_rate)
+        rated[project_id] = RatedProject(
+            project.id,
+            project.name,
+            project.hourly_rate,
+            project.tax_rate,
+            project.tax_category,
+            project.exemption_reason,
+            project.exemption_code,
+        )
     return rated
 
 

@@ -75,7 +75,8 @@ class IssueInvoice:
             workdays = await uow.workdays.between(employee.id, start, end)
             now = self._clock.now()
             number = await uow.invoices.next_number(now.year)
-            invoice = self._drafts.invoice(employee, project, workdays, start, end, None, number, now)
+            seller = await self._drafts.seller(uow)
+            invoice = self._drafts.invoice(employee, project, workdays, start, end, None, number, now, seller)
             await uow.invoices.add(invoice)
             await uow.outbox.add(self._drafts.render(invoice, cmd.correlation_id, now))
             await record_change(
