@@ -11,10 +11,9 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from billflow.api import problems
+from billflow.api import docs_ui, problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.after_issue import InvoiceMoneyController
@@ -27,6 +26,7 @@ from billflow.api.routes.expenses import (
     StatementController,
     VendorController,
 )
+from billflow.api.routes.imports import IMPORT_BODY_LIMIT, ImportController
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.receivables import ReminderController, ReportController
@@ -69,6 +69,7 @@ def create_app(
             token,
             health,
             metrics,
+            docs_ui.assets_router(),
             DepartmentController,
             ProjectController,
             ProjectMemberController,
@@ -86,6 +87,7 @@ def create_app(
             ExpenseController,
             StatementController,
             VendorController,
+            ImportController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False, use_cache=True)},
@@ -97,7 +99,10 @@ def create_app(
             DefineMiddleware(  # after auth: per user
                 IdempotencyMiddleware,
                 max_body_bytes=max_body_bytes,
-                larger_bodies={"/v1/expenses": max(max_body_bytes, UPLOAD_BODY_LIMIT)},
+                larger_bodies={
+                    "/v1/expenses": max(max_body_bytes, UPLOAD_BODY_LIMIT),
+                    "/v1/imports/workdays": max(max_body_bytes, IMPORT_BODY_LIMIT),
+                },
             ),
         ],
         exception_handlers=problems.HANDLERS,
@@ -107,7 +112,7 @@ def create_app(
             version="1.0.0",
             description="Billing automation: record workdays, issue invoices, get them rendered and emailed.",
             path="/docs",
-            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[docs_ui.render_plugin()],
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),

@@ -12,6 +12,7 @@ from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
+from billflow.domain.usecases.import_workdays import ImportWorkdays
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
 from billflow.domain.usecases.monthly_statements import RequestStatements
@@ -64,3 +65,5 @@ class Services:
     payments: Payments
     reminders: RequestReminders
     receivables: ReceivablesReport
+    # Imports and exports (issue 16).
+    import_workdays: ImportWorkdays

@@ -1,6 +1,6 @@
 """The asyncpg unit of work: one pooled connection, one transaction (none when read-only), every repository.
 
-It is both the domain's ``UnitOfWork`` and its ``ExpenseUnitOfWork``.
+It is the domain's ``UnitOfWork``, its ``ExpenseUnitOfWork`` and its ``TimesheetUnitOfWork``.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from billflow.platform.postgres.organisation import (
 )
 from billflow.platform.postgres.outbox import PostgresOutbox
 from billflow.platform.postgres.payments import AsyncpgPaymentRepository, AsyncpgReceivableQueries
+from billflow.platform.postgres.timesheets import AsyncpgTimesheetRepository
 from billflow.platform.postgres.users import AsyncpgUserRepository
 
 
@@ -58,6 +59,7 @@ class AsyncpgUnitOfWork:
     credit_note_deliveries: AsyncpgCreditNoteDeliveryLog
     reminders: AsyncpgReminderDeliveryLog
     vendors: AsyncpgVendorMemory
+    timesheets: AsyncpgTimesheetRepository
 
     def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
@@ -98,6 +100,7 @@ class AsyncpgUnitOfWork:
         self.receivables = AsyncpgReceivableQueries(c)
         self.credit_note_deliveries = AsyncpgCreditNoteDeliveryLog(c)
         self.reminders = AsyncpgReminderDeliveryLog(c)
+        self.timesheets = AsyncpgTimesheetRepository(c)
         self.vendors = AsyncpgVendorMemory(c)
         return self
 
