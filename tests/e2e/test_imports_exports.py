@@ -3,8 +3,13 @@ trips over (the emails' headers, the docs page's assets)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -16,6 +21,8 @@ from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 
 pytestmark = pytest.mark.e2e
+
+D = Decimal
 
 IMPORT = "/v1/imports/workdays"
 
@@ -203,3 +210,79 @@ async def test_the_docs_page_runs_only_scripts_the_api_serves_itself(system: Run
                 asset = await anonymous.get(source)
                 assert asset.status_code == 200, source
                 assert asset.content
+
+
+async def test_the_journal_holds_every_document_and_its_sums_equal_the_receivables_report(
+    api: httpx.AsyncClient,
+) -> None:
+    year = random.randint(3000, 8999)
+    company = await create_company(api, tax_rate="10")
+    party = f"Journal Party {uuid.uuid4().hex[:8]}"  # the receivables report sums by party
+    ada = await create_employee(api, company, name=party, rate="50")
+    header = "employee_email,date,hours,project,description\n"
+    sheet = f"{ada['email']},{year}-03-02,8,,\n{ada['email']},{year}-03-03,4,,\n"
+    assert (await api.post(IMPORT, files=csv_file(header + sheet))).is_success
+    issued = await api.post(
+        "/v1/invoices",
+        json={"employee_id": ada["id"], "period_start": f"{year}-03-01", "period_end": f"{year}-03-31"},
+    )
+    assert issued.status_code == 202, issued.text
+    invoice = issued.json()
+    assert D(invoice["total"]) == D("660.00")  # 12 h x 50, plus 10 %
+    today = datetime.now(UTC).date()
+    reference = f"PAY-{uuid.uuid4().hex[:6]}"
+    paid = await api.post(
+        f"/v1/invoices/{invoice['id']}/payments",
+        json={"amount": "100.00", "paid_on": today.isoformat(), "method": "transfer", "reference": reference},
+    )
+    assert paid.status_code == 201, paid.text
+    credited = await api.post(
+        f"/v1/invoices/{invoice['id']}/credit-notes", json={"reason": "Goodwill", "amount": "55.00"}
+    )
+    assert credited.status_code in (201, 202), credited.text
+    note = credited.json()
+
+    period = {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    body = (await api.get("/v1/exports/journal", params=period)).json()
+    mine = [e for e in body["entries"] if e["party"] == party]
+    assert [(e["kind"], e["number"]) for e in mine] == [
+        ("invoice", invoice["number"]),
+        ("credit_note", note["number"]),
+        ("payment", invoice["number"]),
+    ]
+    invoice_entry, note_entry, payment_entry = mine
+    assert [(D(t["rate"]), D(t["net"]), D(t["tax"])) for t in invoice_entry["net"]] == [
+        (D(10), D("600.00"), D("60.00"))
+    ]
+    assert (D(invoice_entry["gross"]), invoice_entry["payment_references"]) == (D("660.00"), [reference])
+    assert D(note_entry["gross"]) == -D(note["total"]) == D("-60.50")  # the amount credited is net
+    assert [(D(t["net"]), D(t["tax"])) for t in note_entry["net"]] == [(D("-55.00"), D("-5.50"))]
+    assert note_entry["invoice_number"] == invoice["number"]
+    assert (D(payment_entry["gross"]), payment_entry["payment_references"]) == (D("-100.00"), [reference])
+
+    report = (await api.get("/v1/reports/receivables", params={"as_of": today.isoformat()})).json()
+    [owed] = [r for r in report["rows"] if r["billed_to"] == party]
+    assert sum(D(e["gross"]) for e in mine) == D(owed["total"]) == D("499.50")
+
+    as_csv = await api.get("/v1/exports/journal", params=period, headers={"Accept": "text/csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = [r for r in csv.DictReader(io.StringIO(as_csv.text)) if r["party"] == party]
+    assert [(r["kind"], D(r["gross"])) for r in rows] == [(e["kind"], D(e["gross"])) for e in mine]
+    assert (D(rows[0]["net 10%"]), D(rows[0]["tax 10%"])) == (D("600.00"), D("60.00"))
+    assert rows[2]["net 10%"] == ""
+
+    listed = await api.get("/v1/invoices", params={"employee_id": ada["id"]}, headers={"Accept": "text/csv"})
+    assert listed.status_code == 200
+    assert listed.headers["content-type"].startswith("text/csv")
+    [row] = list(csv.DictReader(io.StringIO(listed.text)))
+    assert (row["number"], D(row["total"]), D(row["balance_due"])) == (
+        invoice["number"],
+        D("660.00"),
+        D("499.50"),
+    )
+    assert row["billed_to"] == party
+
+    too_long = await api.get(
+        "/v1/exports/journal", params={"from": f"{year}-01-01", "to": f"{year + 2}-01-01"}
+    )
+    assert too_long.status_code == 422

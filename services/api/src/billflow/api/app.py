@@ -26,6 +26,7 @@ from billflow.api.routes.expenses import (
     StatementController,
     VendorController,
 )
+from billflow.api.routes.exports import ExportController
 from billflow.api.routes.imports import IMPORT_BODY_LIMIT, ImportController
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
@@ -88,6 +89,7 @@ def create_app(
             StatementController,
             VendorController,
             ImportController,
+            ExportController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False, use_cache=True)},

@@ -42,6 +42,7 @@ from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.import_workdays import ImportWorkdays
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
+from billflow.domain.usecases.journal_export import ExportJournal
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.payments import Payments
@@ -213,6 +214,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             reminders=RequestReminders(uow, ids, clock),
             receivables=ReceivablesReport(uow),
             import_workdays=ImportWorkdays(uow),
+            journal=ExportJournal(uow),
         )
         if relay_in_background:
             stop = asyncio.Event()

@@ -15,6 +15,7 @@ from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.import_workdays import ImportWorkdays
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
+from billflow.domain.usecases.journal_export import ExportJournal
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.payments import Payments
@@ -67,3 +68,4 @@ class Services:
     receivables: ReceivablesReport
     # Imports and exports (issue 16).
     import_workdays: ImportWorkdays
+    journal: ExportJournal

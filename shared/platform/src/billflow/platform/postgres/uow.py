@@ -1,6 +1,7 @@
 """The asyncpg unit of work: one pooled connection, one transaction (none when read-only), every repository.
 
-It is the domain's ``UnitOfWork``, its ``ExpenseUnitOfWork`` and its ``TimesheetUnitOfWork``.
+It is the domain's ``UnitOfWork``, its ``ExpenseUnitOfWork``, its
+``TimesheetUnitOfWork`` and its ``LedgerUnitOfWork``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from billflow.platform.postgres.expenses import (
     AsyncpgVendorMemory,
 )
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
+from billflow.platform.postgres.ledger import AsyncpgLedgerQueries
 from billflow.platform.postgres.organisation import (
     AsyncpgDepartmentRepository,
     AsyncpgEmployeeRepository,
@@ -60,6 +62,7 @@ class AsyncpgUnitOfWork:
     reminders: AsyncpgReminderDeliveryLog
     vendors: AsyncpgVendorMemory
     timesheets: AsyncpgTimesheetRepository
+    ledger: AsyncpgLedgerQueries
 
     def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
@@ -101,6 +104,7 @@ class AsyncpgUnitOfWork:
         self.credit_note_deliveries = AsyncpgCreditNoteDeliveryLog(c)
         self.reminders = AsyncpgReminderDeliveryLog(c)
         self.timesheets = AsyncpgTimesheetRepository(c)
+        self.ledger = AsyncpgLedgerQueries(c)
         self.vendors = AsyncpgVendorMemory(c)
         return self
 
