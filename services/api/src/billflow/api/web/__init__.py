@@ -28,6 +28,7 @@ from billflow.api.web.pages import (
     clients,
     company,
     expenses,
+    imports,
     invoice_money,
     invoices,
     projects,
@@ -85,6 +86,7 @@ def route_handlers(config: WebConfig) -> list[ControllerRouterHandler]:
         *projects.HANDLERS,
         *clients.HANDLERS,
         *workdays.HANDLERS,
+        *imports.HANDLERS,
         *users.HANDLERS,
     ]
     app_router = Router(
