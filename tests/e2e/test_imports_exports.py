@@ -286,3 +286,25 @@ async def test_the_journal_holds_every_document_and_its_sums_equal_the_receivabl
         "/v1/exports/journal", params={"from": f"{year}-01-01", "to": f"{year + 2}-01-01"}
     )
     assert too_long.status_code == 422
+
+
+async def test_time_goes_only_where_recorded_workdays_may_go(api: httpx.AsyncClient) -> None:
+    year = random.randint(3000, 8999)
+    company, _ = await company_with_a_named_project(api, year)
+    ada = await create_employee(api, company)
+    other = await api.post(
+        "/v1/projects", json={"name": f"Elsewhere {uuid.uuid4().hex[:8]}", "tax_rate": "0"}
+    )
+    assert other.status_code == 201, other.text
+    header = "employee_email,date,hours,project,description\n"
+    text = header + f"{ada['email']},{year}-07-01,8,{other.json()['name']},\n"
+    response = await api.post(IMPORT, files=csv_file(text))
+    assert response.status_code == 422, response.text
+    assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "project")]
+    assert "member" in response.json()["errors"][0]["message"]
+
+    archived = await api.patch(f"/v1/projects/{company.project_id}", json={"archived": True})
+    assert archived.status_code == 200, archived.text
+    own = await api.post(IMPORT, files=csv_file(header + f"{ada['email']},{year}-07-02,8,,\n"))
+    assert own.status_code == 422, own.text
+    assert "archived" in own.json()["errors"][0]["message"]

@@ -67,7 +67,8 @@ class ImportWorkdays:
         async with self._uow() as uow:
             repo = uow.timesheets
             employees = await _employees(repo, sheet.entries, cmd.actor)
-            projects = await _projects(repo, sheet.entries)
+            own = {e.project_id for e in employees.values() if e is not None}
+            projects = await _projects(repo, sheet.entries, own)
             keyed = _keyed(sheet.entries, employees, projects, errors)
             stored = await repo.recorded([key for key, _ in keyed])
             changes = [(key, row) for key, row in keyed if not _unchanged(row, stored.get(key))]
@@ -108,17 +109,20 @@ async def _employees(
     return chosen
 
 
-async def _projects(repo: TimesheetRepository, rows: Sequence[TimesheetRow]) -> dict[str, Project | None]:
+async def _projects(
+    repo: TimesheetRepository, rows: Sequence[TimesheetRow], own: set[str]
+) -> dict[str, Project | None]:
     """Each non-empty reference (lower case) -> the project it names, or None (unknown or a name
-    several projects share)."""
-    references = {r.project.lower() for r in rows if r.project}
+    several projects share); the employees' ``own`` projects by their ids as well."""
+    references = {r.project.lower() for r in rows if r.project} | {p.lower() for p in own}
     found = await repo.projects_by_reference(references) if references else []
     by_id = {p.id.lower(): p for p in found}
     by_name: dict[str, list[Project]] = {}
     for p in found:
         by_name.setdefault(p.name.lower(), []).append(p)
     named = {ref: ps[0] if len(ps) == 1 else None for ref, ps in by_name.items()}
-    return {ref: by_id.get(ref) or named.get(ref) for ref in references}
+    # Every project found by its id too, so the checks of a change find it whatever named it.
+    return {**by_id, **{ref: by_id.get(ref) or named.get(ref) for ref in references}}
 
 
 def _keyed(
@@ -176,7 +180,7 @@ def _check_change(
         errors.append(RowError(row.row, "employee_email", "the employee is archived and takes no new time"))
     if (key[0], key[2]) not in members:
         errors.append(RowError(row.row, "project", "the employee is not a member of this project"))
-    project = projects.get(row.project.lower()) if row.project else None
+    project = projects.get(key[2].lower())
     if project is not None and project.archived:
         errors.append(RowError(row.row, "project", "the project is archived and takes no new time"))
     if stored is not None and stored.billed_on is not None:
