@@ -105,7 +105,7 @@ class InvoiceController(Controller):
     ) -> Response[Any]:
         employee, client = _filter_id(employee_id), _filter_id(client_id)
         if employee == "" or client == "":  # an id nobody can have
-            page = Page[Invoice](items=[], next_cursor=None)
+            page: Page[Invoice] = Page(items=[], next_cursor=None)
         else:
             page = await services.invoices.list(
                 actor=request.user,
