@@ -3,7 +3,8 @@
 The upload is always a dry run first; the page then shows what the import would do (or every
 problem, by row and column) and, when there is none, a confirm button that posts the same file
 again, carried in the form, for the real import. The use case is the REST route's, so the rules
-are the same.
+are the same. The navigation offers it to those who write billing data; an employee user who opens
+it imports only their own rows, as through the API.
 """
 
 from __future__ import annotations
