@@ -37,5 +37,5 @@ def test_make_run_starts_every_service_in_the_procfile() -> None:
 
     procfile = README.parent / "Procfile"
     started = set(application_processes(procfile))
-    assert started == {"api", "pdf_worker", "emailer", "extractor", "webhooks"}
+    assert started == {"api", "pdf_worker", "emailer", "extractor", "webhooks", "ready"}
     assert not started & INFRASTRUCTURE

@@ -5,7 +5,7 @@ English."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.message import EmailMessage
 
@@ -28,6 +28,7 @@ from billflow.emailer.after_issue_email import TemplateAfterIssueEmailWriter
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
 from billflow.emailer.mailer import SmtpMailer
 from billflow.platform.settings import SmtpSettings
+from domain_fakes import FixedClock
 from tests.support.smtp import CapturingSmtpServer
 
 pytestmark = pytest.mark.integration
@@ -92,7 +93,8 @@ def subject_of(message: EmailMessage) -> str:
 async def sent(server: CapturingSmtpServer, email: OutgoingEmail) -> tuple[EmailMessage, str, str]:
     """The message as the server received it, with its plain and HTML bodies."""
     mailer = SmtpMailer(
-        SmtpSettings(host=server.host, port=server.port, timeout_seconds=5, sender="billing@acme.example")
+        SmtpSettings(host=server.host, port=server.port, timeout_seconds=5, sender="billing@acme.example"),
+        FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC)),
     )
     try:
         await mailer.send(email)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -16,6 +17,7 @@ from billflow.domain.ports.mail import Attachment, OutgoingEmail
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
 from billflow.emailer.mailer import SmtpMailer
 from billflow.platform.settings import SmtpSettings
+from domain_fakes import FixedClock
 from tests.support.smtp import CapturingSmtpServer
 
 pytestmark = pytest.mark.integration
@@ -50,8 +52,12 @@ def mailer(server: CapturingSmtpServer, port: int | None = None) -> SmtpMailer:
             port=port or server.port,
             timeout_seconds=5,
             sender="Acme <billing@acme.example>",
-        )
+        ),
+        FixedClock(SENT_AT),
     )
+
+
+SENT_AT = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 
 
 async def test_the_invoice_email_reaches_the_server_with_both_bodies_and_the_pdf(
@@ -65,6 +71,8 @@ async def test_the_invoice_email_reaches_the_server_with_both_bodies_and_the_pdf
     msg = received.message
     assert msg["Subject"] == "Invoice INV-2026-000007 from Acme Inc"
     assert msg["From"] == "Acme <billing@acme.example>"
+    assert parsedate_to_datetime(msg["Date"]) == SENT_AT  # RFC 5322 requires it; from the clock
+    assert msg["Auto-Submitted"] == "auto-generated"  # RFC 3834: no out-of-office replies
     plain = msg.get_body(preferencelist=("plain",))
     html = msg.get_body(preferencelist=("html",))
     assert plain is not None

@@ -11,10 +11,9 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from billflow.api import problems
+from billflow.api import docs_ui, problems
 from billflow.api.auth import BearerAuthenticationMiddleware
 from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.after_issue import InvoiceMoneyController
@@ -29,6 +28,8 @@ from billflow.api.routes.expenses import (
     StatementController,
     VendorController,
 )
+from billflow.api.routes.exports import ExportController
+from billflow.api.routes.imports import IMPORT_BODY_LIMIT, ImportController
 from billflow.api.routes.invoices import BillingRunController, InvoiceController
 from billflow.api.routes.organisation import DepartmentController, EmployeeController, ProjectController
 from billflow.api.routes.receivables import ReminderController, ReportController
@@ -73,6 +74,7 @@ def create_app(
             token,
             health,
             metrics,
+            docs_ui.assets_router(),
             DepartmentController,
             ProjectController,
             ProjectMemberController,
@@ -95,6 +97,8 @@ def create_app(
             StatementController,
             VendorController,
             WebhookController,
+            ImportController,
+            ExportController,
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False, use_cache=True)},
@@ -106,7 +110,10 @@ def create_app(
             DefineMiddleware(  # after auth: per user
                 IdempotencyMiddleware,
                 max_body_bytes=max_body_bytes,
-                larger_bodies={"/v1/expenses": max(max_body_bytes, UPLOAD_BODY_LIMIT)},
+                larger_bodies={
+                    "/v1/expenses": max(max_body_bytes, UPLOAD_BODY_LIMIT),
+                    "/v1/imports/workdays": max(max_body_bytes, IMPORT_BODY_LIMIT),
+                },
             ),
         ],
         exception_handlers=problems.HANDLERS,
@@ -116,7 +123,7 @@ def create_app(
             version="1.0.0",
             description="Billing automation: record workdays, issue invoices, get them rendered and emailed.",
             path="/docs",
-            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[docs_ui.render_plugin()],
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),

@@ -43,8 +43,10 @@ from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCredit
 from billflow.domain.usecases.direct_upload import StartDirectUpload
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
+from billflow.domain.usecases.import_workdays import ImportWorkdays
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
+from billflow.domain.usecases.journal_export import ExportJournal
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.payments import Payments
@@ -245,6 +247,8 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             api_keys=api_keys,
             audit=AuditTrail(uow),
             company=company_record,
+            import_workdays=ImportWorkdays(uow),
+            journal=ExportJournal(uow),
         )
         if relay_in_background:
             stop = asyncio.Event()

@@ -16,8 +16,10 @@ from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCredit
 from billflow.domain.usecases.direct_upload import StartDirectUpload
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.expense_queries import ExpenseQueries
+from billflow.domain.usecases.import_workdays import ImportWorkdays
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
+from billflow.domain.usecases.journal_export import ExportJournal
 from billflow.domain.usecases.monthly_statements import RequestStatements
 from billflow.domain.usecases.organisation import Organisation
 from billflow.domain.usecases.payments import Payments
@@ -78,3 +80,6 @@ class Services:
     audit: AuditTrail
     # E-invoices (issue 15).
     company: CompanyRecord
+    # Imports and exports (issue 16).
+    import_workdays: ImportWorkdays
+    journal: ExportJournal

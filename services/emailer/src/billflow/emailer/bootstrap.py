@@ -29,7 +29,7 @@ class Settings(WorkerSettings):
 
 async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
     uow, lease = platform.uow, settings.smtp.delivery_lease_seconds
-    mailer, expense_writer = SmtpMailer(settings.smtp), TemplateExpenseEmailWriter()
+    mailer, expense_writer = SmtpMailer(settings.smtp, platform.clock), TemplateExpenseEmailWriter()
     platform.stack.push_async_callback(mailer.close)
     documents = S3DocumentStore(platform.s3, settings.storage.bucket)
     after_issue = TemplateAfterIssueEmailWriter()

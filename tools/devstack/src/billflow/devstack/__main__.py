@@ -6,6 +6,7 @@ localstack         run LocalStack in the foreground
 mail               run the mail catcher in the foreground
 prepare            wait for the servers, apply migrations, create bucket and queues
 run [--prepare] -- CMD...   wait for `prepare` (or do it), then exec CMD
+ready              once every service answers, print the addresses and the admin login
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from urllib.parse import urlparse
 
 from billflow.devstack import infra
 from billflow.devstack.provision import provision
-from billflow.devstack.stack import LOCALSTACK_PORT, PG_PORT, SMTP_PORT, up, var_dir, wait_prepared
+from billflow.devstack.stack import (
+    LOCALSTACK_PORT,
+    PG_PORT,
+    SMTP_PORT,
+    announce_when_ready,
+    up,
+    var_dir,
+    wait_prepared,
+)
 
 
 def prepare() -> None:
@@ -52,6 +61,7 @@ def main(argv: list[str]) -> None:
     p.add_argument("--maildir", type=Path, default=var_dir() / "mail")
     p.add_argument("--port", type=int, default=SMTP_PORT)
     sub.add_parser("prepare")
+    sub.add_parser("ready")
     p = sub.add_parser("run")
     p.add_argument("--prepare", action="store_true")
     p.add_argument("cmd", nargs=argparse.REMAINDER)
@@ -68,6 +78,8 @@ def main(argv: list[str]) -> None:
             infra.exec_mail_catcher(args.port, args.maildir.resolve())
         case "prepare":
             prepare()
+        case "ready":
+            announce_when_ready()
         case "run":
             if args.prepare:
                 prepare()

@@ -131,7 +131,10 @@ def exec_localstack(port: int, data_dir: Path) -> None:
     python = localstack_python()
     if not Path(python).exists():
         sys.exit(f"LocalStack is not installed at {python}: run `make setup` first")
-    os.execve(python, [python, "-m", "localstack.runtime.main"], localstack_env(port, data_dir))
+    # `make run` only: LocalStack logs a line per request at INFO, so every long poll of every
+    # queue would fill the terminal. Warnings and errors still show; LS_LOG=info brings it back.
+    env = {**localstack_env(port, data_dir), "LS_LOG": os.environ.get("LS_LOG", "warn")}
+    os.execve(python, [python, "-m", "localstack.runtime.main"], env)
 
 
 def exec_mail_catcher(port: int, maildir: Path) -> None:

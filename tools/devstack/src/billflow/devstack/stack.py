@@ -7,10 +7,12 @@ that server is used and ours is not started.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import sys
 import time
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -71,17 +73,7 @@ def up(extra_args: list[str]) -> None:
     env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()))
     env_file.chmod(0o600)
     (var / "prepared").unlink(missing_ok=True)
-    merged = {**os.environ, **env}
-    port = merged.get("BILLFLOW_API_PORT", "8000")
-    print(
-        "Billflow is starting. Once the services log that they started:\n"
-        f"  API           http://127.0.0.1:{port}\n"
-        f"  API docs      http://127.0.0.1:{port}/docs\n"
-        f"  Caught mail   {var / 'mail' / 'new'} (one file per email)\n"
-        f"  Log in with   {merged.get('BILLFLOW_ADMIN_EMAIL')} / (BILLFLOW_ADMIN_PASSWORD)\n"
-        "  Ctrl-C stops everything.\n",
-        flush=True,
-    )
+    print("Billflow is starting; the addresses follow once every service answers.", flush=True)
     honcho = shutil.which("honcho", path=str(Path(sys.executable).parent)) or "honcho"
     procfile = infra.repo_root() / "Procfile"
     processes = [*servers, *application_processes(procfile)]
@@ -106,7 +98,8 @@ INFRASTRUCTURE = {"postgres", "localstack", "mail"}
 
 
 def application_processes(procfile: Path) -> list[str]:
-    """Every Procfile entry that is not one of our local servers: the services, all of them."""
+    """Every Procfile entry that is not one of our local servers: the services, all of them, and
+    ``ready`` (which prints the addresses once they answer)."""
     names = [line.split(":", 1)[0].strip() for line in procfile.read_text().splitlines() if ":" in line]
     return [name for name in names if name and not name.startswith("#") and name not in INFRASTRUCTURE]
 
@@ -117,3 +110,62 @@ def wait_prepared(var: Path, timeout: float = 180) -> None:
         if time.monotonic() > deadline:
             sys.exit("the API's set-up step did not finish in time")
         time.sleep(0.2)
+
+
+def health_ports(procfile: Path) -> list[int]:
+    """The workers' health ports, as the Procfile gives them (``BILLFLOW_HEALTH_PORT=...``)."""
+    return [int(p) for p in re.findall(r"BILLFLOW_HEALTH_PORT=(\d+)", procfile.read_text())]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
+def ready_banner(environ: Mapping[str, str], var: Path, mail_here: bool) -> str:
+    port = environ.get("BILLFLOW_API_PORT", "8000")
+    api = f"http://127.0.0.1:{port}"
+    smtp = f"{environ.get('SMTP_HOST')}:{environ.get('SMTP_PORT', '25')}"
+    mail = f"{var / 'mail' / 'new'} (one file per email; SMTP {smtp})" if mail_here else f"sent to {smtp}"
+    password = (
+        "billflow-admin"
+        if environ.get("BILLFLOW_ADMIN_PASSWORD") == "billflow-admin"
+        else "(BILLFLOW_ADMIN_PASSWORD)"
+    )
+    return (
+        "\nBillflow is ready.\n"
+        f"  API           {api}\n"
+        f"  API docs      {api}/docs\n"
+        f"  Web pages     {api}/app\n"
+        f"  Caught mail   {mail}\n"
+        f"  Log in with   {environ.get('BILLFLOW_ADMIN_EMAIL')} / {password}\n"
+        "  Ctrl-C stops everything.\n"
+    )
+
+
+def announce_when_ready(timeout: float = 600) -> None:
+    """Wait until the API and every worker answer their health checks, print the addresses and the
+    admin login once, then stay (honcho stops everything when one of its processes ends)."""
+    var = var_dir()
+    procfile = infra.repo_root() / "Procfile"
+    port = os.environ.get("BILLFLOW_API_PORT", "8000")
+    urls = [
+        f"http://127.0.0.1:{port}/health",
+        *(f"http://127.0.0.1:{p}/health" for p in health_ports(procfile)),
+    ]
+    deadline = time.monotonic() + timeout
+    while not all(_answers(u) for u in urls):
+        if time.monotonic() > deadline:
+            print(f"not every service answered within {timeout:.0f} s: see the log above", flush=True)
+            break
+        time.sleep(0.5)
+    else:
+        mail_here = os.environ.get("SMTP_HOST") == "127.0.0.1" and os.environ.get("SMTP_PORT") == str(
+            SMTP_PORT
+        )
+        print(ready_banner(os.environ, var, mail_here), flush=True)
+    while True:
+        time.sleep(3600)

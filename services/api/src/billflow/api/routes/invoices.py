@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
+from collections.abc import Sequence
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
@@ -13,6 +16,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 from billflow.api.auth import refuses_early
 from billflow.api.ids import parse_id
 from billflow.api.routes.common import correlation_id, known_id, referenced_id
+from billflow.api.routes.exports import csv_response, wants_csv
 from billflow.api.schemas import (
     BillingRunIn,
     BillingRunOut,
@@ -25,7 +29,9 @@ from billflow.api.schemas import (
 )
 from billflow.api.services import Services
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import BillingRunKind, InvoiceKind, InvoiceStatus, PaymentStatus, User
+from billflow.domain.model import BillingRunKind, Invoice, InvoiceKind, InvoiceStatus, PaymentStatus, User
+from billflow.domain.money import at_minor_unit
+from billflow.domain.ports.pagination import Page
 from billflow.domain.usecases.client_invoices import (
     IssueClientInvoiceCommand,
     StartClientBillingRunCommand,
@@ -79,7 +85,11 @@ class InvoiceController(Controller):
         await services.metrics.invoice("issued")
         return InvoiceOut.of(invoice)
 
-    @get(summary="List invoices, newest first")
+    @get(
+        summary="List invoices, newest first",
+        description="`Accept: text/csv` gives the same page as CSV (one row per invoice), the next "
+        "page's cursor in the `X-Next-Cursor` header.",
+    )
     async def list_page(
         self,
         request: Request[User, Any, Any],
@@ -92,22 +102,30 @@ class InvoiceController(Controller):
         overdue: FromQuery[bool] = False,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
-    ) -> InvoicePage:
+    ) -> Response[Any]:
         employee, client = _filter_id(employee_id), _filter_id(client_id)
         if employee == "" or client == "":  # an id nobody can have
-            return InvoicePage(items=[], next_cursor=None)
-        page = await services.invoices.list(
-            actor=request.user,
-            employee_id=employee,
-            client_id=client,
-            kind=kind,
-            status=status,
-            limit=limit,
-            cursor=cursor,
-            payment_status=payment_status,
-            overdue=overdue,
+            page: Page[Invoice] = Page(items=[], next_cursor=None)
+        else:
+            page = await services.invoices.list(
+                actor=request.user,
+                employee_id=employee,
+                client_id=client,
+                kind=kind,
+                status=status,
+                limit=limit,
+                cursor=cursor,
+                payment_status=payment_status,
+                overdue=overdue,
+            )
+        if wants_csv(request):
+            listed = csv_response(invoices_csv(page.items), "invoices.csv")
+            if page.next_cursor:
+                listed.headers["X-Next-Cursor"] = page.next_cursor
+            return listed
+        return Response(
+            InvoicePage(items=[InvoiceOut.of(i) for i in page.items], next_cursor=page.next_cursor)
         )
-        return InvoicePage(items=[InvoiceOut.of(i) for i in page.items], next_cursor=page.next_cursor)
 
     @get("/{invoice_id:str}", summary="Get an invoice and its status")
     async def get_one(
@@ -214,3 +232,51 @@ def _filter_id(value: str | None) -> str | None:
     if value is None:
         return None
     return parse_id(value) or ""
+
+
+_INVOICE_COLUMNS = (
+    "number",
+    "kind",
+    "status",
+    "payment_status",
+    "issue_date",
+    "due_date",
+    "period_start",
+    "period_end",
+    "billed_to",
+    "currency",
+    "subtotal",
+    "tax",
+    "total",
+    "amount_credited",
+    "amount_paid",
+    "balance_due",
+)
+
+
+def invoices_csv(invoices: Sequence[Invoice]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_INVOICE_COLUMNS)
+    for i in invoices:
+        c = i.currency
+        writer.writerow(
+            [
+                i.number,
+                i.kind.value,
+                i.status.value,
+                i.payment_status.value,
+                i.issue_date.isoformat(),
+                i.due_date.isoformat(),
+                i.period_start.isoformat(),
+                i.period_end.isoformat(),
+                i.billed_to.name,
+                c,
+                *(
+                    at_minor_unit(a, c)
+                    for a in (i.subtotal, i.tax, i.total, i.amount_credited, i.amount_paid)
+                ),
+                at_minor_unit(i.balance_due, c),
+            ]
+        )
+    return out.getvalue()

@@ -29,6 +29,7 @@ from billflow.api.web.pages import (
     company,
     direct_uploads,
     expenses,
+    imports,
     invoice_money,
     invoices,
     projects,
@@ -89,6 +90,7 @@ def route_handlers(config: WebConfig) -> list[ControllerRouterHandler]:
         *projects.HANDLERS,
         *clients.HANDLERS,
         *workdays.HANDLERS,
+        *imports.HANDLERS,
         *users.HANDLERS,
     ]
     app_router = Router(

@@ -30,6 +30,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Billing", "/app/runs/new", Action.WRITE_BILLING, "/app/runs"),
     Section("Receivables", "/app/receivables", Action.READ_BILLING),
     Section("Employees", "/app/employees", Action.READ_BILLING),
+    Section("Import hours", "/app/imports/workdays", Action.WRITE_BILLING, "/app/imports"),
     Section("Clients", "/app/clients", Action.READ_BILLING),
     Section("Company", "/app/company", Action.READ_BILLING),
     Section("Users", "/app/users", Action.MANAGE_USERS),

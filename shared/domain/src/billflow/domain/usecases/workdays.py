@@ -20,9 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 
-from billflow.domain import access
+from billflow.domain import access, timesheets
 from billflow.domain.billing import validate_period
 from billflow.domain.errors import EntryBilled, InvalidInput, NotFound
 from billflow.domain.model import Employee, Project, User, Workday
@@ -30,7 +29,7 @@ from billflow.domain.ports.organisation import RecordedEntry
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from billflow.domain.usecases.audit_trail import record_change, record_changes, workday_id
 
-MAX_DESCRIPTION = 500
+MAX_DESCRIPTION = timesheets.MAX_DESCRIPTION
 MAX_WORKDAYS_PER_REQUEST = 366
 
 
@@ -54,14 +53,10 @@ def _check(workdays: Sequence[Workday]) -> None:
     if len(workdays) > MAX_WORKDAYS_PER_REQUEST:
         raise InvalidInput(f"at most {MAX_WORKDAYS_PER_REQUEST} workdays per request", field="workdays")
     for i, w in enumerate(workdays):
-        if not Decimal(0) < w.hours <= Decimal(24):
-            raise InvalidInput("hours must be more than 0 and at most 24", field=f"workdays[{i}].hours")
-        if w.hours != w.hours.quantize(Decimal("0.01")):
-            raise InvalidInput("hours have at most two decimals", field=f"workdays[{i}].hours")
-        if w.description is not None and len(w.description) > MAX_DESCRIPTION:
-            raise InvalidInput(
-                f"description is at most {MAX_DESCRIPTION} characters", field=f"workdays[{i}].description"
-            )
+        if (problem := timesheets.hours_problem(w.hours)) is not None:
+            raise InvalidInput(problem, field=f"workdays[{i}].hours")
+        if (problem := timesheets.description_problem(w.description)) is not None:
+            raise InvalidInput(problem, field=f"workdays[{i}].description")
 
 
 def _keyed(employee: Employee, workdays: Sequence[Workday]) -> list[Workday]:

@@ -124,7 +124,7 @@ def billed_to_of(row: asyncpg.Record) -> BilledTo:
 
 
 def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
-    keys = row.keys()
+    keys = set(row.keys())  # a Record's keys() is an iterator: each `in` would consume it
     return Invoice(
         id=row["id"],
         number=row["number"],

@@ -1,6 +1,7 @@
 """The asyncpg unit of work: one pooled connection, one transaction (none when read-only), every repository.
 
-It is both the domain's ``UnitOfWork`` and its ``ExpenseUnitOfWork``.
+It is the domain's ``UnitOfWork``, its ``ExpenseUnitOfWork``, its
+``TimesheetUnitOfWork`` and its ``LedgerUnitOfWork``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from billflow.platform.postgres.expenses import (
     AsyncpgVendorMemory,
 )
 from billflow.platform.postgres.invoices import AsyncpgBillingRunRepository, AsyncpgInvoiceRepository
+from billflow.platform.postgres.ledger import AsyncpgLedgerQueries
 from billflow.platform.postgres.organisation import (
     AsyncpgDepartmentRepository,
     AsyncpgEmployeeRepository,
@@ -37,6 +39,7 @@ from billflow.platform.postgres.organisation import (
 )
 from billflow.platform.postgres.outbox import PostgresOutbox
 from billflow.platform.postgres.payments import AsyncpgPaymentRepository, AsyncpgReceivableQueries
+from billflow.platform.postgres.timesheets import AsyncpgTimesheetRepository
 from billflow.platform.postgres.users import AsyncpgUserRepository
 
 
@@ -63,6 +66,8 @@ class AsyncpgUnitOfWork:
     vendors: AsyncpgVendorMemory
     audit: AsyncpgAuditLog
     api_keys: AsyncpgApiKeyRepository
+    timesheets: AsyncpgTimesheetRepository
+    ledger: AsyncpgLedgerQueries
 
     def __init__(self, pool: asyncpg.Pool, *, read_only: bool = False) -> None:
         self._pool = pool
@@ -104,6 +109,8 @@ class AsyncpgUnitOfWork:
         self.receivables = AsyncpgReceivableQueries(c)
         self.credit_note_deliveries = AsyncpgCreditNoteDeliveryLog(c)
         self.reminders = AsyncpgReminderDeliveryLog(c)
+        self.timesheets = AsyncpgTimesheetRepository(c)
+        self.ledger = AsyncpgLedgerQueries(c)
         self.vendors = AsyncpgVendorMemory(c)
         self.audit = AsyncpgAuditLog(c)
         self.api_keys = AsyncpgApiKeyRepository(c)
