@@ -38,6 +38,7 @@ from billflow.domain.usecases.client_invoices import (
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
+from billflow.domain.usecases.einvoice_links import EInvoiceLinks
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
@@ -211,6 +212,12 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             payments=Payments(uow, ids, clock),
             reminders=RequestReminders(uow, ids, clock),
             receivables=ReceivablesReport(uow),
+            einvoices=EInvoiceLinks(
+                InvoiceQueries(uow, documents, clock),
+                CreditNoteQueries(uow, documents, clock),
+                documents,
+                clock,
+            ),
         )
         if relay_in_background:
             stop = asyncio.Event()

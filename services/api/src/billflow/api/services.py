@@ -11,6 +11,7 @@ from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartCl
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
+from billflow.domain.usecases.einvoice_links import EInvoiceLinks
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice
@@ -64,3 +65,5 @@ class Services:
     payments: Payments
     reminders: RequestReminders
     receivables: ReceivablesReport
+    # E-invoices (issue 15).
+    einvoices: EInvoiceLinks

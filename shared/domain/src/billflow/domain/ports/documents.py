@@ -1,10 +1,14 @@
-"""Documents: storing them and rendering invoices into them."""
+"""Documents: storing them, rendering invoices and credit notes into them, their e-invoices."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
-from billflow.domain.model import CreditNote, Invoice
+from billflow.domain.errors import PermanentFailure
+from billflow.domain.model import CreditNote, EInvoiceKeys, Invoice, InvoiceStatus
+
+D_co = TypeVar("D_co", bound=Invoice | CreditNote, covariant=True)
 
 
 class DocumentStore(Protocol):
@@ -33,4 +37,61 @@ class CreditNoteRenderer(Protocol):
     async def render_credit_note(self, note: CreditNote) -> bytes:
         """The credit note as a PDF: it says "Credit note", names the invoice it corrects and
         its date, and the reason. Raises TransientFailure when the engine fails."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class EInvoiceFiles:
+    """A document's e-invoice, in both syntaxes: ``cii`` (UN/CEFACT CII D16B, the Factur-X XML)
+    and ``ubl`` (UBL 2.1; a Peppol BIS Billing 3.0 document when ``peppol``)."""
+
+    cii: bytes
+    ubl: bytes
+    peppol: bool
+
+
+class EInvoiceRejected(PermanentFailure):
+    """What was generated breaks the official rules (XML Schema, EN 16931): ``rule_ids`` names
+    them. Sending it cannot help; the data must be fixed and the document retried."""
+
+    def __init__(self, rule_ids: tuple[str, ...], detail: str | None = None) -> None:
+        super().__init__(detail or "the e-invoice breaks the rules " + ", ".join(rule_ids))
+        self.rule_ids = rule_ids
+
+
+class EInvoiceWriter(Protocol):
+    def write(self, document: Invoice | CreditNote) -> EInvoiceFiles:
+        """The document's e-invoice, validated before it is returned. Raises EInvoiceRejected
+        when it does not pass the rules. Pure CPU work: no I/O."""
+        ...
+
+
+class FacturXBinder(Protocol):
+    def bind(self, pdf: bytes, cii: bytes, document: Invoice | CreditNote) -> bytes:
+        """``pdf`` made a Factur-X file: PDF/A-3b (XMP identification, sRGB output intent,
+        document id) with ``cii`` embedded as ``factur-x.xml``, its associated file.
+        Deterministic for the same inputs. Pure CPU work: no I/O."""
+        ...
+
+
+class DocumentRecords(Protocol[D_co]):
+    """What the document pipeline needs of one kind's repository (invoices', credit notes')."""
+
+    async def get(self, document_id: str, /) -> D_co | None: ...
+    async def reopen(self, document_id: str, /) -> bool:
+        """``RETRY`` (``failed -> pending``); False, changing nothing, from any other status."""
+        ...
+
+    async def transition(
+        self,
+        document_id: str,
+        target: InvoiceStatus,
+        /,
+        *,
+        pdf_key: str | None = None,
+        failure_reason: str | None = None,
+        einvoice: EInvoiceKeys | None = None,
+    ) -> bool:
+        """Guarded status change by the kind's life cycle; False, changing nothing, when the
+        document is in no status allowed to reach ``target``."""
         ...
