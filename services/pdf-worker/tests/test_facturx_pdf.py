@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pikepdf
 import pytest
-from facturx import get_xml_from_pdf  # type: ignore[import-untyped]  # the package has no types
+from facturx import get_xml_from_pdf
 from PIL import ImageCms
 from pypdf import PdfReader
 

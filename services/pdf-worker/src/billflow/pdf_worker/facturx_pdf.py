@@ -25,7 +25,7 @@ import logging
 from functools import cache
 
 import pikepdf
-from facturx import generate_from_binary  # type: ignore[import-untyped]  # the package has no types
+from facturx import generate_from_binary
 from PIL import ImageCms
 
 from billflow.domain.errors import PermanentFailure

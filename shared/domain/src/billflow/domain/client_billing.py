@@ -7,20 +7,22 @@ taxes and totals.
 - A line is one (project, employee): that person's hours on that project summed, times the rate
   (the member's own rate on the project, else the project's), rounded half-up to the minor unit of
   the client's currency. Lines are ordered by project name, then employee name.
-- Taxes are one row per tax rate: the base is the sum of the lines at that rate, the amount is the
-  base x the rate (percent), rounded half-up once per row. ``tax`` is the sum of the rows,
-  ``subtotal`` the sum of the lines, ``total`` their sum, all in the client's currency.
+- Taxes are one row per (tax category, rate): the base is the sum of the lines of that category
+  at that rate, the amount is the base x the rate (percent), rounded half-up once per row; a row
+  of a category other than S carries the exemption reason and code of its (first) project.
+  ``tax`` is the sum of the rows, ``subtotal`` the sum of the lines, ``total`` their sum, all in
+  the client's currency.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import InvoiceLine, TaxRow
+from billflow.domain.model import InvoiceLine, TaxCategory, TaxRow
 from billflow.domain.money import ZERO, percent_of, round_money
 
 
@@ -43,6 +45,9 @@ class RatedProject:
     name: str
     hourly_rate: Decimal
     tax_rate: Decimal
+    tax_category: TaxCategory = TaxCategory.STANDARD
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +63,34 @@ class ClientTotals:
         return self.taxes[0].rate if len(self.taxes) == 1 else None
 
 
-def tax_rows(lines: Iterable[tuple[Decimal, Decimal]], currency: str) -> tuple[TaxRow, ...]:
-    """One row per tax rate, in rate order, from ``(amount, tax_rate)`` pairs, each rounded once."""
-    bases: dict[Decimal, Decimal] = {}
-    for amount, rate in lines:
-        bases[rate] = bases.get(rate, ZERO) + amount
+@dataclass(frozen=True, slots=True)
+class Taxed:
+    """What a line contributes to the tax rows: its amount, and how it is taxed."""
+
+    amount: Decimal
+    rate: Decimal
+    category: TaxCategory = TaxCategory.STANDARD
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
+
+
+def tax_rows(lines: Iterable[Taxed], currency: str) -> tuple[TaxRow, ...]:
+    """One row per (category, rate), in that order, each rounded once."""
+    rows: dict[tuple[TaxCategory, Decimal], TaxRow] = {}
+    for t in lines:
+        key = (t.category, t.rate)
+        row = rows.get(key)
+        if row is None:
+            rows[key] = TaxRow(t.rate, t.amount, ZERO, t.category, t.exemption_reason, t.exemption_code)
+        else:
+            rows[key] = replace(row, base=row.base + t.amount)
     return tuple(
-        TaxRow(rate=rate, base=base, amount=percent_of(base, rate, currency))
-        for rate, base in sorted(bases.items())
+        replace(row, amount=percent_of(row.base, row.rate, currency))
+        for _, row in sorted(rows.items(), key=lambda kv: (_CATEGORY_ORDER[kv[0][0]], kv[0][1]))
     )
+
+
+_CATEGORY_ORDER = {c: n for n, c in enumerate(TaxCategory)}
 
 
 def compute_client_totals(
@@ -109,9 +133,22 @@ def compute_client_totals(
                 tax_rate=project.tax_rate,
                 first_day=b.first_day,
                 last_day=b.last_day,
+                tax_category=project.tax_category,
             )
         )
-    taxes = tax_rows(((line.amount, project_tax(line)) for line in lines), currency)
+    taxes = tax_rows(
+        (
+            Taxed(
+                line.amount,
+                project_tax(line),
+                line.tax_category,
+                projects[line.project_id or ""].exemption_reason,
+                projects[line.project_id or ""].exemption_code,
+            )
+            for line in lines
+        ),
+        currency,
+    )
     subtotal = sum((line.amount for line in lines), ZERO)
     tax = sum((row.amount for row in taxes), ZERO)
     return ClientTotals(lines=tuple(lines), taxes=taxes, subtotal=subtotal, tax=tax, total=subtotal + tax)

@@ -1,10 +1,10 @@
 """What a credit note credits: the whole rest of an invoice, or a net amount split over its taxes.
 
 Business rules:
-- A credit note without an amount credits what is left of the invoice: at each tax rate, the
-  invoice's base and tax less what earlier credit notes credited at that rate, so the invoice's
+- A credit note without an amount credits what is left of the invoice: at each (tax category,
+  rate), the invoice's base and tax less what earlier credit notes credited at that one, so the invoice's
   credit notes add up to its total exactly.
-- With an amount (net, positive), the amount is split over the invoice's tax rates in proportion
+- With an amount (net, positive), the amount is split over the invoice's (category, rate) rows in proportion
   to their bases, each part rounded half-up to the currency's minor unit; what rounding leaves over
   (at most a minor unit per rate) goes to the rate with the largest base, so the parts add up to
   the amount asked for. Each part's tax is the rate of it, rounded once.
@@ -15,7 +15,7 @@ Business rules:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -43,12 +43,12 @@ def _taxes_of(invoice: Invoice) -> tuple[TaxRow, ...]:
 
 
 def left_to_credit(invoice: Invoice, earlier: Sequence[CreditNote]) -> tuple[TaxRow, ...]:
-    """Per tax rate of the invoice, the base and the tax not credited yet."""
+    """Per (category, rate) of the invoice, the base and the tax not credited yet."""
     left = []
     for row in _taxes_of(invoice):
-        base = row.base - sum((t.base for c in earlier for t in c.taxes if t.rate == row.rate), ZERO)
-        tax = row.amount - sum((t.amount for c in earlier for t in c.taxes if t.rate == row.rate), ZERO)
-        left.append(TaxRow(row.rate, base, tax))
+        base = row.base - sum((t.base for c in earlier for t in c.taxes if t.key == row.key), ZERO)
+        tax = row.amount - sum((t.amount for c in earlier for t in c.taxes if t.key == row.key), ZERO)
+        left.append(replace(row, base=base, amount=tax))
     return tuple(left)
 
 
@@ -90,7 +90,7 @@ def split(amount: Decimal, taxes: Sequence[TaxRow], currency: str) -> tuple[TaxR
         largest = max(range(len(taxes)), key=lambda n: taxes[n].base)
         parts[largest] += amount - sum(parts, ZERO)
     return tuple(
-        TaxRow(t.rate, part, percent_of(part, t.rate, currency))
+        replace(t, base=part, amount=percent_of(part, t.rate, currency))
         for t, part in zip(taxes, parts, strict=True)
         if part != 0
     )

@@ -1,6 +1,7 @@
 """The records Billflow keeps. Plain frozen dataclasses: no persistence, no serialisation."""
 
-from billflow.domain.model.client import Address, Client, Language, ProjectMember
+from billflow.domain.model.client import Address, Client, ElectronicAddress, Language, ProjectMember
+from billflow.domain.model.company import Company, check_company
 from billflow.domain.model.credit_note import CREDIT_NOTE_LIFECYCLE, CreditNote
 from billflow.domain.model.delivery import DeliveryState
 from billflow.domain.model.invoice import (
@@ -8,6 +9,7 @@ from billflow.domain.model.invoice import (
     BilledTo,
     BillingRun,
     BillingRunKind,
+    Contact,
     EInvoiceKeys,
     Invoice,
     InvoiceKind,
@@ -27,6 +29,7 @@ from billflow.domain.model.payment import (
     Reminder,
     derive_payment_status,
 )
+from billflow.domain.model.tax import TaxCategory
 from billflow.domain.model.user import Identity, Role, User
 
 __all__ = [
@@ -38,10 +41,13 @@ __all__ = [
     "BillingRun",
     "BillingRunKind",
     "Client",
+    "Company",
+    "Contact",
     "CreditNote",
     "DeliveryState",
     "Department",
     "EInvoiceKeys",
+    "ElectronicAddress",
     "Employee",
     "Identity",
     "Invoice",
@@ -58,10 +64,12 @@ __all__ = [
     "Receivable",
     "Reminder",
     "Role",
+    "TaxCategory",
     "TaxRow",
     "TimesheetEntry",
     "Transition",
     "User",
     "Workday",
+    "check_company",
     "derive_payment_status",
 ]

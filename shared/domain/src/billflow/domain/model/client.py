@@ -26,6 +26,15 @@ class Address:
 
 
 @dataclass(frozen=True, slots=True)
+class ElectronicAddress:
+    """A Peppol participant id: an EAS ``scheme`` (e.g. ``0208``, a Belgian enterprise number)
+    and the ``id`` within it."""
+
+    scheme: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Client:
     id: str
     name: str
@@ -39,6 +48,8 @@ class Client:
     payment_terms_days: int = 30
     buyer_reference: str | None = None
     archived: bool = False
+    electronic_address: ElectronicAddress | None = None
+    """Set: the client is a Peppol participant (its UBL is Peppol BIS Billing 3.0)."""
 
 
 @dataclass(frozen=True, slots=True)

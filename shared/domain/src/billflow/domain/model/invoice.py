@@ -9,9 +9,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from billflow.domain.model.client import Address, Language
+from billflow.domain.model.client import Address, ElectronicAddress, Language
 from billflow.domain.model.lifecycle import Lifecycle, move
 from billflow.domain.model.payment import Payment, PaymentStatus, Reminder, balance_due
+from billflow.domain.model.tax import TaxCategory
 
 
 class InvoiceStatus(StrEnum):
@@ -51,12 +52,33 @@ class EInvoiceKeys:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
 class Issuer:
-    """The company that issues invoices (from settings), as printed on each invoice."""
+    """The seller as it was when a document was issued (the company record's snapshot).
+
+    ``address`` is the address as printed and ``tax_id`` the VAT id (with its country prefix);
+    the structured fields are None on documents issued before the company record existed
+    (migration 0008), whose e-invoice falls back on the printed lines."""
 
     name: str
     address: str
     tax_id: str
+    postal_address: Address | None = None
+    tax_number: str | None = None
+    contact: Contact | None = None
+    iban: str | None = None
+    bic: str | None = None
+    electronic_address: ElectronicAddress | None = None
+
+    @property
+    def vat_id(self) -> str:
+        return self.tax_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +99,7 @@ class InvoiceLine:
     first_day: dt.date | None = None
     """The first and last day of the entries a client line sums (its service period)."""
     last_day: dt.date | None = None
+    tax_category: TaxCategory = TaxCategory.STANDARD
 
 
 class InvoiceKind(StrEnum):
@@ -96,15 +119,24 @@ class BilledTo:
     vat_id: str | None = None
     language: Language = Language.EN
     buyer_reference: str | None = None
+    electronic_address: ElectronicAddress | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TaxRow:
-    """The tax at one rate: ``amount`` is ``base`` x ``rate`` percent, rounded once."""
+    """The tax of one (category, rate): ``amount`` is ``base`` x ``rate`` percent, rounded once.
+    Categories other than S carry the exemption reason (and VATEX code) the documents print."""
 
     rate: Decimal
     base: Decimal
     amount: Decimal
+    category: TaxCategory = TaxCategory.STANDARD
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
+
+    @property
+    def key(self) -> tuple[TaxCategory, Decimal]:
+        return (self.category, self.rate)
 
 
 @dataclass(frozen=True, slots=True)

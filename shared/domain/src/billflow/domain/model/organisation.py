@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from billflow.domain.model.tax import TaxCategory
+
 
 @dataclass(frozen=True, slots=True)
 class Department:
@@ -25,6 +27,9 @@ class Project:
     hourly_rate: Decimal | None = None
     """The rate billed to the client per hour, in the client's currency (set with ``client_id``)."""
     archived: bool = False
+    tax_category: TaxCategory = TaxCategory.STANDARD
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

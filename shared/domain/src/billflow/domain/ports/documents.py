@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from billflow.domain.errors import PermanentFailure
+from billflow.domain.errors import DomainError
 from billflow.domain.model import CreditNote, EInvoiceKeys, Invoice, InvoiceStatus
 
 D_co = TypeVar("D_co", bound=Invoice | CreditNote, covariant=True)
@@ -42,35 +42,38 @@ class CreditNoteRenderer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class EInvoiceFiles:
-    """A document's e-invoice, in both syntaxes: ``cii`` (UN/CEFACT CII D16B, the Factur-X XML)
-    and ``ubl`` (UBL 2.1; a Peppol BIS Billing 3.0 document when ``peppol``)."""
+    """A document's two e-invoices: the CII (Factur-X's ``factur-x.xml``) and the UBL file;
+    ``peppol`` says the UBL is Peppol BIS Billing 3.0 (the buyer is a Peppol participant)."""
 
     cii: bytes
     ubl: bytes
     peppol: bool
 
 
-class EInvoiceRejected(PermanentFailure):
-    """What was generated breaks the official rules (XML Schema, EN 16931): ``rule_ids`` names
-    them. Sending it cannot help; the data must be fixed and the document retried."""
+class EInvoiceRejected(DomainError):
+    """What Billflow generated breaks the rules (XML Schema or EN 16931): the document must not
+    be sent. ``rule_ids`` names every fatal finding (``BR-CO-09``, ``XSD``, ...)."""
 
     def __init__(self, rule_ids: tuple[str, ...], detail: str | None = None) -> None:
-        super().__init__(detail or "the e-invoice breaks the rules " + ", ".join(rule_ids))
+        super().__init__(detail or f"the e-invoice breaks rules {', '.join(rule_ids)}")
         self.rule_ids = rule_ids
 
 
 class EInvoiceWriter(Protocol):
     def write(self, document: Invoice | CreditNote) -> EInvoiceFiles:
-        """The document's e-invoice, validated before it is returned. Raises EInvoiceRejected
-        when it does not pass the rules. Pure CPU work: no I/O."""
+        """Both e-invoices of a client invoice or credit note, built and checked against the rules.
+
+        Synchronous and CPU-bound (a few ms): no I/O. Deterministic for one document. Raises
+        EInvoiceRejected with the rule ids when a file fails its checks, and ValueError for a
+        document that is not an e-invoice (an employee invoice or its credit notes)."""
         ...
 
 
 class FacturXBinder(Protocol):
     def bind(self, pdf: bytes, cii: bytes, document: Invoice | CreditNote) -> bytes:
         """``pdf`` made a Factur-X file: PDF/A-3b (XMP identification, sRGB output intent,
-        document id) with ``cii`` embedded as ``factur-x.xml``, its associated file.
-        Deterministic for the same inputs. Pure CPU work: no I/O."""
+        document id) with ``cii`` embedded as ``factur-x.xml``, its associated file. Pure CPU
+        work: no I/O. Raises PermanentFailure when the PDF cannot be made one."""
         ...
 
 

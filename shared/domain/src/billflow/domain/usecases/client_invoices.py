@@ -39,6 +39,7 @@ from billflow.domain.model import (
     Project,
     User,
 )
+from billflow.domain.model.tax import check_invoice_categories
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -142,6 +143,7 @@ class ClientInvoicing:
         now: datetime,
     ) -> Invoice:
         totals = compute_client_totals(billable, _rated(projects, billable), rates, names, client.currency)
+        check_invoice_categories({t.category for t in totals.taxes}, client.vat_id)
         issue_date = now.date()
         return Invoice(
             id=invoice_id,
@@ -165,6 +167,7 @@ class ClientInvoicing:
                 vat_id=client.vat_id,
                 language=client.language,
                 buyer_reference=client.buyer_reference,
+                electronic_address=client.electronic_address,
             ),
             kind=InvoiceKind.CLIENT,
             client_id=client.id,
@@ -181,7 +184,15 @@ def _rated(projects: Mapping[str, Project], billable: Sequence[BillableHours]) -
             # Hours are claimed through the project's client, and a client's project has a rate
             # (a CHECK constraint): this cannot happen, so say so loudly if it does.
             raise NotFound("a billed project has no rate to the client")
-        rated[project_id] = RatedProject(project.id, project.name, project.hourly_rate, project.tax_rate)
+        rated[project_id] = RatedProject(
+            project.id,
+            project.name,
+            project.hourly_rate,
+            project.tax_rate,
+            project.tax_category,
+            project.exemption_reason,
+            project.exemption_code,
+        )
     return rated
 
 

@@ -29,9 +29,15 @@ from typing import ClassVar, Generic
 
 from billflow.domain import access
 from billflow.domain.access import Action
-from billflow.domain.errors import Conflict, NotFound
-from billflow.domain.model import EInvoiceKeys, InvoiceStatus, User
-from billflow.domain.ports.documents import DocumentStore, EInvoiceWriter, FacturXBinder
+from billflow.domain.errors import Conflict, NotFound, PermanentFailure
+from billflow.domain.model import CreditNote, EInvoiceKeys, Invoice, InvoiceStatus, User
+from billflow.domain.ports.documents import (
+    DocumentStore,
+    EInvoiceFiles,
+    EInvoiceRejected,
+    EInvoiceWriter,
+    FacturXBinder,
+)
 from billflow.domain.ports.mail import Attachment, Mailer, OutgoingEmail
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -68,6 +74,22 @@ def einvoice_keys(pdf_key: str, *, peppol: bool) -> EInvoiceKeys:
     return EInvoiceKeys(cii=f"{stem}.cii.xml", ubl=f"{stem}.ubl.xml", peppol=peppol)
 
 
+class EInvoiceRefused(PermanentFailure):
+    """The document's e-invoice breaks the rules: retrying the message cannot help, so the worker
+    gives up at once and the document is ``failed`` with the rule ids (fix the data, then retry)."""
+
+    def __init__(self, number: str, rule_ids: tuple[str, ...]) -> None:
+        super().__init__(f"{number}: the e-invoice breaks the rules {', '.join(rule_ids)}")
+        self.rule_ids = rule_ids
+
+
+def _write(writer: EInvoiceWriter, document: Invoice | CreditNote) -> EInvoiceFiles:
+    try:
+        return writer.write(document)
+    except EInvoiceRejected as e:
+        raise EInvoiceRefused(document.number, e.rule_ids) from e
+
+
 async def _load(kind: DocumentKind[D], uow: UnitOfWorkFactory, document_id: str) -> D:
     async with uow(read_only=True) as u:
         document = await kind.records(u).get(document_id)
@@ -102,8 +124,8 @@ class RenderDocument(Generic[D]):
         if document.status is not InvoiceStatus.PENDING:
             return Outcome.ALREADY_DONE
         einvoicing = self._einvoicing if kind.is_einvoice(document) else None
-        # First, so that a document breaking the rules (EInvoiceRejected) leaves nothing behind.
-        files = einvoicing.writer.write(document) if einvoicing is not None else None
+        # First, so that a document breaking the rules leaves nothing behind.
+        files = _write(einvoicing.writer, document) if einvoicing is not None else None
         pdf = await self._render(document)
         key = kind.pdf_key(document)
         keys = None

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 import asyncpg
 
 from billflow.domain.model import Address, Client, Language
+from billflow.platform.postgres.sellers import endpoint_of
 
 _COLUMNS = (
     "id::text, name, email, street, city, postal_code, country, vat_id, currency, language,"
-    " payment_terms_days, buyer_reference, archived"
+    " payment_terms_days, buyer_reference, archived, endpoint_scheme, endpoint_id"
 )
 
 
@@ -26,6 +27,7 @@ def _client(row: asyncpg.Record) -> Client:
         payment_terms_days=row["payment_terms_days"],
         buyer_reference=row["buyer_reference"],
         archived=row["archived"],
+        electronic_address=endpoint_of(row["endpoint_scheme"], row["endpoint_id"]),
     )
 
 
@@ -34,6 +36,8 @@ def _values(c: Client) -> tuple[object, ...]:
     return (
         c.id, c.name, c.email, a.street, a.city, a.postal_code, a.country, c.vat_id, c.currency,
         c.language.value, c.payment_terms_days, c.buyer_reference, c.archived,
+        c.electronic_address.scheme if c.electronic_address else None,
+        c.electronic_address.id if c.electronic_address else None,
     )  # fmt: skip
 
 
@@ -44,7 +48,7 @@ class AsyncpgClientRepository:
     async def add(self, client: Client) -> None:
         await self._conn.execute(
             f"INSERT INTO clients ({_COLUMNS.replace('id::text', 'id')})"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             *_values(client),
         )
 
@@ -70,6 +74,6 @@ class AsyncpgClientRepository:
         await self._conn.execute(
             "UPDATE clients SET name = $2, email = $3, street = $4, city = $5, postal_code = $6,"
             " country = $7, vat_id = $8, currency = $9, language = $10, payment_terms_days = $11,"
-            " buyer_reference = $12, archived = $13 WHERE id = $1",
+            " buyer_reference = $12, archived = $13, endpoint_scheme = $14, endpoint_id = $15 WHERE id = $1",
             *_values(client),
         )

@@ -7,21 +7,23 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from billflow.domain.model import CreditNote, EInvoiceKeys, InvoiceKind, InvoiceStatus, Issuer, TaxRow
+from billflow.domain.model import CreditNote, EInvoiceKeys, InvoiceKind, InvoiceStatus
 from billflow.domain.model.credit_note import CREDIT_NOTE_LIFECYCLE
 from billflow.domain.model.invoice import RETRY
 from billflow.platform.postgres.invoices import EINVOICE_SET, billed_to_of, einvoice_of, einvoice_params
+from billflow.platform.postgres.sellers import CATEGORY_ORDER, issuer_of, tax_rows_of
 
 _NOTE = (
     "SELECT c.id::text, c.number, c.status, c.failure_reason, c.invoice_id::text, c.reason,"
     ' c.issue_date, c.currency, c.subtotal, c.tax, c.total, c."full", c.pdf_key,'
     " c.einvoice_cii_key, c.einvoice_ubl_key, c.einvoice_peppol,"
     " i.number AS invoice_number, i.issue_date AS invoice_issue_date, i.kind,"
-    " i.issuer_name, i.issuer_address, i.issuer_tax_id,"
+    " i.issuer_name, i.issuer_address, i.issuer_tax_id, i.issuer_snapshot::text,"
     " i.billed_name, i.billed_email, i.billed_street, i.billed_city, i.billed_postal_code,"
     " i.billed_country, i.billed_vat_id, i.billed_language, i.billed_buyer_reference,"
-    " ARRAY(SELECT (t.rate, t.base, t.amount) FROM credit_note_taxes t WHERE t.credit_note_id = c.id"
-    " ORDER BY t.rate) AS taxes"
+    " i.billed_endpoint_scheme, i.billed_endpoint_id,"
+    " ARRAY(SELECT (t.rate, t.base, t.amount, t.category, t.exemption_reason, t.exemption_code)"
+    f" FROM credit_note_taxes t WHERE t.credit_note_id = c.id ORDER BY {CATEGORY_ORDER}, t.rate) AS taxes"
     " FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id"
 )
 
@@ -39,11 +41,11 @@ def _note(row: asyncpg.Record) -> CreditNote:
         issue_date=row["issue_date"],
         currency=row["currency"],
         subtotal=row["subtotal"],
-        taxes=tuple(TaxRow(*t) for t in row["taxes"]),
+        taxes=tax_rows_of(row["taxes"]),
         tax=row["tax"],
         total=row["total"],
         full=row["full"],
-        issuer=Issuer(row["issuer_name"], row["issuer_address"], row["issuer_tax_id"]),
+        issuer=issuer_of(row),
         billed_to=billed_to_of(row),
         failure_reason=row["failure_reason"],
         pdf_key=row["pdf_key"],
@@ -82,8 +84,20 @@ class AsyncpgCreditNoteRepository:
             note.full,
         )
         await self._conn.executemany(
-            "INSERT INTO credit_note_taxes (credit_note_id, rate, base, amount) VALUES ($1, $2, $3, $4)",
-            [(uuid.UUID(note.id), t.rate, t.base, t.amount) for t in note.taxes],
+            "INSERT INTO credit_note_taxes (credit_note_id, rate, base, amount, category, exemption_reason,"
+            " exemption_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+                (
+                    uuid.UUID(note.id),
+                    t.rate,
+                    t.base,
+                    t.amount,
+                    t.category.value,
+                    t.exemption_reason,
+                    t.exemption_code,
+                )
+                for t in note.taxes
+            ],
         )
 
     async def get(self, credit_note_id: str) -> CreditNote | None:

@@ -25,23 +25,30 @@ from billflow.domain.model import (
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
-    Issuer,
     Language,
     Payment,
     PaymentStatus,
     Reminder,
-    TaxRow,
+    TaxCategory,
     TimesheetEntry,
 )
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.model.payment import PAYMENT_LIFECYCLE
 from billflow.domain.ports.pagination import Page
+from billflow.platform.postgres.sellers import (
+    CATEGORY_ORDER,
+    endpoint_of,
+    issuer_json,
+    issuer_of,
+    tax_rows_of,
+)
 
 _COLUMNS = (
     "id::text, number, status, failure_reason, kind, employee_id::text, client_id::text,"
     " billed_name, billed_email, billed_street, billed_city, billed_postal_code, billed_country,"
-    " billed_vat_id, billed_language, billed_buyer_reference,"
-    " billing_run_id::text, period_start, period_end, issue_date, due_date, currency, subtotal,"
+    " billed_vat_id, billed_language, billed_buyer_reference, billed_endpoint_scheme, billed_endpoint_id,"
+    " issuer_snapshot::text, billing_run_id::text, period_start, period_end, issue_date, due_date,"
+    " currency, subtotal,"
     " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id, pdf_key,"
     " payment_status, amount_paid, amount_credited, einvoice_cii_key, einvoice_ubl_key, einvoice_peppol"
 )
@@ -59,10 +66,10 @@ _MONEY = (
 # An invoice's lines and taxes ride along as arrays of anonymous records: one statement, one round trip.
 _LINES = (
     "ARRAY(SELECT (l.day, l.hours, l.rate, l.amount, l.description, l.project_id::text, l.project_name,"
-    " l.employee_id::text, l.employee_name, l.tax_rate, l.first_day, l.last_day) FROM invoice_lines l"
-    " WHERE l.invoice_id = i.id ORDER BY l.position) AS lines,"
-    " ARRAY(SELECT (t.rate, t.base, t.amount) FROM invoice_taxes t WHERE t.invoice_id = i.id"
-    " ORDER BY t.rate) AS taxes"
+    " l.employee_id::text, l.employee_name, l.tax_rate, l.first_day, l.last_day, l.tax_category)"
+    " FROM invoice_lines l WHERE l.invoice_id = i.id ORDER BY l.position) AS lines,"
+    " ARRAY(SELECT (t.rate, t.base, t.amount, t.category, t.exemption_reason, t.exemption_code)"
+    f" FROM invoice_taxes t WHERE t.invoice_id = i.id ORDER BY {CATEGORY_ORDER}, t.rate) AS taxes"
 )
 
 # The timesheet of a client invoice, as stored at issue (read for rendering).
@@ -70,7 +77,12 @@ _ENTRIES = "(SELECT t.entries FROM invoice_timesheets t WHERE t.invoice_id = i.i
 
 
 def _lines(row: asyncpg.Record) -> list[InvoiceLine]:
-    return [InvoiceLine(*line) for line in row["lines"]]
+    lines = []
+    for line in row["lines"]:
+        fields = list(line)
+        fields[-1] = TaxCategory(fields[-1])
+        lines.append(InvoiceLine(*fields))
+    return lines
 
 
 def _timesheet(stored: str | None, lines: Sequence[InvoiceLine]) -> tuple[TimesheetEntry, ...]:
@@ -110,6 +122,7 @@ def billed_to_of(row: asyncpg.Record) -> BilledTo:
         vat_id=row["billed_vat_id"],
         language=Language(row["billed_language"]),
         buyer_reference=row["billed_buyer_reference"],
+        electronic_address=endpoint_of(row["billed_endpoint_scheme"], row["billed_endpoint_id"]),
     )
 
 
@@ -136,12 +149,12 @@ def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
         tax_rate=row["tax_rate"],
         tax=row["tax"],
         total=row["total"],
-        issuer=Issuer(row["issuer_name"], row["issuer_address"], row["issuer_tax_id"]),
+        issuer=issuer_of(row),
         billed_to=billed_to_of(row),
         kind=InvoiceKind(row["kind"]),
         employee_id=row["employee_id"],
         client_id=row["client_id"],
-        taxes=tuple(TaxRow(*t) for t in row["taxes"]) if "taxes" in keys else (),
+        taxes=tax_rows_of(row["taxes"]) if "taxes" in keys else (),
         entries=_timesheet(row["entries"], lines) if "entries" in keys else (),
         billing_run_id=row["billing_run_id"],
         failure_reason=row["failure_reason"],
@@ -191,6 +204,9 @@ def _invoice_row(i: Invoice) -> tuple[object, ...]:
         to.vat_id,
         to.language.value,
         to.buyer_reference,
+        to.electronic_address.scheme if to.electronic_address else None,
+        to.electronic_address.id if to.electronic_address else None,
+        issuer_json(i.issuer) if i.issuer.postal_address is not None else None,
         i.billing_run_id,
         i.period_start,
         i.period_end,
@@ -241,10 +257,11 @@ class AsyncpgInvoiceRepository:
             "INSERT INTO invoices (id, number, status, kind, employee_id, employee_name, employee_email,"
             " client_id, billed_name, billed_email, billed_street, billed_city, billed_postal_code,"
             " billed_country, billed_vat_id, billed_language, billed_buyer_reference,"
+            " billed_endpoint_scheme, billed_endpoint_id, issuer_snapshot,"
             " billing_run_id, period_start, period_end, issue_date, due_date, currency, subtotal,"
             " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-            " $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)",
+            " $18, $19, $20::jsonb, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)",
             [_invoice_row(i) for i in invoices],
         )
         await self._conn.copy_records_to_table(
@@ -264,6 +281,7 @@ class AsyncpgInvoiceRepository:
                 "tax_rate",
                 "first_day",
                 "last_day",
+                "tax_category",
             ],
             records=[
                 (
@@ -281,6 +299,7 @@ class AsyncpgInvoiceRepository:
                     line.tax_rate,
                     line.first_day,
                     line.last_day,
+                    line.tax_category.value,
                 )
                 for i in invoices
                 for n, line in enumerate(i.lines)
@@ -288,8 +307,28 @@ class AsyncpgInvoiceRepository:
         )
         await self._conn.copy_records_to_table(
             "invoice_taxes",
-            columns=["invoice_id", "rate", "base", "amount"],
-            records=[(uuid.UUID(i.id), t.rate, t.base, t.amount) for i in invoices for t in i.taxes],
+            columns=[
+                "invoice_id",
+                "rate",
+                "base",
+                "amount",
+                "category",
+                "exemption_reason",
+                "exemption_code",
+            ],
+            records=[
+                (
+                    uuid.UUID(i.id),
+                    t.rate,
+                    t.base,
+                    t.amount,
+                    t.category.value,
+                    t.exemption_reason,
+                    t.exemption_code,
+                )
+                for i in invoices
+                for t in i.taxes
+            ],
         )
         employee_ids = [i.id for i in invoices if i.kind is InvoiceKind.EMPLOYEE]
         if employee_ids:

@@ -8,13 +8,16 @@ from decimal import Decimal
 
 import asyncpg
 
-from billflow.domain.model import Department, Employee, Project, ProjectMember, Workday
+from billflow.domain.model import Department, Employee, Project, ProjectMember, TaxCategory, Workday
 from billflow.domain.ports.organisation import RecordedEntry
 
 _EMPLOYEE_COLUMNS = (
     "id::text, full_name, email, department_id::text, project_id::text, hourly_rate, currency, archived"
 )
-_PROJECT_COLUMNS = "id::text, name, tax_rate, client_id::text, hourly_rate, archived"
+_PROJECT_COLUMNS = (
+    "id::text, name, tax_rate, client_id::text, hourly_rate, archived, tax_category, exemption_reason,"
+    " exemption_code"
+)
 
 
 def _employee(row: asyncpg.Record) -> Employee:
@@ -38,6 +41,9 @@ def _project(row: asyncpg.Record) -> Project:
         client_id=row["client_id"],
         hourly_rate=row["hourly_rate"],
         archived=row["archived"],
+        tax_category=TaxCategory(row["tax_category"]),
+        exemption_reason=row["exemption_reason"],
+        exemption_code=row["exemption_code"],
     )
 
 
@@ -81,14 +87,17 @@ class AsyncpgProjectRepository:
 
     async def add(self, project: Project) -> None:
         await self._conn.execute(
-            "INSERT INTO projects (id, name, tax_rate, client_id, hourly_rate, archived)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO projects (id, name, tax_rate, client_id, hourly_rate, archived, tax_category,"
+            " exemption_reason, exemption_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             project.id,
             project.name,
             project.tax_rate,
             project.client_id,
             project.hourly_rate,
             project.archived,
+            project.tax_category.value,
+            project.exemption_reason,
+            project.exemption_code,
         )
 
     async def get(self, project_id: str) -> Project | None:
@@ -104,14 +113,17 @@ class AsyncpgProjectRepository:
 
     async def update(self, project: Project) -> None:
         await self._conn.execute(
-            "UPDATE projects SET name = $2, tax_rate = $3, client_id = $4, hourly_rate = $5, archived = $6"
-            " WHERE id = $1",
+            "UPDATE projects SET name = $2, tax_rate = $3, client_id = $4, hourly_rate = $5, archived = $6,"
+            " tax_category = $7, exemption_reason = $8, exemption_code = $9 WHERE id = $1",
             project.id,
             project.name,
             project.tax_rate,
             project.client_id,
             project.hourly_rate,
             project.archived,
+            project.tax_category.value,
+            project.exemption_reason,
+            project.exemption_code,
         )
 
     async def of_clients(self, client_ids: Sequence[str]) -> Sequence[Project]:
