@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from billflow.domain.contracts import DeliverCreditNote, DeliverInvoice
 from billflow.domain.usecases.credit_note_documents import FailCreditNote, RenderCreditNotePdf
+from billflow.domain.usecases.document_pipeline import EInvoicing
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.render_invoice import RenderInvoicePdf
+from billflow.pdf_worker.facturx_pdf import FacturXPdfBinder
 from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
 from billflow.pdf_worker.routes import ROUTES, UseCases
 from billflow.platform.aws.s3 import S3DocumentStore
+from billflow.platform.einvoice import FacturXEInvoiceWriter
 from billflow.platform.settings import RendererSettings
 from billflow.platform.worker import Consumed, Platform, Wiring, WorkerSettings, WorkerSpec
 
@@ -26,16 +29,20 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
     )
     await renderer.start(platform.stack)
     documents = S3DocumentStore(platform.s3, settings.storage.bucket)
+    # The rules are compiled once per process, here (about a second): never per document.
+    einvoicing = EInvoicing(FacturXEInvoiceWriter(), FacturXPdfBinder())
 
     async def browser_ready() -> bool:
         return renderer.ready
 
     return Wiring(
         UseCases(
-            render=RenderInvoicePdf(platform.uow, renderer, documents, platform.ids, platform.clock),
+            render=RenderInvoicePdf(
+                platform.uow, renderer, documents, platform.ids, platform.clock, einvoicing
+            ),
             fail=FailInvoice(platform.uow),
             render_credit_note=RenderCreditNotePdf(
-                platform.uow, renderer, documents, platform.ids, platform.clock
+                platform.uow, renderer, documents, platform.ids, platform.clock, einvoicing
             ),
             fail_credit_note=FailCreditNote(platform.uow),
         ),
