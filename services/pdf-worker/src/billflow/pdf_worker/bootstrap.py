@@ -24,13 +24,16 @@ class Settings(WorkerSettings):
 
 
 async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
+    # The e-invoice rules are compiled once per process, here (a second or more): never per
+    # document. Before the browser, always: creating Saxon's (GraalVM) isolate resets SIGCHLD to
+    # its default, and the event loop learns that Chromium's driver exited through SIGCHLD; made
+    # after the browser started, it left the worker unable to close the browser on SIGTERM.
+    einvoicing = EInvoicing(FacturXEInvoiceWriter(), FacturXPdfBinder())
     renderer = PlaywrightPdfRenderer(
         find_chromium(settings.renderer.chromium_path), settings.renderer.timeout_seconds
     )
     await renderer.start(platform.stack)
     documents = S3DocumentStore(platform.s3, settings.storage.bucket)
-    # The rules are compiled once per process, here (about a second): never per document.
-    einvoicing = EInvoicing(FacturXEInvoiceWriter(), FacturXPdfBinder())
 
     async def browser_ready() -> bool:
         return renderer.ready
