@@ -95,7 +95,7 @@ async def test_a_partial_and_a_full_credit_note_are_numbered_rendered_and_emaile
         assert note["currency"] == "EUR"
     assert int(r["number"][-6:]) > int(p["number"][-6:])
     assert (p["subtotal"], p["tax"], p["total"], p["status"]) == ("100.00", "10.00", "110.00", "pending")
-    assert p["taxes"] == [{"rate": "10", "base": "100.00", "amount": "10.00"}]
+    assert p["taxes"] == [{"category": "S", "rate": "10", "base": "100.00", "amount": "10.00"}]
     assert (r["subtotal"], r["tax"], r["total"]) == ("500.00", "50.00", "550.00")
 
     for note in (p, r):

@@ -748,3 +748,24 @@ async def test_the_receivables_page_shows_the_balances_by_days_past_due_and_down
     [mine] = [r for r in csv_rows(await download.path()) if r["billed_to"] == name]
     assert {k: Decimal(mine[k]) for k in expected} == expected
     assert Decimal(mine["total"]) == Decimal("1260.00")
+
+
+async def test_an_admin_edits_the_company_record_on_its_page_and_a_bad_vat_id_is_shown_beside_it(
+    page: Page, api: httpx.AsyncClient
+) -> None:
+    before = (await api.get("/v1/company")).json()
+    try:
+        await log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+        await page.goto("/app/company")
+        await page.get_by_role("link", name="The company record").click()
+        await expect(page.get_by_label("VAT id")).to_have_value(before["vat_id"])
+        await page.get_by_label("VAT id").fill("0123456749")
+        await page.get_by_role("button", name="Save the company record").click()
+        await expect(page.get_by_label("VAT id")).to_have_attribute("aria-invalid", "true")
+        await page.get_by_label("VAT id").fill(before["vat_id"])
+        await page.get_by_label("Name", exact=True).fill("Billflow Page BV")
+        await page.get_by_role("button", name="Save the company record").click()
+        await expect(page.get_by_role("status")).to_have_text("Company record saved.")
+        assert (await api.get("/v1/company")).json()["name"] == "Billflow Page BV"
+    finally:
+        await api.put("/v1/company", json=before)

@@ -7,6 +7,7 @@ import io
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +24,7 @@ from billflow.domain.model import (
     InvoiceLine,
     InvoiceStatus,
     Issuer,
+    TaxCategory,
     TaxRow,
     TimesheetEntry,
 )
@@ -219,6 +221,25 @@ def client_invoice() -> Invoice:
     )
 
 
+async def test_a_client_invoice_shows_each_category_and_its_exemption_reason(
+    renderer: PlaywrightPdfRenderer,
+) -> None:
+    invoice = client_invoice()
+    exempt = TaxRow(
+        Decimal("0"),
+        Decimal("450.00"),
+        Decimal("0.00"),
+        TaxCategory.EXEMPT,
+        "Exempt: education",
+        "VATEX-EU-132-1I",
+    )
+    text = text_of(await renderer.render(replace(invoice, taxes=(exempt, invoice.taxes[1]))))
+    assert "VAT 0 % on €450.00 (E)" in text
+    assert "Exempt: education" in text
+    assert "(VATEX-EU-132-1I)" in text
+    assert "VAT 21 % on €600.00 (S)" in text
+
+
 async def test_a_client_invoice_shows_the_client_the_lines_by_project_the_taxes_and_the_timesheet(
     renderer: PlaywrightPdfRenderer,
 ) -> None:
@@ -235,6 +256,7 @@ async def test_a_client_invoice_shows_the_client_the_lines_by_project_the_taxes_
     assert "VAT 21 % on €600.00" in text
     assert "€1,203.00" in text
     timesheet = reader.pages[1].extract_text()
+    assert "(S)" in text
     assert "Timesheet" in timesheet
     for expected in ("2026-10-01", "2026-10-02", "VAT return", "Checkout API", "2.5", "1.25"):
         assert expected in timesheet

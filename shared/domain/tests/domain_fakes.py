@@ -26,6 +26,7 @@ from billflow.domain.model import (
     PAYMENT_LIFECYCLE,
     BillingRun,
     Client,
+    Company,
     CreditNote,
     DeliveryState,
     Department,
@@ -82,6 +83,7 @@ class Store:
     payments: dict[str, Payment] = field(default_factory=dict)
     slots: dict[tuple[object, ...], dict[str, Any]] = field(default_factory=dict)
     """Delivery records of credit note emails (``("cn", id)``) and reminders (``("r", id, level)``)."""
+    company: Company | None = None
     commits: int = 0
 
     def entries(self, employee_id: str) -> dict[tuple[date, str], Workday]:
@@ -173,6 +175,20 @@ class FakeClients(_Repo):
 
     async def update(self, c: Client) -> None:
         self.s.clients[c.id] = c
+
+
+class FakeCompany(_Repo):
+    async def get(self) -> Company | None:
+        return self.s.company
+
+    async def save(self, company: Company) -> None:
+        self.s.company = company
+
+    async def add_if_missing(self, company: Company) -> bool:
+        if self.s.company is not None:
+            return False
+        self.s.company = company
+        return True
 
 
 class FakeMembers(_Repo):
@@ -758,6 +774,7 @@ class FakeUnitOfWork:
         self.employees = FakeEmployees(store)
         self.workdays = FakeWorkdays(store)
         self.clients = FakeClients(store)
+        self.company = FakeCompany(store)
         self.members = FakeMembers(store)
         self.invoices = FakeInvoices(store)
         self.billing_runs = FakeRuns(store)

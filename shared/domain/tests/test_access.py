@@ -87,6 +87,7 @@ def test_the_role_matrix_is_the_one_the_issue_states() -> None:
         Action.MANAGE_USERS,
         Action.SEND_STATEMENTS,
         Action.SEND_REMINDERS,
+        Action.EDIT_COMPANY,
     }
     assert table[Role.VIEWER] == {Action.READ_BILLING, Action.READ_OWN}
     assert table[Role.EMPLOYEE] == {Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}

@@ -164,3 +164,15 @@ def test_an_employee_invoice_is_no_e_invoice(writer: FacturXEInvoiceWriter) -> N
     assert isinstance(invoice, Invoice)
     with pytest.raises(ValueError, match="client"):
         writer.write(replace(invoice, kind=InvoiceKind.EMPLOYEE))
+
+
+def test_the_default_settings_describe_a_company_whose_documents_pass_every_rule() -> None:
+    from billflow.domain.model import check_company
+    from billflow.platform.settings import CompanySettings
+
+    company = CompanySettings().record()
+    check_company(company)
+    for name in ("two rates", "a Peppol participant", "partial credit note"):
+        document = replace(CASES[name], issuer=company.snapshot())
+        check_cii(build_cii(document))
+        check_ubl(build_ubl(document), peppol=document.billed_to.electronic_address is not None)

@@ -20,6 +20,7 @@ from billflow.api.idempotency import IdempotencyMiddleware
 from billflow.api.routes.after_issue import InvoiceMoneyController
 from billflow.api.routes.clients import ClientController, ProjectMemberController
 from billflow.api.routes.common import CorrelationIdMiddleware
+from billflow.api.routes.company import CompanyController
 from billflow.api.routes.credit_notes import CreditNoteController
 from billflow.api.routes.expenses import (
     UPLOAD_BODY_LIMIT,
@@ -74,6 +75,7 @@ def create_app(
             ProjectMemberController,
             EmployeeController,
             ClientController,
+            CompanyController,
             InvoiceController,
             BillingRunController,
             InvoiceMoneyController,

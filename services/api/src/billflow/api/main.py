@@ -27,7 +27,6 @@ from billflow.domain.contracts import (
     SendMonthlyStatements,
     SendReminders,
 )
-from billflow.domain.model import Issuer
 from billflow.domain.ports.identity import TokenVerifier
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.client_invoices import (
@@ -36,6 +35,7 @@ from billflow.domain.usecases.client_invoices import (
     StartClientBillingRun,
 )
 from billflow.domain.usecases.clients import Clients
+from billflow.domain.usecases.company import CompanyRecord
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.einvoice_links import EInvoiceLinks
@@ -175,7 +175,10 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             ),
             metrics=metrics,
         )
-        issuer = Issuer(company.name, company.address, company.tax_id)
+        company_record = CompanyRecord(uow)
+        if await company_record.seed(company.record()):
+            log.info("seeded the company record from the BILLFLOW_COMPANY_* settings")
+        issuer = company.record().snapshot()
         quota = InvoiceCreationQuota(limiter, settings.api.invoice_rate_per_minute)
         invoice_numbers = settings.numbering.invoices
         client_invoicing = ClientInvoicing(ids, clock, issuer, invoice_numbers)
@@ -212,6 +215,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             payments=Payments(uow, ids, clock),
             reminders=RequestReminders(uow, ids, clock),
             receivables=ReceivablesReport(uow),
+            company=company_record,
             einvoices=EInvoiceLinks(
                 InvoiceQueries(uow, documents, clock),
                 CreditNoteQueries(uow, documents, clock),

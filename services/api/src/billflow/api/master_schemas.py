@@ -12,8 +12,27 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from billflow.api.schemas import Currency, Email, HourlyRate, Id, Name, Request
-from billflow.domain.model import Address, Client, Language, ProjectMember
+from billflow.api.schemas import (
+    Currency,
+    ElectronicAddressBody,
+    Email,
+    ExemptionText,
+    HourlyRate,
+    Id,
+    Name,
+    Request,
+)
+from billflow.domain.model import (
+    Address,
+    Client,
+    Company,
+    Contact,
+    ElectronicAddress,
+    Language,
+    ProjectMember,
+    TaxCategory,
+)
+from billflow.domain.model.company import normalise_iban
 
 Country = Annotated[str, Meta(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. BE")]
 Line = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -52,6 +71,12 @@ class ClientIn(Request):
     language: Language = Language.EN
     payment_terms_days: PaymentTerms = 30
     buyer_reference: Text | None = None
+    electronic_address: ElectronicAddressBody | None = None
+    """The client's Peppol participant id: its UBL is then Peppol BIS Billing 3.0."""
+
+
+def endpoint(body: ElectronicAddressBody | None) -> ElectronicAddress | None:
+    return ElectronicAddress(body.scheme, body.id) if body is not None else None
 
 
 class ClientPatch(Request):
@@ -64,6 +89,7 @@ class ClientPatch(Request):
     payment_terms_days: PaymentTerms | UnsetType = UNSET
     buyer_reference: Text | UnsetType | None = UNSET
     archived: bool | UnsetType = UNSET
+    electronic_address: ElectronicAddressBody | UnsetType | None = UNSET
 
 
 class ClientOut(msgspec.Struct):
@@ -77,6 +103,7 @@ class ClientOut(msgspec.Struct):
     payment_terms_days: int
     buyer_reference: str | None
     archived: bool
+    electronic_address: ElectronicAddressBody | None = None
 
     @classmethod
     def of(cls, c: Client) -> ClientOut:
@@ -92,6 +119,9 @@ class ClientOut(msgspec.Struct):
             c.payment_terms_days,
             c.buyer_reference,
             c.archived,
+            ElectronicAddressBody(c.electronic_address.scheme, c.electronic_address.id)
+            if c.electronic_address
+            else None,
         )
 
 
@@ -130,6 +160,9 @@ class ProjectPatch(Request):
     client_id: Id | UnsetType | None = UNSET
     hourly_rate: HourlyRate | UnsetType | None = UNSET
     archived: bool | UnsetType = UNSET
+    tax_category: TaxCategory | UnsetType = UNSET
+    exemption_reason: ExemptionText | UnsetType | None = UNSET
+    exemption_code: ExemptionText | UnsetType | None = UNSET
 
 
 class EmployeePatch(Request):
@@ -140,3 +173,50 @@ class EmployeePatch(Request):
     hourly_rate: Decimal | UnsetType = UNSET
     currency: Currency | UnsetType = UNSET
     archived: bool | UnsetType = UNSET
+
+
+class ContactBody(Request):
+    name: Line
+    phone: Annotated[str, Meta(max_length=50)]
+    email: Email
+
+
+class CompanyBody(Request):
+    """The company record: the seller on every client invoice and credit note issued from now on."""
+
+    name: Name
+    address: AddressIn
+    vat_id: Annotated[str, Meta(max_length=20, description="With its country prefix, e.g. BE0123456749")]
+    contact: ContactBody
+    iban: Annotated[str, Meta(max_length=42)]
+    tax_number: Text | None = None
+    bic: Annotated[str, Meta(max_length=11)] | None = None
+    electronic_address: ElectronicAddressBody | None = None
+    """The company's Peppol participant id (e.g. scheme 0208 and a Belgian enterprise number)."""
+
+    def company(self) -> Company:
+        c = self.contact
+        return Company(
+            name=self.name.strip(),
+            address=self.address.address(),
+            vat_id=self.vat_id.strip().upper(),
+            contact=Contact(c.name.strip(), c.phone.strip(), c.email.strip()),
+            iban=normalise_iban(self.iban),
+            tax_number=(self.tax_number or "").strip() or None,
+            bic=(self.bic or "").strip().upper() or None,
+            electronic_address=endpoint(self.electronic_address),
+        )
+
+    @classmethod
+    def of(cls, c: Company) -> CompanyBody:
+        a, e, p = c.address, c.electronic_address, c.contact
+        return cls(
+            name=c.name,
+            address=AddressIn(a.street, a.city, a.postal_code, a.country),
+            vat_id=c.vat_id,
+            contact=ContactBody(p.name, p.phone, p.email),
+            iban=c.iban,
+            tax_number=c.tax_number,
+            bic=c.bic,
+            electronic_address=ElectronicAddressBody(e.scheme, e.id) if e else None,
+        )

@@ -26,6 +26,8 @@ from billflow.domain.model import (
     PaymentStatus,
     Project,
     Role,
+    TaxCategory,
+    TaxRow,
     User,
     Workday,
 )
@@ -66,6 +68,7 @@ class DepartmentOut(msgspec.Struct):
         return cls(d.id, d.name, d.archived)
 
 
+ExemptionText = Annotated[str, Meta(max_length=200)]
 HourlyRate = Annotated[
     Decimal, Meta(description="Billed to the client per hour, in the client's currency; not negative")
 ]
@@ -77,6 +80,12 @@ class ProjectIn(Request):
     client_id: Id | None = None
     hourly_rate: HourlyRate | None = None
     """Required with ``client_id``."""
+    tax_category: TaxCategory | None = None
+    """S, Z, E, AE, K, G or O; unset: S with a rate above 0, else Z."""
+    exemption_reason: ExemptionText | None = None
+    """Required for E, AE, K, G and O; refused for S and Z."""
+    exemption_code: ExemptionText | None = None
+    """The VATEX code, e.g. VATEX-EU-AE."""
 
 
 class ProjectOut(msgspec.Struct):
@@ -86,10 +95,23 @@ class ProjectOut(msgspec.Struct):
     client_id: str | None = None
     hourly_rate: Decimal | None = None
     archived: bool = False
+    tax_category: TaxCategory = TaxCategory.STANDARD
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
 
     @classmethod
     def of(cls, p: Project) -> ProjectOut:
-        return cls(p.id, p.name, p.tax_rate, p.client_id, p.hourly_rate, p.archived)
+        return cls(
+            p.id,
+            p.name,
+            p.tax_rate,
+            p.client_id,
+            p.hourly_rate,
+            p.archived,
+            p.tax_category,
+            p.exemption_reason,
+            p.exemption_code,
+        )
 
 
 class EmployeeIn(Request):
@@ -199,6 +221,13 @@ class AddressOut(msgspec.Struct):
     country: str
 
 
+class ElectronicAddressBody(Request):
+    """A Peppol participant id: EAS scheme (e.g. ``0208``) and the id in it."""
+
+    scheme: Annotated[str, Meta(pattern=r"^[0-9]{4}$", description="EAS code, e.g. 0208")]
+    id: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
 class BilledToOut(msgspec.Struct, omit_defaults=True):
     """Who the invoice is billed to, as they were when it was issued."""
 
@@ -206,18 +235,35 @@ class BilledToOut(msgspec.Struct, omit_defaults=True):
     email: str
     address: AddressOut | None = None
     vat_id: str | None = None
+    electronic_address: ElectronicAddressBody | None = None
 
     @classmethod
     def of(cls, b: BilledTo) -> BilledToOut:
-        a = b.address
+        a, e = b.address, b.electronic_address
         address = AddressOut(a.street, a.city, a.postal_code, a.country) if a else None
-        return cls(b.name, b.email, address, b.vat_id)
+        return cls(b.name, b.email, address, b.vat_id, ElectronicAddressBody(e.scheme, e.id) if e else None)
 
 
-class TaxOut(msgspec.Struct):
+class TaxOut(msgspec.Struct, omit_defaults=True):
+    """One (category, rate) row; a category other than S carries its exemption reason (and code)."""
+
+    category: TaxCategory
     rate: Decimal
     base: Decimal
     amount: Decimal
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
+
+    @classmethod
+    def of(cls, t: TaxRow, currency: str) -> TaxOut:
+        return cls(
+            t.category,
+            t.rate,
+            round_money(t.base, currency),
+            round_money(t.amount, currency),
+            t.exemption_reason,
+            t.exemption_code,
+        )
 
 
 class PartyOut(msgspec.Struct, omit_defaults=True):
@@ -284,7 +330,7 @@ class InvoiceOut(msgspec.Struct, omit_defaults=True):
             counterparty=PartyOut(i.billed_to.name, email=i.billed_to.email),
             kind=i.kind,
             billed_to=BilledToOut.of(i.billed_to),
-            taxes=[TaxOut(t.rate, round_money(t.base, c), round_money(t.amount, c)) for t in i.taxes],
+            taxes=[TaxOut.of(t, c) for t in i.taxes],
             client_id=i.client_id,
             billing_run_id=i.billing_run_id,
             failure_reason=i.failure_reason,
@@ -355,7 +401,7 @@ class CreditNoteOut(msgspec.Struct, omit_defaults=True):
             invoice_number=n.invoice_number,
             reason=n.reason,
             subtotal=round_money(n.subtotal, c),
-            taxes=[TaxOut(t.rate, round_money(t.base, c), round_money(t.amount, c)) for t in n.taxes],
+            taxes=[TaxOut.of(t, c) for t in n.taxes],
             tax=round_money(n.tax, c),
             total=round_money(n.total, c),
             currency=c,

@@ -9,6 +9,7 @@ from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
 from billflow.domain.usecases.clients import Clients
+from billflow.domain.usecases.company import CompanyRecord
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
 from billflow.domain.usecases.einvoice_links import EInvoiceLinks
@@ -66,4 +67,5 @@ class Services:
     reminders: RequestReminders
     receivables: ReceivablesReport
     # E-invoices (issue 15).
+    company: CompanyRecord
     einvoices: EInvoiceLinks

@@ -34,11 +34,14 @@ class Action(StrEnum):
     SEND_STATEMENTS = "send-statements"
     SEND_REMINDERS = "send-reminders"
     """Ask for a day's overdue reminders by hand (the schedule asks every day)."""
+    EDIT_COMPANY = "edit-company"
+    """Change the company record, the seller on every document issued from then on."""
 
 
 _GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ACCOUNTANT: frozenset(Action) - {Action.MANAGE_USERS, Action.SEND_STATEMENTS, Action.SEND_REMINDERS},
+    Role.ACCOUNTANT: frozenset(Action)
+    - {Action.MANAGE_USERS, Action.SEND_STATEMENTS, Action.SEND_REMINDERS, Action.EDIT_COMPANY},
     Role.VIEWER: frozenset({Action.READ_BILLING, Action.READ_OWN}),
     Role.EMPLOYEE: frozenset({Action.READ_OWN, Action.RECORD_OWN_WORKDAYS}),
 }

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import InvoiceLine, TaxCategory, TaxRow
+from billflow.domain.model.tax import normalised
 from billflow.domain.money import ZERO, percent_of, round_money
 
 
@@ -133,7 +134,7 @@ def compute_client_totals(
                 tax_rate=project.tax_rate,
                 first_day=b.first_day,
                 last_day=b.last_day,
-                tax_category=project.tax_category,
+                tax_category=normalised(project.tax_category, project.tax_rate),
             )
         )
     taxes = tax_rows(

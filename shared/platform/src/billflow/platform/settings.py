@@ -14,6 +14,7 @@ from typing import TypeVar
 import msgspec
 
 from billflow.domain.errors import InvalidInput
+from billflow.domain.model import Address, Company, Contact, ElectronicAddress
 from billflow.domain.numbering import CREDIT_NOTE_NUMBER_FORMAT, INVOICE_NUMBER_FORMAT, NumberFormat
 from billflow.domain.receivables import parse_reminder_days
 
@@ -194,14 +195,46 @@ class AuthSettings(msgspec.Struct, frozen=True):
 
 
 class CompanySettings(msgspec.Struct, frozen=True):
-    """The issuing company, printed on every invoice."""
+    """The company record's first values: they seed it on the first start only (an admin edits it
+    afterwards, ``PUT /v1/company``). The defaults are a demo company whose e-invoices pass the
+    EN 16931 and Peppol rules (a valid Belgian enterprise number and IBAN)."""
 
-    name: str = msgspec.field(default="Billflow Demo Ltd", name="BILLFLOW_COMPANY_NAME")
-    address: str = msgspec.field(
-        default="1 Example Street\n1000 Brussels, Belgium", name="BILLFLOW_COMPANY_ADDRESS"
+    name: str = msgspec.field(default="Billflow Demo BV", name="BILLFLOW_COMPANY_NAME")
+    address: str = msgspec.field(default="Rue de la Loi 16", name="BILLFLOW_COMPANY_ADDRESS")
+    """The street line of the address."""
+    city: str = msgspec.field(default="Brussels", name="BILLFLOW_COMPANY_CITY")
+    postal_code: str = msgspec.field(default="1000", name="BILLFLOW_COMPANY_POSTAL_CODE")
+    country: str = msgspec.field(default="BE", name="BILLFLOW_COMPANY_COUNTRY")
+    tax_id: str = msgspec.field(default="BE0123456749", name="BILLFLOW_COMPANY_TAX_ID")
+    """The VAT id, with its country prefix."""
+    tax_number: str | None = msgspec.field(default=None, name="BILLFLOW_COMPANY_TAX_NUMBER")
+    contact_name: str = msgspec.field(default="Billflow Accounts", name="BILLFLOW_COMPANY_CONTACT_NAME")
+    contact_phone: str = msgspec.field(default="+32 2 555 01 00", name="BILLFLOW_COMPANY_CONTACT_PHONE")
+    contact_email: str = msgspec.field(
+        default="billing@billflow.localhost", name="BILLFLOW_COMPANY_CONTACT_EMAIL"
     )
-    tax_id: str = msgspec.field(default="BE0123456789", name="BILLFLOW_COMPANY_TAX_ID")
+    iban: str = msgspec.field(default="BE68539007547034", name="BILLFLOW_COMPANY_IBAN")
+    bic: str | None = msgspec.field(default="GKCCBEBB", name="BILLFLOW_COMPANY_BIC")
+    endpoint_scheme: str | None = msgspec.field(default="0208", name="BILLFLOW_COMPANY_ENDPOINT_SCHEME")
+    endpoint_id: str | None = msgspec.field(default="0123456749", name="BILLFLOW_COMPANY_ENDPOINT_ID")
+    """The company's Peppol participant id (scheme and id); both empty: none."""
     payment_terms_days: int = msgspec.field(default=30, name="BILLFLOW_PAYMENT_TERMS_DAYS")
+
+    def record(self) -> Company:
+        """The company these settings describe (checked by the domain when it is seeded)."""
+        endpoint = None
+        if self.endpoint_scheme and self.endpoint_id:
+            endpoint = ElectronicAddress(self.endpoint_scheme, self.endpoint_id)
+        return Company(
+            name=self.name,
+            address=Address(self.address, self.city, self.postal_code, self.country.upper()),
+            vat_id=self.tax_id,
+            contact=Contact(self.contact_name, self.contact_phone, self.contact_email),
+            iban=self.iban.replace(" ", "").upper(),
+            tax_number=self.tax_number or None,
+            bic=self.bic or None,
+            electronic_address=endpoint,
+        )
 
 
 class DeploySecretsSettings(msgspec.Struct, frozen=True):

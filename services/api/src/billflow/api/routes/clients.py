@@ -17,6 +17,7 @@ from billflow.api.master_schemas import (
     MemberList,
     MemberOut,
     changes,
+    endpoint,
 )
 from billflow.api.routes.common import email_address, known_id
 from billflow.api.services import Services
@@ -47,6 +48,7 @@ class ClientController(Controller):
                 language=data.language,
                 payment_terms_days=data.payment_terms_days,
                 buyer_reference=data.buyer_reference,
+                electronic_address=endpoint(data.electronic_address),
             )
         )
         return ClientOut.of(client)
@@ -80,6 +82,8 @@ class ClientController(Controller):
             given["email"] = email_address(given["email"])
         if "address" in given:
             given["address"] = data.address.address()  # type: ignore[union-attr]
+        if "electronic_address" in given:
+            given["electronic_address"] = endpoint(given["electronic_address"])
         client = await services.clients.update(Change(known_id(client_id, "client"), given, request.user))
         return ClientOut.of(client)
 

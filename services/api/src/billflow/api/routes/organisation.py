@@ -99,7 +99,16 @@ class ProjectController(Controller):
             referenced_id(data.client_id, "client_id", "client") if data.client_id is not None else None
         )
         project = await services.organisation.create_project(
-            NewProject(data.name, data.tax_rate, client_id, data.hourly_rate), actor=request.user
+            NewProject(
+                data.name,
+                data.tax_rate,
+                client_id,
+                data.hourly_rate,
+                data.tax_category,
+                data.exemption_reason,
+                data.exemption_code,
+            ),
+            actor=request.user,
         )
         return ProjectOut.of(project)
 

@@ -33,6 +33,7 @@ from billflow.api.web.pages import (
     projects,
     receivables,
     runs,
+    seller,
     users,
     workdays,
 )
@@ -82,6 +83,7 @@ def route_handlers(config: WebConfig) -> list[ControllerRouterHandler]:
         *expenses.HANDLERS,
         *runs.HANDLERS,
         *company.HANDLERS,
+        *seller.HANDLERS,
         *projects.HANDLERS,
         *clients.HANDLERS,
         *workdays.HANDLERS,

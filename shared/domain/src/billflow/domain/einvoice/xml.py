@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as ET
+
+_PREFIXES = threading.Lock()
+"""ElementTree's prefixes are global: UBL's default namespace differs between Invoice and
+CreditNote, so registering and writing happen together, one document at a time."""
 
 
 class Tree:
@@ -31,7 +36,8 @@ class Tree:
             self.sub(parent, name, text.strip(), **attrs)
 
     def serialise(self, root: ET.Element) -> bytes:
-        for prefix, uri in self._ns.items():
-            ET.register_namespace(prefix, uri)
-        written: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+        with _PREFIXES:
+            for prefix, uri in self._ns.items():
+                ET.register_namespace(prefix, uri)
+            written: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
         return written

@@ -2,7 +2,8 @@
 exemption reason.
 
 Business rules (EN 16931 BR-S/Z/E/AE/IC/G/O):
-- ``S`` (standard) has a rate above zero; every other category has a rate of zero.
+- ``S`` (standard) has a rate above zero (S at 0 % is zero rated: ``Z``, see ``normalised``);
+  every other category has a rate of zero.
 - An exemption reason is required for ``E``, ``AE``, ``K``, ``G`` and ``O`` and refused for ``S``
   and ``Z``; the VATEX code (``exemption_code``) is optional, and refused where the reason is.
 - ``AE`` (reverse charge) and ``K`` (intra-community supply) need the buyer's VAT id.
@@ -39,6 +40,12 @@ class TaxCategory(StrEnum):
 def default_category(rate: Decimal) -> TaxCategory:
     """What a project without an explicit category means: standard when it charges VAT."""
     return TaxCategory.STANDARD if rate > 0 else TaxCategory.ZERO_RATED
+
+
+def normalised(category: TaxCategory, rate: Decimal) -> TaxCategory:
+    """S at a rate of 0 is what EN 16931 calls zero rated (Z): projects made before categories
+    existed, and those given only a rate of 0, are Z."""
+    return TaxCategory.ZERO_RATED if category is TaxCategory.STANDARD and rate == 0 else category
 
 
 def check_tax_category(

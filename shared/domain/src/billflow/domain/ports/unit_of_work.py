@@ -15,6 +15,7 @@ from billflow.domain.ports.after_issue import (
     ReminderDeliveryLog,
 )
 from billflow.domain.ports.clients import ClientRepository
+from billflow.domain.ports.company import CompanyRepository
 from billflow.domain.ports.delivery import EmailDeliveryLog
 from billflow.domain.ports.identity import UserRepository
 from billflow.domain.ports.invoices import BillingRunRepository, InvoiceRepository
@@ -65,6 +66,8 @@ class UnitOfWork(Transaction, Protocol):
     def workdays(self) -> WorkdayRepository: ...
     @property
     def clients(self) -> ClientRepository: ...
+    @property
+    def company(self) -> CompanyRepository: ...
     @property
     def members(self) -> ProjectMemberRepository: ...
     @property

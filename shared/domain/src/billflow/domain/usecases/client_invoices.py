@@ -43,6 +43,7 @@ from billflow.domain.model.tax import check_invoice_categories
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from billflow.domain.usecases.company import issuer_now
 from billflow.domain.usecases.invoice_drafts import render_command
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 
@@ -108,6 +109,7 @@ class ClientInvoicing:
         names = await uow.employees.names(list({h.employee_id for h in hours}))
         now = self._clock.now()
         first = await uow.invoices.next_number(now.year, len(billed))
+        seller = await issuer_now(uow, self._issuer)
         invoices = [
             self._invoice(
                 c,
@@ -121,6 +123,7 @@ class ClientInvoicing:
                 run_id,
                 first + n,
                 now,
+                seller,
             )
             for n, c in enumerate(billed)
         ]
@@ -141,6 +144,7 @@ class ClientInvoicing:
         run_id: str | None,
         number: int,
         now: datetime,
+        seller: Issuer,
     ) -> Invoice:
         totals = compute_client_totals(billable, _rated(projects, billable), rates, names, client.currency)
         check_invoice_categories({t.category for t in totals.taxes}, client.vat_id)
@@ -159,7 +163,7 @@ class ClientInvoicing:
             tax_rate=totals.single_tax_rate,
             tax=totals.tax,
             total=totals.total,
-            issuer=self._issuer,
+            issuer=seller,
             billed_to=BilledTo(
                 name=client.name,
                 email=client.email,

@@ -4,7 +4,8 @@ Business rules:
 - Those who write billing data create and change clients; those who read it read them; an
   employee user sees none (Forbidden).
 - A client keeps the rules of ``master_data.checked_client`` (name, ISO 3166-1 alpha-2 country,
-  ISO 4217 currency, payment terms 0 to 365 days); ``language`` is one of ``Language``.
+  ISO 4217 currency, payment terms 0 to 365 days); ``language`` is one of ``Language``; an
+  ``electronic_address`` (Peppol participant id) has a four-digit EAS scheme and an id.
 - A change names only the fields it changes; ``archived: true`` hides the client from lists (unless
   ``include_archived``) and from new projects. Nothing is ever deleted: issued invoices copy what
   they show of the client, so changing it never changes them.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import NotFound
-from billflow.domain.model import Address, Client, Language, User
+from billflow.domain.model import Address, Client, ElectronicAddress, Language, User
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.edit_organisation import Change, changed
@@ -36,6 +37,7 @@ class NewClient:
     language: Language = Language.EN
     payment_terms_days: int = 30
     buyer_reference: str | None = None
+    electronic_address: ElectronicAddress | None = None
 
 
 class Clients:
@@ -56,6 +58,7 @@ class Clients:
                 language=cmd.language,
                 payment_terms_days=cmd.payment_terms_days,
                 buyer_reference=cmd.buyer_reference,
+                electronic_address=cmd.electronic_address,
             )
         )
         async with self._uow() as uow:

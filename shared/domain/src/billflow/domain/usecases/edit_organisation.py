@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import InvalidInput, NotFound
-from billflow.domain.model import Department, Employee, Project, User
+from billflow.domain.model import Department, Employee, Project, TaxCategory, User
+from billflow.domain.model.tax import default_category
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.master_data import checked_employee, checked_project, name
 
@@ -69,7 +70,11 @@ class EditOrganisation:
             before = await uow.projects.get(cmd.record_id)
             if before is None:
                 raise NotFound("no such project")
-            after = await checked_project(uow, changed(before, cmd.changes), before)
+            given = dict(cmd.changes)
+            if "tax_rate" in given and "tax_category" not in given and before.tax_category in _BY_RATE:
+                # S and Z are what a rate implies: a new rate alone moves between them.
+                given["tax_category"] = default_category(given["tax_rate"])
+            after = await checked_project(uow, changed(before, given), before)
             if after != before:
                 await uow.projects.update(after)
                 await uow.commit()
@@ -86,3 +91,6 @@ class EditOrganisation:
                 await uow.employees.update(after)
                 await uow.commit()
         return after
+
+
+_BY_RATE = (TaxCategory.STANDARD, TaxCategory.ZERO_RATED)

@@ -16,8 +16,11 @@ from billflow.domain.model import (
     TaxRow,
     Workday,
 )
+from billflow.domain.model.tax import normalised
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import IdGenerator
+from billflow.domain.ports.unit_of_work import UnitOfWork
+from billflow.domain.usecases.company import issuer_now
 
 
 class InvoiceDrafts:
@@ -46,7 +49,9 @@ class InvoiceDrafts:
         run_id: str | None,
         number: int,
         now: datetime,
+        issuer: Issuer | None = None,
     ) -> Invoice:
+        """``issuer`` is the seller now (``seller``); the configured one when None."""
         totals = billing.compute_totals(employee, project, workdays, start, end)
         issue_date = now.date()
         return Invoice(
@@ -63,12 +68,23 @@ class InvoiceDrafts:
             tax_rate=project.tax_rate,
             tax=totals.tax,
             total=totals.total,
-            issuer=self._issuer,
+            issuer=issuer or self._issuer,
             billed_to=BilledTo(employee.full_name, employee.email),
             employee_id=employee.id,
-            taxes=(TaxRow(project.tax_rate, totals.subtotal, totals.tax),),
+            taxes=(
+                TaxRow(
+                    project.tax_rate,
+                    totals.subtotal,
+                    totals.tax,
+                    normalised(project.tax_category, project.tax_rate),
+                ),
+            ),
             billing_run_id=run_id,
         )
+
+    async def seller(self, uow: UnitOfWork) -> Issuer:
+        """The seller documents issued now show: the company record's snapshot."""
+        return await issuer_now(uow, self._issuer)
 
     def render(self, invoice: Invoice, correlation_id: str, now: datetime) -> RenderInvoice:
         return render_command(self._ids, invoice, correlation_id, now)

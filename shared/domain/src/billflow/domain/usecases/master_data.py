@@ -19,7 +19,8 @@ from functools import cache
 from babel import Locale
 
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import Client, Employee, Project
+from billflow.domain.model import Client, ElectronicAddress, Employee, Project
+from billflow.domain.model.tax import check_tax_category, normalised
 from billflow.domain.money import validate_currency
 from billflow.domain.ports.unit_of_work import UnitOfWork
 
@@ -87,7 +88,22 @@ def checked_client(c: Client) -> Client:
         currency=validate_currency(c.currency),
         vat_id=optional_text(c.vat_id, "vat_id"),
         buyer_reference=optional_text(c.buyer_reference, "buyer_reference"),
+        electronic_address=checked_endpoint(c.electronic_address),
     )
+
+
+def checked_endpoint(e: ElectronicAddress | None) -> ElectronicAddress | None:
+    """A Peppol participant id: a four-digit EAS scheme (``0208``, ``9925``, ...) and an id."""
+    if e is None:
+        return None
+    scheme, endpoint_id = e.scheme.strip(), e.id.strip()
+    if not (len(scheme) == 4 and scheme.isdigit()):
+        raise InvalidInput(
+            "electronic_address.scheme is a four-digit EAS code, e.g. 0208", field="electronic_address.scheme"
+        )
+    if not endpoint_id or len(endpoint_id) > 100:
+        raise InvalidInput("electronic_address.id is required", field="electronic_address.id")
+    return ElectronicAddress(scheme, endpoint_id)
 
 
 async def checked_project(uow: UnitOfWork, p: Project, before: Project | None = None) -> Project:
@@ -98,6 +114,13 @@ async def checked_project(uow: UnitOfWork, p: Project, before: Project | None = 
     if not p.tax_rate.is_finite() or not Decimal(0) <= p.tax_rate <= Decimal(100):
         raise InvalidInput("tax_rate is a percentage from 0 to 100", field="tax_rate")
     rate(p.hourly_rate)
+    reason = optional_text(p.exemption_reason, "exemption_reason") or None
+    code = optional_text(p.exemption_code, "exemption_code") or None
+    category = normalised(p.tax_category, p.tax_rate)
+    check_tax_category(category, p.tax_rate, reason, code)
+    p = replace(
+        p, tax_category=category, exemption_reason=reason, exemption_code=code.upper() if code else None
+    )
     if p.client_id is not None:
         if p.hourly_rate is None:
             raise InvalidInput("a project with a client needs an hourly_rate", field="hourly_rate")

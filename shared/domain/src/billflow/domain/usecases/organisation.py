@@ -20,6 +20,7 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import NotFound
 from billflow.domain.model import Department, Employee, Project, User
+from billflow.domain.model.tax import TaxCategory, default_category
 from billflow.domain.ports.system import IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.master_data import checked_employee, checked_project
@@ -38,6 +39,10 @@ class NewProject:
     client_id: str | None = None
     hourly_rate: Decimal | None = None
     """The rate billed to the client per hour, in the client's currency (required with a client)."""
+    tax_category: TaxCategory | None = None
+    """None: S when the tax rate is above zero, else Z (``default_category``)."""
+    exemption_reason: str | None = None
+    exemption_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,9 @@ class Organisation:
             tax_rate=cmd.tax_rate,
             client_id=cmd.client_id,
             hourly_rate=cmd.hourly_rate,
+            tax_category=cmd.tax_category or default_category(cmd.tax_rate),
+            exemption_reason=cmd.exemption_reason,
+            exemption_code=cmd.exemption_code,
         )
         async with self._uow() as uow:
             project = await checked_project(uow, project)

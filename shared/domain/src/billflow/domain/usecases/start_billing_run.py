@@ -82,13 +82,22 @@ class StartBillingRun:
                 workdays = await uow.workdays.between_for([e.id for e in to_bill], start, end)
                 now = self._clock.now()
                 first = await uow.invoices.next_number(now.year, len(to_bill))
+                seller = await self._drafts.seller(uow)
                 for n, employee in enumerate(to_bill):
                     project = projects.get(employee.project_id)
                     if project is None:  # a foreign key makes this impossible; say so loudly
                         raise NotFound("an employee's project no longer exists")
                     invoices.append(
                         self._drafts.invoice(
-                            employee, project, workdays[employee.id], start, end, run_id, first + n, now
+                            employee,
+                            project,
+                            workdays[employee.id],
+                            start,
+                            end,
+                            run_id,
+                            first + n,
+                            now,
+                            seller,
                         )
                     )
                 await uow.invoices.add_many(invoices)

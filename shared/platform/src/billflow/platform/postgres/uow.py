@@ -13,6 +13,7 @@ import asyncpg
 
 from billflow.domain.errors import TransientFailure
 from billflow.platform.postgres.clients import AsyncpgClientRepository
+from billflow.platform.postgres.company import AsyncpgCompanyRepository
 from billflow.platform.postgres.credit_notes import AsyncpgCreditNoteRepository
 from billflow.platform.postgres.deliveries import (
     AsyncpgCreditNoteDeliveryLog,
@@ -44,6 +45,7 @@ class AsyncpgUnitOfWork:
     employees: AsyncpgEmployeeRepository
     workdays: AsyncpgWorkdayRepository
     clients: AsyncpgClientRepository
+    company: AsyncpgCompanyRepository
     members: AsyncpgProjectMemberRepository
     invoices: AsyncpgInvoiceRepository
     billing_runs: AsyncpgBillingRunRepository
@@ -85,6 +87,7 @@ class AsyncpgUnitOfWork:
         self.employees = AsyncpgEmployeeRepository(c)
         self.workdays = AsyncpgWorkdayRepository(c)
         self.clients = AsyncpgClientRepository(c)
+        self.company = AsyncpgCompanyRepository(c)
         self.members = AsyncpgProjectMemberRepository(c)
         self.invoices = AsyncpgInvoiceRepository(c)
         self.billing_runs = AsyncpgBillingRunRepository(c)

@@ -15,7 +15,7 @@ from billflow.api.services import Services
 from billflow.api.web.forms import Form
 from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import Address, Client, Language, User
+from billflow.domain.model import Address, Client, ElectronicAddress, Language, User
 from billflow.domain.usecases.clients import NewClient
 from billflow.domain.usecases.edit_organisation import Change
 from billflow.domain.usecases.organisation import Organisation
@@ -42,6 +42,8 @@ def _values(client: Client) -> dict[str, str]:
         "language": client.language.value,
         "payment_terms_days": str(client.payment_terms_days),
         "buyer_reference": client.buyer_reference or "",
+        "electronic_address.scheme": client.electronic_address.scheme if client.electronic_address else "",
+        "electronic_address.id": client.electronic_address.id if client.electronic_address else "",
     }
 
 
@@ -65,6 +67,9 @@ def _read(form: Form) -> dict[str, Any] | None:
     if language not in set(Language):
         form.errors["language"] = "Choose a language from the list."
     terms = form.whole("payment_terms_days", "30") if form.get("payment_terms_days") else 30
+    scheme, endpoint_id = form.get("electronic_address.scheme"), form.get("electronic_address.id")
+    if bool(scheme) != bool(endpoint_id):
+        form.errors["electronic_address.id"] = "Enter both the Peppol scheme and id, or neither."
     if not form.ok:
         return None
     return {
@@ -76,6 +81,7 @@ def _read(form: Form) -> dict[str, Any] | None:
         "language": Language(language),
         "payment_terms_days": terms,
         "buyer_reference": form.optional("buyer_reference"),
+        "electronic_address": ElectronicAddress(scheme, endpoint_id) if scheme else None,
     }
 
 

@@ -15,7 +15,7 @@ from billflow.api.services import Services
 from billflow.api.web.forms import Form
 from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.domain.errors import InvalidInput
-from billflow.domain.model import Project, User
+from billflow.domain.model import Project, TaxCategory, User
 from billflow.domain.usecases.edit_organisation import Change
 from billflow.domain.usecases.project_members import PutMember
 
@@ -26,7 +26,21 @@ def _values(project: Project) -> dict[str, str]:
         "tax_rate": f"{project.tax_rate:f}",
         "client_id": project.client_id or "",
         "hourly_rate": "" if project.hourly_rate is None else f"{project.hourly_rate:f}",
+        "tax_category": project.tax_category.value,
+        "exemption_reason": project.exemption_reason or "",
+        "exemption_code": project.exemption_code or "",
     }
+
+
+TAX_CATEGORIES = (
+    ("S", "S: standard rate"),
+    ("Z", "Z: zero rated"),
+    ("E", "E: exempt"),
+    ("AE", "AE: reverse charge"),
+    ("K", "K: intra-community supply"),
+    ("G", "G: export outside the EU"),
+    ("O", "O: outside the scope of VAT"),
+)
 
 
 async def _page(
@@ -48,6 +62,7 @@ async def _page(
     return page(
         "projects/show.html",
         status=status,
+        tax_categories=TAX_CATEGORIES,
         project=project,
         client=client,
         clients=[c for c in clients if not c.archived or c.id == project.client_id],
@@ -90,8 +105,20 @@ async def edit_project(
     tax_rate = form.decimal("tax_rate", "21") if form.get("tax_rate") else Decimal(0)
     client_id = form.reference("client_id", "a client") if form.get("client_id") else None
     rate = _rate(form)
+    category = form.get("tax_category")
+    if category and category not in {c.value for c in TaxCategory}:
+        form.errors["tax_category"] = "Choose a tax category from the list."
     if form.ok:
-        changes = {"name": name, "tax_rate": tax_rate, "client_id": client_id, "hourly_rate": rate}
+        changes: dict[str, Any] = {
+            "name": name,
+            "tax_rate": tax_rate,
+            "client_id": client_id,
+            "hourly_rate": rate,
+        }
+        changes["exemption_reason"] = form.optional("exemption_reason")
+        changes["exemption_code"] = form.optional("exemption_code")
+        if category and category != before.tax_category.value:
+            changes["tax_category"] = TaxCategory(category)
         try:
             await services.edit.project(Change(before.id, changes, user))
         except InvalidInput as e:
