@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 from facturx import get_xml_from_pdf
 
-from tests.e2e.test_client_invoices import ClientCompany, a_month, created, make_client
+from tests.e2e.test_client_invoices import ClientCompany, a_month, created
 from tests.support.billing import create_company, create_employee, record_workdays, wait_for_status
 from tests.support.einvoice import check_cii, check_ubl
 from tests.support.smtp import CapturingSmtpServer
@@ -161,10 +161,6 @@ async def test_a_full_and_a_partial_credit_note_are_factur_x_and_pass_the_rules(
 async def test_a_peppol_participants_email_carries_the_ubl_beside_the_pdf(
     api: httpx.AsyncClient, smtp_server: CapturingSmtpServer
 ) -> None:
-    try:
-        await make_client(api, electronic_address={"scheme": "0208", "id": "0123456749"})
-    except AssertionError:
-        pytest.skip("the clients API does not take electronic_address yet (issue 15, i15-data)")
     c, invoice = await billed_client(api, electronic_address={"scheme": "0208", "id": "0123456749"})
     await wait_for_status(api, [invoice["id"]], "sent")
     ubl, _ = await fetch(api, f"/v1/invoices/{invoice['id']}/einvoice?format=ubl")
