@@ -226,7 +226,13 @@ def show_client_invoices(start: date, end: date) -> None:
             print(f"  {'VAT ' + tax['rate'] + '% on ' + tax['base']:<52} {tax['amount']:>10}")
         print(f"  {'Total ' + inv['currency']:<52} {inv['total']:>10}")
         if inv["status"] in ("rendered", "sent"):
-            print(f"  PDF (with its timesheet): {call('GET', '/v1/invoices/' + inv['id'] + '/pdf')['url']}")
+            base = "/v1/invoices/" + inv["id"]
+            print(f"  PDF (with its timesheet): {call('GET', base + '/pdf')['url']}")
+            print("  It is a Factur-X PDF/A-3b: its CII is embedded as factur-x.xml. The e-invoices:")
+            for fmt, what in (("cii", "CII (Factur-X)"), ("ubl", "UBL 2.1")):
+                print(f"    {what:<15} {call('GET', base + '/einvoice?format=' + fmt)['url']}")
+        elif inv["status"] == "failed":
+            print(f"  failed: {inv.get('failure_reason')}")
 
 
 if __name__ == "__main__":

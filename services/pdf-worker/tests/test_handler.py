@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -9,9 +10,11 @@ import pytest
 
 from billflow.domain.errors import TransientFailure
 from billflow.domain.model import (
+    CreditNote,
     Department,
     Employee,
     Invoice,
+    InvoiceKind,
     InvoiceStatus,
     Issuer,
     Project,
@@ -19,8 +22,9 @@ from billflow.domain.model import (
     User,
     Workday,
 )
-from billflow.domain.ports.documents import PdfRenderer
+from billflow.domain.ports.documents import EInvoiceFiles, EInvoiceRejected, PdfRenderer
 from billflow.domain.usecases.credit_note_documents import FailCreditNote, RenderCreditNotePdf
+from billflow.domain.usecases.document_pipeline import EInvoicing
 from billflow.domain.usecases.fail_invoice import FailInvoice
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
@@ -117,3 +121,36 @@ async def test_a_transient_failure_is_retried_then_the_invoice_fails_with_the_re
 async def test_an_unknown_invoice_is_given_up_on_at_once() -> None:
     _, handle, _ = await setup(RecordingRenderer())
     assert await handle(message("7d1f3c2a-0000-4000-8000-000000000000")) == Ack()
+
+
+class RefusingWriter:
+    def write(self, document: Invoice | CreditNote) -> EInvoiceFiles:
+        raise EInvoiceRejected(("BR-CO-09", "BR-10"))
+
+
+class NoBinder:
+    def bind(self, pdf: bytes, cii: bytes, document: Invoice | CreditNote) -> bytes:
+        raise AssertionError("nothing is bound for a refused e-invoice")
+
+
+async def test_an_e_invoice_breaking_the_rules_is_given_up_on_at_once_with_the_rule_ids() -> None:
+    uow, _, invoice_id = await setup(RecordingRenderer())
+    uow.store.invoices[invoice_id] = replace(uow.store.invoices[invoice_id], kind=InvoiceKind.CLIENT)
+    documents = MemoryDocuments()
+    einvoicing = EInvoicing(RefusingWriter(), NoBinder())
+    render = RenderInvoicePdf(uow, RecordingRenderer(), documents, SequentialIds(), FixedClock(), einvoicing)
+    handle = ROUTES.handler(
+        UseCases(
+            render,
+            FailInvoice(uow),
+            RenderCreditNotePdf(uow, RecordingCreditNoteRenderer(), documents, SequentialIds(), FixedClock()),
+            FailCreditNote(uow),
+        ),
+        max_receives=3,
+        metrics=Metrics("test"),
+    )
+    assert await handle(message(invoice_id, receive_count=1)) == Ack()  # no retries: they cannot help
+    failed = uow.store.invoices[invoice_id]
+    assert failed.status is InvoiceStatus.FAILED
+    assert "BR-CO-09, BR-10" in (failed.failure_reason or "")
+    assert documents.objects == {}

@@ -32,6 +32,7 @@ from billflow.domain.model import (
     CreditNote,
     DeliveryState,
     Department,
+    EInvoiceKeys,
     Employee,
     FieldChange,
     Identity,
@@ -434,12 +435,17 @@ class FakeInvoices(_Repo):
         *,
         pdf_key: str | None = None,
         failure_reason: str | None = None,
+        einvoice: EInvoiceKeys | None = None,
     ) -> bool:
         inv = self.s.invoices.get(invoice_id)
         if inv is None or inv.status not in INVOICE_LIFECYCLE.allowed_sources(target):
             return False
         self.s.invoices[invoice_id] = replace(
-            inv, status=target, pdf_key=pdf_key or inv.pdf_key, failure_reason=failure_reason
+            inv,
+            status=target,
+            pdf_key=pdf_key or inv.pdf_key,
+            failure_reason=failure_reason,
+            einvoice=einvoice or inv.einvoice,
         )
         return True
 
@@ -707,12 +713,17 @@ class FakeCreditNotes(_Repo):
         *,
         pdf_key: str | None = None,
         failure_reason: str | None = None,
+        einvoice: EInvoiceKeys | None = None,
     ) -> bool:
         note = self.s.credit_notes.get(credit_note_id)
         if note is None or not CREDIT_NOTE_LIFECYCLE.allows(note.status, target):
             return False
         self.s.credit_notes[credit_note_id] = replace(
-            note, status=target, pdf_key=pdf_key or note.pdf_key, failure_reason=failure_reason
+            note,
+            status=target,
+            pdf_key=pdf_key or note.pdf_key,
+            failure_reason=failure_reason,
+            einvoice=einvoice or note.einvoice,
         )
         return True
 

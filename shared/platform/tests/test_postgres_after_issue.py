@@ -14,6 +14,7 @@ from billflow.domain.errors import InvalidInput, InvoiceOverlap
 from billflow.domain.model import (
     DeliveryState,
     Department,
+    EInvoiceKeys,
     Employee,
     Invoice,
     InvoiceStatus,
@@ -195,3 +196,31 @@ async def test_a_reminder_level_is_claimed_once_and_listed_on_the_invoice_once_a
     assert state is DeliveryState.RELEASED
     assert shown is not None
     assert [r.level for r in shown.reminders] == [7]
+
+
+async def test_the_e_invoice_keys_are_recorded_with_rendered_and_kept_by_later_moves(
+    pool: asyncpg.Pool,
+) -> None:
+    uow = AsyncpgUnitOfWorkFactory(pool)
+    employee, start, end = await employee_with_a_month(uow)
+    invoice = await issue(pool, employee, start, end)
+    note = await IssueCreditNote(uow, UuidIdGenerator(), SystemClock()).execute(
+        IssueCreditNoteCommand(invoice.id, "rate", Decimal("10.00"), "t", ACCOUNTANT)
+    )
+    async with uow(read_only=True) as u:
+        assert (await u.invoices.get(invoice.id) or invoice).einvoice is None
+    keys = EInvoiceKeys("invoices/k.cii.xml", "invoices/k.ubl.xml", peppol=True)
+    note_keys = EInvoiceKeys("credit-notes/k.cii.xml", "credit-notes/k.ubl.xml", peppol=False)
+    async with uow() as u:
+        assert await u.invoices.transition(invoice.id, InvoiceStatus.RENDERED, pdf_key="k", einvoice=keys)
+        assert await u.credit_notes.transition(
+            note.id, InvoiceStatus.RENDERED, pdf_key="c", einvoice=note_keys
+        )
+        assert await u.invoices.transition(invoice.id, InvoiceStatus.SENT)  # keys unchanged
+        await u.commit()
+    async with uow(read_only=True) as u:
+        stored, stored_note = await u.invoices.get(invoice.id), await u.credit_notes.get(note.id)
+    assert stored is not None
+    assert (stored.status, stored.einvoice) == (InvoiceStatus.SENT, keys)
+    assert stored_note is not None
+    assert stored_note.einvoice == note_keys

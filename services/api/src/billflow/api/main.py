@@ -42,6 +42,7 @@ from billflow.domain.usecases.company import CompanyRecord
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.direct_upload import StartDirectUpload
 from billflow.domain.usecases.edit_organisation import EditOrganisation
+from billflow.domain.usecases.einvoice_links import EInvoiceLinks
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.import_workdays import ImportWorkdays
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
@@ -249,6 +250,12 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             company=company_record,
             import_workdays=ImportWorkdays(uow),
             journal=ExportJournal(uow),
+            einvoices=EInvoiceLinks(
+                InvoiceQueries(uow, documents, clock),
+                CreditNoteQueries(uow, documents, clock),
+                documents,
+                clock,
+            ),
         )
         if relay_in_background:
             stop = asyncio.Event()

@@ -15,6 +15,7 @@ from billflow.domain.usecases.company import CompanyRecord
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.direct_upload import StartDirectUpload
 from billflow.domain.usecases.edit_organisation import EditOrganisation
+from billflow.domain.usecases.einvoice_links import EInvoiceLinks
 from billflow.domain.usecases.expense_queries import ExpenseQueries
 from billflow.domain.usecases.import_workdays import ImportWorkdays
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
@@ -83,3 +84,4 @@ class Services:
     # Imports and exports (issue 16).
     import_workdays: ImportWorkdays
     journal: ExportJournal
+    einvoices: EInvoiceLinks

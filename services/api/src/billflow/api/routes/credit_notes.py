@@ -17,6 +17,7 @@ from billflow.api.services import Services
 from billflow.domain.model import User
 from billflow.domain.ports.pagination import DEFAULT_PAGE
 from billflow.domain.usecases.credit_notes import RetryCreditNoteCommand
+from billflow.domain.usecases.einvoice_links import parse_format
 
 
 class CreditNoteController(Controller):
@@ -82,5 +83,25 @@ class CreditNoteController(Controller):
     ) -> DownloadOut:
         link = await services.credit_notes.download_link(
             known_id(credit_note_id, "credit note"), actor=request.user
+        )
+        return DownloadOut(url=link.url, expires_at=link.expires_at)
+
+    @get(
+        "/{credit_note_id:str}/einvoice",
+        summary="A short-lived download link for the credit note's e-invoice (UBL or CII)",
+        description="`format=ubl` or `format=cii`, as for an invoice: a pre-signed S3 URL valid for "
+        "15 minutes; 404 for a credit note of an employee invoice and until it is rendered (the "
+        "problem says which); 422 for another format.",
+    )
+    async def einvoice(
+        self,
+        credit_note_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        format: FromQuery[str | None] = None,
+    ) -> DownloadOut:
+        fmt = parse_format(format)
+        link = await services.einvoices.of_credit_note(
+            known_id(credit_note_id, "credit note"), fmt, actor=request.user
         )
         return DownloadOut(url=link.url, expires_at=link.expires_at)

@@ -36,6 +36,7 @@ from billflow.domain.usecases.client_invoices import (
     IssueClientInvoiceCommand,
     StartClientBillingRunCommand,
 )
+from billflow.domain.usecases.einvoice_links import parse_format
 from billflow.domain.usecases.invoice_queries import MAX_PAGE
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.retry_invoice import RetryInvoiceCommand
@@ -159,6 +160,25 @@ class InvoiceController(Controller):
         self, invoice_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> DownloadOut:
         link = await services.invoices.download_link(known_id(invoice_id, "invoice"), actor=request.user)
+        return DownloadOut(url=link.url, expires_at=link.expires_at)
+
+    @get(
+        "/{invoice_id:str}/einvoice",
+        summary="A short-lived download link for the invoice's e-invoice (UBL or CII)",
+        description="`format=ubl` (UBL 2.1; Peppol BIS Billing 3.0 for a Peppol participant) or "
+        "`format=cii` (the CII embedded in the Factur-X PDF): a pre-signed S3 URL valid for 15 "
+        "minutes. 404 for an employee invoice and until the invoice is rendered (the problem says "
+        "which); 422 for another format.",
+    )
+    async def einvoice(
+        self,
+        invoice_id: FromPath[str],
+        request: Request[User, Any, Any],
+        services: NamedDependency[Services],
+        format: FromQuery[str | None] = None,
+    ) -> DownloadOut:
+        fmt = parse_format(format)
+        link = await services.einvoices.of_invoice(known_id(invoice_id, "invoice"), fmt, actor=request.user)
         return DownloadOut(url=link.url, expires_at=link.expires_at)
 
 

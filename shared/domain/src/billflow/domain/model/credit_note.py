@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from billflow.domain.model.invoice import DOCUMENT_MOVES, BilledTo, InvoiceKind, InvoiceStatus, Issuer, TaxRow
+from billflow.domain.model.invoice import (
+    DOCUMENT_MOVES,
+    BilledTo,
+    EInvoiceKeys,
+    InvoiceKind,
+    InvoiceStatus,
+    Issuer,
+    TaxRow,
+)
 from billflow.domain.model.lifecycle import Lifecycle
 
 CreditNoteStatus = InvoiceStatus
@@ -46,3 +54,5 @@ class CreditNote:
     billed_to: BilledTo
     failure_reason: str | None = None
     pdf_key: str | None = None
+    einvoice: EInvoiceKeys | None = None
+    """Set when the rendered PDF is a Factur-X e-invoice (credit notes of client invoices)."""

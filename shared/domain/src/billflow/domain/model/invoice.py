@@ -42,6 +42,16 @@ UPDATE of ``invoices.status`` takes its ``WHERE status IN (...)`` from it."""
 
 
 @dataclass(frozen=True, slots=True)
+class EInvoiceKeys:
+    """Where a rendered document's e-invoice files are filed, beside its PDF: the CII (the XML
+    embedded in the Factur-X PDF) and the UBL (a Peppol BIS 3 document when ``peppol``)."""
+
+    cii: str
+    ubl: str
+    peppol: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Contact:
     name: str
     phone: str
@@ -172,6 +182,8 @@ class Invoice:
     billing_run_id: str | None = None
     failure_reason: str | None = None
     pdf_key: str | None = None
+    einvoice: EInvoiceKeys | None = None
+    """Set when the rendered PDF is a Factur-X e-invoice (client invoices)."""
     payment_status: PaymentStatus = PaymentStatus.UNPAID
     """Money, derived (``derive_payment_status``) and stored with each payment and credit note."""
     amount_paid: Decimal = Decimal(0)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from billflow.domain.model import CreditNote, DeliveryState, InvoiceStatus, Payment, Receivable
+from billflow.domain.model import CreditNote, DeliveryState, EInvoiceKeys, InvoiceStatus, Payment, Receivable
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.pagination import Page, PageRequest
 
@@ -42,6 +42,7 @@ class CreditNoteRepository(Protocol):
         *,
         pdf_key: str | None = None,
         failure_reason: str | None = None,
+        einvoice: EInvoiceKeys | None = None,
     ) -> bool:
         """Guarded as ``InvoiceRepository.transition``, by ``CREDIT_NOTE_LIFECYCLE``."""
         ...

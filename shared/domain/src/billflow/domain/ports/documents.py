@@ -1,13 +1,15 @@
-"""Documents: storing them, rendering invoices into them, and their e-invoices."""
+"""Documents: storing them, rendering invoices and credit notes into them, their e-invoices."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from billflow.domain.errors import DomainError
-from billflow.domain.model import CreditNote, Invoice
+from billflow.domain.model import CreditNote, EInvoiceKeys, Invoice, InvoiceStatus
+
+D_co = TypeVar("D_co", bound=Invoice | CreditNote, covariant=True)
 
 
 class DocumentStore(Protocol):
@@ -89,4 +91,35 @@ class EInvoiceWriter(Protocol):
         Synchronous and CPU-bound (a few ms): no I/O. Deterministic for one document. Raises
         EInvoiceRejected with the rule ids when a file fails its checks, and ValueError for a
         document that is not an e-invoice (an employee invoice or its credit notes)."""
+        ...
+
+
+class FacturXBinder(Protocol):
+    def bind(self, pdf: bytes, cii: bytes, document: Invoice | CreditNote) -> bytes:
+        """``pdf`` made a Factur-X file: PDF/A-3b (XMP identification, sRGB output intent,
+        document id) with ``cii`` embedded as ``factur-x.xml``, its associated file. Pure CPU
+        work: no I/O. Raises PermanentFailure when the PDF cannot be made one."""
+        ...
+
+
+class DocumentRecords(Protocol[D_co]):
+    """What the document pipeline needs of one kind's repository (invoices', credit notes')."""
+
+    async def get(self, document_id: str, /) -> D_co | None: ...
+    async def reopen(self, document_id: str, /) -> bool:
+        """``RETRY`` (``failed -> pending``); False, changing nothing, from any other status."""
+        ...
+
+    async def transition(
+        self,
+        document_id: str,
+        target: InvoiceStatus,
+        /,
+        *,
+        pdf_key: str | None = None,
+        failure_reason: str | None = None,
+        einvoice: EInvoiceKeys | None = None,
+    ) -> bool:
+        """Guarded status change by the kind's life cycle; False, changing nothing, when the
+        document is in no status allowed to reach ``target``."""
         ...

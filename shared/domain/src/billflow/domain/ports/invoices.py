@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from billflow.domain.client_billing import BillableHours
-from billflow.domain.model import BillingRun, Invoice, InvoiceKind, InvoiceStatus, PaymentStatus
+from billflow.domain.model import BillingRun, EInvoiceKeys, Invoice, InvoiceKind, InvoiceStatus, PaymentStatus
 from billflow.domain.ports.pagination import Page
 
 
@@ -94,6 +94,7 @@ class InvoiceRepository(Protocol):
         *,
         pdf_key: str | None = None,
         failure_reason: str | None = None,
+        einvoice: EInvoiceKeys | None = None,
     ) -> bool:
         """Guarded status change: moves the invoice to ``target`` only from a status allowed to
         reach it in ``INVOICE_LIFECYCLE`` (``UPDATE ... WHERE status IN (...)``). Returns False,

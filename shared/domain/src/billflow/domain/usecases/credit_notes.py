@@ -34,6 +34,8 @@ from billflow.domain.ports.pagination import Page, PageRequest
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
 from billflow.domain.usecases.audit_trail import CREDIT_NOTE_FIELDS, MONEY_FIELDS, record_change, summary
+from billflow.domain.usecases.document_kinds import CREDIT_NOTES
+from billflow.domain.usecases.document_pipeline import RetryDocument
 from billflow.domain.usecases.invoice_queries import DOWNLOAD_LINK_SECONDS, DownloadLink, InvoiceQueries
 
 MAX_REASON = 1000
@@ -141,46 +143,15 @@ class RetryCreditNoteCommand:
 
 class RetryCreditNote:
     """A failed credit note goes round again (``failed -> pending``, and a new render command in
-    the same transaction), exactly as an invoice does; an email already accepted is never resent."""
+    the same transaction), exactly as an invoice does: the document pipeline's retry step."""
 
-    ACTION: ClassVar[Action] = Action.WRITE_BILLING
+    ACTION: ClassVar[Action] = RetryDocument.ACTION
 
     def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
-        self._uow = uow
-        self._ids = ids
-        self._clock = clock
+        self._step: RetryDocument[CreditNote] = RetryDocument(CREDIT_NOTES, uow, ids, clock)
 
     async def execute(self, cmd: RetryCreditNoteCommand) -> CreditNote:
-        access.require(cmd.actor, self.ACTION)
-        async with self._uow() as uow:
-            note = await uow.credit_notes.get(cmd.credit_note_id)
-            if note is None:
-                raise NotFound("no such credit note")
-            if not await uow.credit_notes.reopen(note.id):
-                raise Conflict(
-                    f"credit note {note.number} is {note.status}, only a failed one can be retried"
-                )
-            await uow.outbox.add(
-                RenderCreditNote(
-                    message_id=self._ids.new_id(),
-                    occurred_at=self._clock.now(),
-                    correlation_id=cmd.correlation_id,
-                    credit_note_id=note.id,
-                )
-            )
-            reopened = await uow.credit_notes.get(note.id)
-            await record_change(
-                uow.audit,
-                cmd.actor,
-                "credit_note",
-                note.id,
-                "retry",
-                summary(note, ("status", "failure_reason")),
-                summary(reopened, ("status", "failure_reason")),
-            )
-            await uow.commit()
-        assert reopened is not None
-        return reopened
+        return await self._step.execute(cmd.credit_note_id, cmd.correlation_id, cmd.actor)
 
 
 class CreditNoteQueries:

@@ -1,19 +1,16 @@
-"""Giving up on an invoice: it becomes ``failed`` with a reason a person can act on.
-
-Business rules:
-- Only an invoice still on its way (``pending`` or ``rendered``) can fail; a ``sent`` invoice
-  stays sent.
-- The reason is kept short (500 characters) and is shown to accountants.
-"""
+"""Giving up on an invoice: it becomes ``failed`` with a reason a person can act on (the document
+pipeline's give-up step; only from ``pending`` or ``rendered``, the reason kept to 500 characters)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billflow.domain.model import InvoiceStatus
+from billflow.domain.model import Invoice
 from billflow.domain.ports.unit_of_work import UnitOfWorkFactory
+from billflow.domain.usecases.document_kinds import INVOICES
+from billflow.domain.usecases.document_pipeline import MAX_REASON, FailDocument
 
-MAX_REASON = 500
+__all__ = ["MAX_REASON", "FailInvoice", "FailInvoiceCommand"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +21,8 @@ class FailInvoiceCommand:
 
 class FailInvoice:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+        self._step: FailDocument[Invoice] = FailDocument(INVOICES, uow)
 
     async def execute(self, cmd: FailInvoiceCommand) -> bool:
         """True when the invoice moved to ``failed``; False when it was already past failing."""
-        async with self._uow() as uow:
-            moved = await uow.invoices.transition(
-                cmd.invoice_id, InvoiceStatus.FAILED, failure_reason=cmd.reason[:MAX_REASON]
-            )
-            await uow.commit()
-        return moved
+        return await self._step.execute(cmd.invoice_id, cmd.reason)

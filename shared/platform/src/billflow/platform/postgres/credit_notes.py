@@ -7,17 +7,18 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from billflow.domain.model import CreditNote, InvoiceKind, InvoiceStatus
+from billflow.domain.model import CreditNote, EInvoiceKeys, InvoiceKind, InvoiceStatus
 from billflow.domain.model.credit_note import CREDIT_NOTE_LIFECYCLE
 from billflow.domain.model.invoice import RETRY
 from billflow.domain.ports.pagination import Page, PageRequest
-from billflow.platform.postgres.invoices import billed_to_of
+from billflow.platform.postgres.invoices import EINVOICE_SET, billed_to_of, einvoice_of, einvoice_params
 from billflow.platform.postgres.paging import decode_cursor, page_of
 from billflow.platform.postgres.sellers import CATEGORY_ORDER, issuer_of, tax_rows_of
 
 _NOTE = (
     "SELECT c.id::text, c.number, c.status, c.failure_reason, c.invoice_id::text, c.reason,"
     ' c.issue_date, c.currency, c.subtotal, c.tax, c.total, c."full", c.pdf_key,'
+    " c.einvoice_cii_key, c.einvoice_ubl_key, c.einvoice_peppol,"
     " i.number AS invoice_number, i.issue_date AS invoice_issue_date, i.kind,"
     " i.issuer_name, i.issuer_address, i.issuer_tax_id, i.issuer_snapshot::text,"
     " i.billed_name, i.billed_email, i.billed_street, i.billed_city, i.billed_postal_code,"
@@ -50,6 +51,7 @@ def _note(row: asyncpg.Record) -> CreditNote:
         billed_to=billed_to_of(row),
         failure_reason=row["failure_reason"],
         pdf_key=row["pdf_key"],
+        einvoice=einvoice_of(row),
     )
 
 
@@ -136,15 +138,17 @@ class AsyncpgCreditNoteRepository:
         *,
         pdf_key: str | None = None,
         failure_reason: str | None = None,
+        einvoice: EInvoiceKeys | None = None,
     ) -> bool:
         result = await self._conn.execute(
             "UPDATE credit_notes SET status = $2, pdf_key = COALESCE($3, pdf_key),"
-            " failure_reason = $4, updated_at = now()"
+            f" failure_reason = $4, updated_at = now(), {EINVOICE_SET}"
             " WHERE id = $1 AND status = ANY($5::text[])",
             credit_note_id,
             target.value,
             pdf_key,
             failure_reason,
             sorted(s.value for s in CREDIT_NOTE_LIFECYCLE.allowed_sources(target)),
+            *einvoice_params(einvoice),
         )
         return result == "UPDATE 1"

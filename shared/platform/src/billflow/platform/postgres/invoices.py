@@ -17,6 +17,7 @@ from billflow.domain.model import (
     BillingRun,
     BillingRunKind,
     DeliveryState,
+    EInvoiceKeys,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -47,7 +48,7 @@ _COLUMNS = (
     " issuer_snapshot::text, billing_run_id::text, period_start, period_end, issue_date, due_date,"
     " currency, subtotal,"
     " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id, pdf_key,"
-    " payment_status, amount_paid, amount_credited"
+    " payment_status, amount_paid, amount_credited, einvoice_cii_key, einvoice_ubl_key, einvoice_peppol"
 )
 
 # What came against an invoice after it was issued: its payments and the reminders sent.
@@ -123,6 +124,13 @@ def billed_to_of(row: asyncpg.Record) -> BilledTo:
     )
 
 
+def einvoice_of(row: asyncpg.Record) -> EInvoiceKeys | None:
+    """The e-invoice files' keys, recorded together when a client document is rendered."""
+    if row["einvoice_cii_key"] is None:
+        return None
+    return EInvoiceKeys(row["einvoice_cii_key"], row["einvoice_ubl_key"], bool(row["einvoice_peppol"]))
+
+
 def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
     keys = set(row.keys())  # a Record's keys() is an iterator: each `in` would consume it
     return Invoice(
@@ -149,12 +157,24 @@ def _invoice(row: asyncpg.Record, lines: Sequence[InvoiceLine]) -> Invoice:
         billing_run_id=row["billing_run_id"],
         failure_reason=row["failure_reason"],
         pdf_key=row["pdf_key"],
+        einvoice=einvoice_of(row),
         payment_status=PaymentStatus(row["payment_status"]),
         amount_paid=row["amount_paid"],
         amount_credited=row["amount_credited"],
         payments=tuple(Payment(*p) for p in row["payments"]) if "payments" in keys else (),
         reminders=tuple(Reminder(*r) for r in row["reminders"]) if "reminders" in keys else (),
     )
+
+
+EINVOICE_SET = (
+    "einvoice_cii_key = COALESCE($6, einvoice_cii_key), einvoice_ubl_key = COALESCE($7, einvoice_ubl_key),"
+    " einvoice_peppol = COALESCE($8, einvoice_peppol)"
+)
+"""The e-invoice keys of a ``transition`` ($6-$8): kept unless given, as ``pdf_key`` is."""
+
+
+def einvoice_params(keys: EInvoiceKeys | None) -> tuple[str | None, str | None, bool | None]:
+    return (keys.cii, keys.ubl, keys.peppol) if keys is not None else (None, None, None)
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -452,16 +472,18 @@ class AsyncpgInvoiceRepository:
         *,
         pdf_key: str | None = None,
         failure_reason: str | None = None,
+        einvoice: EInvoiceKeys | None = None,
     ) -> bool:
         result = await self._conn.execute(
             "UPDATE invoices SET status = $2, pdf_key = COALESCE($3, pdf_key),"
-            " failure_reason = $4, updated_at = now()"
+            f" failure_reason = $4, updated_at = now(), {EINVOICE_SET}"
             " WHERE id = $1 AND status = ANY($5::text[])",
             invoice_id,
             target.value,
             pdf_key,
             failure_reason,
             sorted(s.value for s in INVOICE_LIFECYCLE.allowed_sources(target)),
+            *einvoice_params(einvoice),
         )
         return result == "UPDATE 1"
 
