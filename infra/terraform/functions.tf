@@ -12,6 +12,7 @@ locals {
     pdf_worker = "billflow.pdf_worker.lambda_handler.handler"
     emailer    = "billflow.emailer.lambda_handler.handler"
     extractor  = "billflow.extractor.lambda_handler.handler"
+    planner    = "billflow.api.planner.lambda_handler.handler"
   }
 
   # No password in the URL: it comes from the RDS-managed secret named by
@@ -33,6 +34,7 @@ locals {
       BILLFLOW_DELIVERY_QUEUE      = module.delivery_queue.name
       BILLFLOW_EXPENSE_QUEUE       = module.expense_queue.name
       BILLFLOW_STATEMENTS_QUEUE    = module.statements_queue.name
+      BILLFLOW_PLANNING_QUEUE      = module.planning_queue.name
       BILLFLOW_LOG_LEVEL           = var.log_level
       BILLFLOW_ADMIN_EMAIL         = var.admin_email
       BILLFLOW_COMPANY_NAME        = var.company.name
@@ -82,6 +84,24 @@ locals {
       # Textract AnalyzeExpense through its VPC endpoint; the image needs no Tesseract for it.
       BILLFLOW_DOCUMENT_READER = "textract"
     }
+    planner = {
+      DATABASE_URL                 = local.database_url
+      BILLFLOW_DATABASE_SECRET_ARN = local.database_secret_arn
+      BILLFLOW_DB_POOL_MIN         = "1"
+      BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
+      BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
+      BILLFLOW_PLANNING_QUEUE      = module.planning_queue.name
+      BILLFLOW_RENDER_QUEUE        = module.render_queue.name
+      BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
+      BILLFLOW_LOG_LEVEL           = var.log_level
+      BILLFLOW_COMPANY_NAME        = var.company.name
+      BILLFLOW_COMPANY_ADDRESS     = var.company.address
+      BILLFLOW_COMPANY_TAX_ID      = var.company.tax_id
+      BILLFLOW_PAYMENT_TERMS_DAYS  = tostring(var.company.payment_terms_days)
+      # A quarter of the function's timeout: the chunk in flight when the budget runs out ends
+      # long before Lambda would cut it off.
+      BILLFLOW_PLANNING_BUDGET_SECONDS = tostring(var.planner_function.timeout_seconds / 4)
+    }
   }
 
   invoice_objects_arn = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
@@ -103,11 +123,16 @@ locals {
 # message type goes is billflow.platform.routing.outbox_routes.
 
 data "aws_iam_policy_document" "api" {
-  # RenderInvoice, ExtractExpense and SendMonthlyStatements (POST /v1/statements).
+  # RenderInvoice, ExtractExpense, SendMonthlyStatements (POST /v1/statements) and PlanBillingRun.
   statement {
-    sid       = "SendCommands"
-    actions   = ["sqs:SendMessage"]
-    resources = [module.render_queue.arn, module.expense_queue.arn, module.statements_queue.arn]
+    sid     = "SendCommands"
+    actions = ["sqs:SendMessage"]
+    resources = [
+      module.render_queue.arn,
+      module.expense_queue.arn,
+      module.statements_queue.arn,
+      module.planning_queue.arn,
+    ]
   }
 
   statement {
@@ -118,6 +143,7 @@ data "aws_iam_policy_document" "api" {
       module.delivery_queue.arn,
       module.expense_queue.arn,
       module.statements_queue.arn,
+      module.planning_queue.arn,
     ]
   }
 
@@ -247,6 +273,33 @@ data "aws_iam_policy_document" "extractor" {
   }
 }
 
+data "aws_iam_policy_document" "planner" {
+  statement {
+    sid       = "ConsumePlanning"
+    actions   = local.consume_actions
+    resources = [module.planning_queue.arn]
+  }
+
+  # RenderInvoice of each issued invoice; PlanBillingRun to go on after its time budget.
+  statement {
+    sid       = "SendRendersAndContinuations"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.render_queue.arn, module.planning_queue.arn]
+  }
+
+  statement {
+    sid       = "ResolveQueueUrls"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [module.planning_queue.arn, module.render_queue.arn]
+  }
+
+  statement {
+    sid       = "ReadOwnSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+}
+
 # --- the functions ----------------------------------------------------------------------------
 
 module "api" {
@@ -362,5 +415,33 @@ module "extractor" {
     arn                 = module.expense_queue.arn
     batch_size          = var.extractor_function.batch_size
     maximum_concurrency = var.extractor_function.reserved_concurrency
+  }
+}
+
+# The planner is the API's code (billflow.api.planner, decision 0031): the API's image, its own
+# handler, queue and policy.
+module "planner" {
+  source = "./modules/function"
+
+  name                 = "${local.name}-planner"
+  description          = "Billflow planner: planning queue -> a billing run's invoices, in chunks"
+  image_uri            = "${aws_ecr_repository.service["api"].repository_url}:${var.image_tag}"
+  architecture         = var.lambda_architecture
+  entry_point          = local.lambda_entry_point
+  command              = [local.lambda_handlers.planner]
+  memory_mb            = var.planner_function.memory_mb
+  timeout_seconds      = var.planner_function.timeout_seconds
+  reserved_concurrency = var.planner_function.reserved_concurrency
+  environment          = local.function_environment.planner
+  policy_json          = data.aws_iam_policy_document.planner.json
+  kms_key_arn          = aws_kms_key.main.arn
+  log_retention_days   = var.log_retention_days
+  subnet_ids           = aws_subnet.private[*].id
+  security_group_ids   = [aws_security_group.functions.id]
+
+  queue = {
+    arn                 = module.planning_queue.arn
+    batch_size          = var.planner_function.batch_size
+    maximum_concurrency = var.planner_function.reserved_concurrency
   }
 }

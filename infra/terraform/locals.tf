@@ -17,6 +17,7 @@ locals {
     delivery   = "billflow-${var.environment}-delivery"
     statements = "billflow-${var.environment}-statements"
     expense    = "billflow-${var.environment}-expenses"
+    planning   = "billflow-${var.environment}-planning"
   }
 
   # Invoice PDFs live under this prefix (billflow.domain.billing.pdf_key); every function's S3
@@ -33,4 +34,5 @@ locals {
   delivery_visibility_seconds   = 6 * var.emailer_function.timeout_seconds
   statements_visibility_seconds = 6 * var.emailer_function.timeout_seconds
   expense_visibility_seconds    = 6 * var.extractor_function.timeout_seconds
+  planning_visibility_seconds   = 6 * var.planner_function.timeout_seconds
 }

@@ -19,12 +19,14 @@ locals {
     pdf_worker = module.pdf_worker.function_name
     emailer    = module.emailer.function_name
     extractor  = module.extractor.function_name
+    planner    = module.planner.function_name
   }
   work_queues = {
     render     = module.render_queue
     delivery   = module.delivery_queue
     statements = module.statements_queue
     expense    = module.expense_queue
+    planning   = module.planning_queue
   }
 }
 

@@ -19,6 +19,8 @@ output "queue_urls" {
     statements_dlq = module.statements_queue.dlq_url
     expense        = module.expense_queue.url
     expense_dlq    = module.expense_queue.dlq_url
+    planning       = module.planning_queue.url
+    planning_dlq   = module.planning_queue.dlq_url
   }
 }
 

@@ -14,12 +14,14 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from billflow.api.planner.routes import decode as planner_decode
 from billflow.domain.contracts import (
     AnyMessage,
     EmailerMessage,
     ExtractorMessage,
     Message,
     PdfWorkerMessage,
+    PlannerMessage,
     SendMonthlyStatements,
     SendReminders,
     message_type,
@@ -42,6 +44,7 @@ CONSUMERS: dict[str, tuple[Callable[[bytes], Message], set[type[Message]]]] = {
     "pdf-worker": (pdf_worker_decode, _members(PdfWorkerMessage)),
     "emailer": (emailer_decode, _members(EmailerMessage)),
     "extractor": (extractor_decode, _members(ExtractorMessage)),
+    "planner": (planner_decode, _members(PlannerMessage)),
 }
 GOLDEN_FILES = sorted(GOLDEN.glob("*.json"))
 

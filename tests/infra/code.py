@@ -25,6 +25,7 @@ SERVICE_PACKAGES = {
     "pdf_worker": "billflow.pdf_worker",
     "emailer": "billflow.emailer",
     "extractor": "billflow.extractor",
+    "planner": "billflow.api.planner",
 }
 
 

@@ -37,6 +37,7 @@ HANDLERS = {
     "pdf_worker": "billflow.pdf_worker.lambda_handler.handler",
     "emailer": "billflow.emailer.lambda_handler.handler",
     "extractor": "billflow.extractor.lambda_handler.handler",
+    "planner": "billflow.api.planner.lambda_handler.handler",
 }
 
 CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
@@ -50,6 +51,7 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "delivery": {"sqs:GetQueueUrl"},
         "expense": {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "statements": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "planning": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
     "pdf_worker": {
         "render": CONSUME | {"sqs:GetQueueUrl"},
@@ -63,6 +65,10 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "expense": CONSUME | {"sqs:GetQueueUrl"},
         "delivery": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
+    "planner": {
+        "planning": CONSUME | {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "render": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+    },
 }
 
 INVOICES = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
@@ -74,10 +80,11 @@ BUCKET_ACTIONS: dict[str, dict[str, set[str]]] = {
     "pdf_worker": {INVOICES: {"s3:PutObject"}},
     "emailer": {INVOICES: {"s3:GetObject"}},
     "extractor": {EXPENSES: {"s3:GetObject"}},
+    "planner": {},
 }
 
 # The queue each worker consumes through its event source mapping (in modules/function).
-CONSUMES = {"pdf_worker": "render", "emailer": "delivery", "extractor": "expense"}
+CONSUMES = {"pdf_worker": "render", "emailer": "delivery", "extractor": "expense", "planner": "planning"}
 
 # Queue key in Terraform -> the settings field naming it.
 QUEUE_SETTING = {
@@ -85,6 +92,7 @@ QUEUE_SETTING = {
     "delivery": "BILLFLOW_DELIVERY_QUEUE",
     "expense": "BILLFLOW_EXPENSE_QUEUE",
     "statements": "BILLFLOW_STATEMENTS_QUEUE",
+    "planning": "BILLFLOW_PLANNING_QUEUE",
 }
 
 # The only actions allowed on every resource: they have no resource-level permissions in IAM.
@@ -183,6 +191,7 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
     assert names["delivery"] == queues.delivery_queue
     assert names["expense"] == queues.expense_queue
     assert names["statements"] == queues.statements_queue
+    assert names["planning"] == queues.planning_queue
     assert _without_interpolations(root_locals()["default_bucket_name"]) == bucket
     documents = labelled("resource", "aws_s3_bucket")["documents"]
     assert unwrap(documents["bucket"]) == "${local.bucket_name}"
@@ -190,7 +199,7 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
 
 def test_each_queue_module_is_named_from_its_queue_name() -> None:
     modules = labelled("module")
-    for key in ("render", "delivery", "statements", "expense"):
+    for key in ("render", "delivery", "statements", "expense", "planning"):
         module = modules[f"{key}_queue"]
         assert unwrap(module["source"]) == "./modules/queue"
         assert unwrap(module["name"]) == f"${{local.queue_names.{key}}}"
@@ -220,8 +229,9 @@ def test_visibility_timeouts_are_six_times_the_consumers_timeout() -> None:
     assert local["delivery_visibility_seconds"] == "${6 * var.emailer_function.timeout_seconds}"
     assert local["statements_visibility_seconds"] == "${6 * var.emailer_function.timeout_seconds}"
     assert local["expense_visibility_seconds"] == "${6 * var.extractor_function.timeout_seconds}"
+    assert local["planning_visibility_seconds"] == "${6 * var.planner_function.timeout_seconds}"
     modules = labelled("module")
-    for key in ("render", "delivery", "statements", "expense"):
+    for key in ("render", "delivery", "statements", "expense", "planning"):
         assert unwrap(modules[f"{key}_queue"]["visibility_timeout_seconds"]) == (
             f"${{local.{key}_visibility_seconds}}"
         )

@@ -19,6 +19,7 @@ SERVICES = {
     "pdf-worker": "billflow.pdf_worker",
     "emailer": "billflow.emailer",
     "extractor": "billflow.extractor",
+    "planner": "billflow.api.planner",
 }
 
 

@@ -22,6 +22,7 @@ from billflow.api.services import Services
 from billflow.api.web import WebConfig
 from billflow.domain.contracts import (
     ExtractExpense,
+    PlanBillingRun,
     RenderCreditNote,
     RenderInvoice,
     SendMonthlyStatements,
@@ -33,7 +34,6 @@ from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.client_invoices import (
     ClientInvoicing,
     IssueClientInvoice,
-    StartClientBillingRun,
 )
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
@@ -170,7 +170,14 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             await outbox_routes(
                 sqs,
                 settings.queues,
-                [RenderInvoice, ExtractExpense, SendMonthlyStatements, RenderCreditNote, SendReminders],
+                [
+                    RenderInvoice,
+                    ExtractExpense,
+                    SendMonthlyStatements,
+                    RenderCreditNote,
+                    SendReminders,
+                    PlanBillingRun,
+                ],
             ),
             metrics=metrics,
         )
@@ -185,11 +192,8 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             issue_invoice=IssueInvoice(
                 uow, ids, clock, issuer, quota, company.payment_terms_days, invoice_numbers
             ),
-            start_billing_run=StartBillingRun(
-                uow, ids, clock, issuer, quota, company.payment_terms_days, invoice_numbers
-            ),
+            start_billing_run=StartBillingRun(uow, ids, clock, quota),
             issue_client_invoice=IssueClientInvoice(uow, client_invoicing, quota),
-            start_client_billing_run=StartClientBillingRun(uow, client_invoicing, quota, ids),
             invoices=InvoiceQueries(uow, S3DocumentStore(s3, settings.storage.bucket), clock),
             retry=RetryInvoice(uow, ids, clock),
             database_ready=database_ready,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
-from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
+from billflow.domain.usecases.client_invoices import IssueClientInvoice
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
 from billflow.domain.usecases.edit_organisation import EditOrganisation
@@ -36,7 +36,6 @@ class Services:
     issue_invoice: IssueInvoice
     start_billing_run: StartBillingRun
     issue_client_invoice: IssueClientInvoice
-    start_client_billing_run: StartClientBillingRun
     invoices: InvoiceQueries
     retry: RetryInvoice
     database_ready: Callable[[], Awaitable[bool]]

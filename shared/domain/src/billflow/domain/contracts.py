@@ -95,12 +95,21 @@ class SendReminders(Message, frozen=True, kw_only=True, tag="reminders.send.v1")
     as_of: date | None = None
 
 
+class PlanBillingRun(Message, frozen=True, kw_only=True, tag="billing_run.plan.v1"):
+    """Command to the planner: issue the invoices of a run accepted ``planning``, in chunks, from
+    where its planning stopped. Sent by ``POST /v1/billing-runs``, and by the planner itself to
+    go on after its time budget; handling it for an issued run does nothing."""
+
+    billing_run_id: str
+
+
 # What each consumer accepts: every version it has ever accepted.
 PdfWorkerMessage: TypeAlias = RenderInvoice | RenderCreditNote
 EmailerMessage: TypeAlias = (
     DeliverInvoice | NotifyExpense | SendMonthlyStatements | DeliverCreditNote | SendReminders
 )
 ExtractorMessage: TypeAlias = ExtractExpense
+PlannerMessage: TypeAlias = PlanBillingRun
 AnyMessage: TypeAlias = (
     RenderInvoice
     | DeliverInvoice
@@ -110,6 +119,7 @@ AnyMessage: TypeAlias = (
     | RenderCreditNote
     | DeliverCreditNote
     | SendReminders
+    | PlanBillingRun
 )
 
 

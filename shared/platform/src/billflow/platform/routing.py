@@ -11,6 +11,7 @@ from billflow.domain.contracts import (
     ExtractExpense,
     Message,
     NotifyExpense,
+    PlanBillingRun,
     RenderCreditNote,
     RenderInvoice,
     SendMonthlyStatements,
@@ -28,7 +29,7 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
     """The queue name of every message type any service publishes. Expense notifications share
     the delivery queue with invoice deliveries: both are the emailer's everyday work. Credit notes
     travel with invoices (one document pipeline); a day's reminders, like a month's statements, are
-    one long request on the statements queue."""
+    one long request on the statements queue; billing runs to plan have a queue of their own."""
     return {
         RenderInvoice: queues.render_queue,
         DeliverInvoice: queues.delivery_queue,
@@ -38,6 +39,7 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
         RenderCreditNote: queues.render_queue,
         DeliverCreditNote: queues.delivery_queue,
         SendReminders: queues.statements_queue,
+        PlanBillingRun: queues.planning_queue,
     }
 
 

@@ -80,7 +80,13 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
     )
 
     urls: dict[str, str] = {}
-    for name in (queues.render_queue, queues.delivery_queue, queues.expense_queue, queues.statements_queue):
+    for name in (
+        queues.render_queue,
+        queues.delivery_queue,
+        queues.expense_queue,
+        queues.statements_queue,
+        queues.planning_queue,
+    ):
         dlq_url = sqs.create_queue(
             QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)}
         )["QueueUrl"]

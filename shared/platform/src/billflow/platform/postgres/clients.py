@@ -66,6 +66,17 @@ class AsyncpgClientRepository:
         rows = await self._conn.fetch(f"SELECT {_COLUMNS} FROM clients ORDER BY id FOR UPDATE")
         return [_client(r) for r in rows]
 
+    async def lock_page(self, after: tuple[str, str] | None, limit: int) -> Sequence[Client]:
+        name, after_id = after if after else (None, None)
+        rows = await self._conn.fetch(
+            f"SELECT {_COLUMNS} FROM clients WHERE $1::text IS NULL OR (name, id) > ($1, $2::uuid)"
+            " ORDER BY name, id LIMIT $3 FOR UPDATE",
+            name,
+            after_id,
+            limit,
+        )
+        return [_client(r) for r in rows]
+
     async def update(self, client: Client) -> None:
         await self._conn.execute(
             "UPDATE clients SET name = $2, email = $3, street = $4, city = $5, postal_code = $6,"

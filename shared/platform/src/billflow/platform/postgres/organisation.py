@@ -179,15 +179,27 @@ class AsyncpgEmployeeRepository:
         )
         return {r["id"]: r["full_name"] for r in rows}
 
-    async def with_workdays_between(self, start: date, end: date) -> Sequence[Employee]:
+    async def with_workdays_between(
+        self, start: date, end: date, *, after: str | None = None, limit: int | None = None
+    ) -> Sequence[Employee]:
+        # The primary key (employee_id, day, ...) answers the EXISTS; the keyset on id walks the
+        # employees' index, so a chunk costs the same at the end of 100,000 as at the start.
         rows = await self._conn.fetch(
-            f"SELECT {_EMPLOYEE_COLUMNS} FROM employees e WHERE EXISTS"
+            f"SELECT {_EMPLOYEE_COLUMNS} FROM employees e WHERE ($3::uuid IS NULL OR e.id > $3) AND EXISTS"
             " (SELECT 1 FROM workdays w WHERE w.employee_id = e.id AND w.day BETWEEN $1 AND $2)"
-            " ORDER BY id FOR UPDATE",
+            " ORDER BY id LIMIT $4 FOR UPDATE",
             start,
             end,
+            after,
+            limit,
         )
         return [_employee(r) for r in rows]
+
+    async def any_with_workdays_between(self, start: date, end: date) -> bool:
+        found = await self._conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM workdays WHERE day BETWEEN $1 AND $2)", start, end
+        )
+        return bool(found)
 
 
 class AsyncpgProjectMemberRepository:
