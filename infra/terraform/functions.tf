@@ -118,8 +118,8 @@ locals {
 
 # --- IAM: one policy per service ------------------------------------------------------------
 # Queue URLs are resolved by name at start-up (billflow.platform.runtime.queue_url), hence
-# sqs:GetQueueUrl on each queue a service names. The outbox relays in the API, the pdf-worker and
-# the extractor publish with SendMessageBatch, which IAM authorises as sqs:SendMessage; where each
+# sqs:GetQueueUrl on each queue a service names. The outbox relays in the API, the pdf-worker, the
+# emailer, the extractor and the planner publish with SendMessageBatch, which IAM authorises as sqs:SendMessage; where each
 # message type goes is billflow.platform.routing.outbox_routes.
 
 data "aws_iam_policy_document" "api" {
@@ -205,6 +205,14 @@ data "aws_iam_policy_document" "emailer" {
     sid       = "ConsumeDeliveryAndStatements"
     actions   = local.consume_actions
     resources = [module.delivery_queue.arn, module.statements_queue.arn]
+  }
+
+  # A month's statements and a day's reminders are fanned out to one message per recipient on
+  # the delivery queue, through the emailer's outbox.
+  statement {
+    sid       = "FanOutToDelivery"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.delivery_queue.arn]
   }
 
   statement {
@@ -376,9 +384,10 @@ module "emailer" {
   }
 }
 
-# The emailer's second queue: statement requests (the monthly schedule, POST /v1/statements). The
-# same handler takes them (it dispatches on the message type), one request per invocation since
-# each loops over every user; the module holds one mapping, so this one is written out here.
+# The emailer's second queue: statement and reminder requests (the schedules, POST
+# /v1/statements). The same handler takes them (it dispatches on the message type), one request
+# per invocation, each fanned out to one message per recipient on the delivery queue; the module
+# holds one mapping, so this one is written out here.
 resource "aws_lambda_event_source_mapping" "emailer_statements" {
   event_source_arn = module.statements_queue.arn
   function_name    = module.emailer.function_arn

@@ -42,9 +42,11 @@ HANDLERS = {
 
 CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
 
+
 # What each service does with each queue. The relays publish through the outbox (api -> render,
-# expense and statements; pdf-worker and extractor -> delivery: see routing.destinations); every
-# service resolves the URLs of the queues it names at start-up.
+# expense, statements and planning; pdf-worker, emailer and extractor -> delivery; planner ->
+# render and planning: see routing.destinations); every service resolves the URLs of the queues
+# it names at start-up.
 QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
     "api": {
         "render": {"sqs:SendMessage", "sqs:GetQueueUrl"},
@@ -58,7 +60,7 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "delivery": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
     "emailer": {
-        "delivery": CONSUME | {"sqs:GetQueueUrl"},
+        "delivery": CONSUME | {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "statements": CONSUME | {"sqs:GetQueueUrl"},
     },
     "extractor": {

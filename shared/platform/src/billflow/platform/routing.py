@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from billflow.domain.contracts import (
     DeliverCreditNote,
     DeliverInvoice,
+    DeliverReminder,
+    DeliverStatement,
     ExtractExpense,
     Message,
     NotifyExpense,
@@ -27,9 +29,10 @@ if TYPE_CHECKING:
 
 def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
     """The queue name of every message type any service publishes. Expense notifications share
-    the delivery queue with invoice deliveries: both are the emailer's everyday work. Credit notes
-    travel with invoices (one document pipeline); a day's reminders, like a month's statements, are
-    one long request on the statements queue; billing runs to plan have a queue of their own."""
+        the delivery queue with invoice deliveries: both are the emailer's everyday work. Credit notes
+        travel with invoices (one document pipeline); a day's reminders, like a month's statements, are
+        one request on the statements queue, which the emailer fans out to one message per recipient on
+    the delivery queue; billing runs to plan have a queue of their own."""
     return {
         RenderInvoice: queues.render_queue,
         DeliverInvoice: queues.delivery_queue,
@@ -40,6 +43,8 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
         DeliverCreditNote: queues.delivery_queue,
         SendReminders: queues.statements_queue,
         PlanBillingRun: queues.planning_queue,
+        DeliverStatement: queues.delivery_queue,
+        DeliverReminder: queues.delivery_queue,
     }
 
 
