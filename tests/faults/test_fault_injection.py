@@ -21,6 +21,7 @@ import pytest
 
 from tests.faults.conftest import report
 from tests.faults.scenario import (
+    Run,
     accept_billing_run,
     counts,
     issued,
@@ -44,20 +45,22 @@ async def test_killing_the_api_and_both_workers_mid_run_loses_and_duplicates_not
     s3: Any,
     fault_database: str,
 ) -> None:
-    run = await start_billing_run(fault_api)
+    accepted = await accept_billing_run(fault_api)
     # The API dies right after committing the run: its relay may not have published a thing.
     fault_system.kill("api")
     fault_system.start("api")
     fault_system.wait_healthy(60)
-    at_kill = await wait_until(fault_api, run, lambda c: c["rendered"] + c["sent"] >= 3)
+    planning = Run(accepted.run_id, [], {})  # the counts, while the invoices are being issued
+    at_kill = await wait_until(fault_api, planning, lambda c: c["rendered"] + c["sent"] >= 3)
     fault_system.kill("pdf-worker")
     fault_system.kill("emailer")
     await asyncio.sleep(1)
     fault_system.start("pdf-worker")
     fault_system.start("emailer")
-    second = await wait_until(fault_api, run, lambda c: c["sent"] >= 20)
+    second = await wait_until(fault_api, planning, lambda c: c["sent"] >= 20)
     fault_system.kill("emailer")  # once more, later in the run
     fault_system.start("emailer")
+    run = await issued(fault_api, accepted)
 
     entry = await verify(
         "SIGKILL api after commit, then pdf-worker and emailer mid-run (twice for the emailer)",
