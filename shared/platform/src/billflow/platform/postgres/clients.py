@@ -67,9 +67,11 @@ class AsyncpgClientRepository:
         return [_client(r) for r in rows]
 
     async def lock_page(self, after: tuple[str, str] | None, limit: int) -> Sequence[Client]:
-        name, after_id = after if after else (None, None)
+        # Before the first chunk, a bound below every client (a name is never empty): one plain
+        # row comparison, whatever the chunk.
+        name, after_id = after or ("", "00000000-0000-0000-0000-000000000000")
         rows = await self._conn.fetch(
-            f"SELECT {_COLUMNS} FROM clients WHERE $1::text IS NULL OR (name, id) > ($1, $2::uuid)"
+            f"SELECT {_COLUMNS} FROM clients WHERE (name, id) > ($1::text, $2::uuid)"
             " ORDER BY name, id LIMIT $3 FOR UPDATE",
             name,
             after_id,

@@ -182,15 +182,17 @@ class AsyncpgEmployeeRepository:
     async def with_workdays_between(
         self, start: date, end: date, *, after: str | None = None, limit: int | None = None
     ) -> Sequence[Employee]:
-        # The primary key (employee_id, day, ...) answers the EXISTS; the keyset on id walks the
-        # employees' index, so a chunk costs the same at the end of 100,000 as at the start.
+        # The keyset walks the employees' primary key and the workdays' (employee_id, day, ...)
+        # answers each EXISTS, so a chunk costs the same at the end of 100,000 as at the start.
+        # The bound is always a plain ``id > $3`` (no "IS NULL OR"): a prepared statement's generic
+        # plan could not use the index for it, and hash-joined every workday for each chunk.
         rows = await self._conn.fetch(
-            f"SELECT {_EMPLOYEE_COLUMNS} FROM employees e WHERE ($3::uuid IS NULL OR e.id > $3) AND EXISTS"
+            f"SELECT {_EMPLOYEE_COLUMNS} FROM employees e WHERE e.id > $3::uuid AND EXISTS"
             " (SELECT 1 FROM workdays w WHERE w.employee_id = e.id AND w.day BETWEEN $1 AND $2)"
             " ORDER BY id LIMIT $4 FOR UPDATE",
             start,
             end,
-            after,
+            after or _LOWEST_UUID,
             limit,
         )
         return [_employee(r) for r in rows]
@@ -200,6 +202,9 @@ class AsyncpgEmployeeRepository:
             "SELECT EXISTS (SELECT 1 FROM workdays WHERE day BETWEEN $1 AND $2)", start, end
         )
         return bool(found)
+
+
+_LOWEST_UUID = "00000000-0000-0000-0000-000000000000"
 
 
 class AsyncpgProjectMemberRepository:
