@@ -45,11 +45,14 @@ async def test_killing_the_api_and_both_workers_mid_run_loses_and_duplicates_not
     s3: Any,
     fault_database: str,
 ) -> None:
+    # No rendering until the API is back: the workers are then killed mid-run, not after it.
+    fault_system.stop("pdf-worker")
     accepted = await accept_billing_run(fault_api)
     # The API dies right after committing the run: its relay may not have published a thing.
     fault_system.kill("api")
     fault_system.start("api")
     fault_system.wait_healthy(60)
+    fault_system.start("pdf-worker")
     planning = Run(accepted.run_id, [], {})  # the counts, while the invoices are being issued
     at_kill = await wait_until(fault_api, planning, lambda c: c["rendered"] + c["sent"] >= 3)
     fault_system.kill("pdf-worker")
