@@ -2,7 +2,10 @@
 timed until the SMTP server has accepted the last email; then, in the same run, the ceiling: the
 same kind of invoice rendered by Playwright + Chromium alone, in a loop, at the worker's concurrency.
 
-    .venv/bin/python -m bench.billing_run [--employees N] [--concurrency C]
+    .venv/bin/python -m bench.billing_run [--employees N] [--concurrency C] [--profile SECONDS]
+
+With ``--profile``, py-spy samples the pdf-worker and the emailer for the first SECONDS of the
+run and the benchmark prints where their Python time goes.
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ import argparse
 import asyncio
 import time
 import uuid
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, ExitStack
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench.harness import cpu_by_component, percentile, running_billflow, wait_for_emails
+from bench.harness import Costs, cpu_by_component, percentile, profiled, running_billflow, wait_for_emails
 from billflow.domain.model import BilledTo, Invoice, InvoiceLine, InvoiceStatus, Issuer
 from billflow.pdf_worker.renderer import PlaywrightPdfRenderer, find_chromium
 
@@ -69,7 +72,8 @@ async def ceiling(renders: int, concurrency: int) -> float:
         return renders / (time.perf_counter() - started)
 
 
-async def main(employees: int, concurrency: int) -> None:
+async def main(employees: int, concurrency: int, profile: int) -> None:
+    tops: dict[str, Costs] = {}
     async with running_billflow(concurrency) as bench:
         api = bench.api
         department = (await api.post("/v1/departments", json={"name": "Bench"})).json()["id"]
@@ -110,13 +114,18 @@ async def main(employees: int, concurrency: int) -> None:
         await asyncio.sleep(2)  # let the services settle before measuring
 
         cpu_before = cpu_by_component(bench.system)
-        started = time.monotonic()
-        response = await api.post(
-            "/v1/billing-runs", json={"period_start": "2031-03-01", "period_end": "2031-03-31"}
-        )
-        issued_in = time.monotonic() - started
-        assert response.status_code == 202, response.text
-        await wait_for_emails(bench.smtp, emails, within=60 + employees * 2)
+        with ExitStack() as spies:
+            if profile:
+                for name in ("pdf-worker", "emailer", "planner"):
+                    pid = bench.system.processes[name].pid
+                    tops[name] = spies.enter_context(profiled(pid, profile))
+            started = time.monotonic()
+            response = await api.post(
+                "/v1/billing-runs", json={"period_start": "2031-03-01", "period_end": "2031-03-31"}
+            )
+            issued_in = time.monotonic() - started
+            assert response.status_code == 202, response.text
+            await wait_for_emails(bench.smtp, emails, within=60 + employees * 2)
         arrivals = sorted(m.at for m in bench.smtp.messages)
         elapsed = arrivals[-1] - started
         cpu_after = cpu_by_component(bench.system)
@@ -139,6 +148,14 @@ async def main(employees: int, concurrency: int) -> None:
         print(f"    {name:<36} {seconds * 1000:8.1f} ms")
     print(f"  ceiling: Chromium alone                {top:8.2f} renders/s")
     print(f"  pipeline / ceiling                     {per_second / top:8.2f}")
+    own = sum(cpu.get(name, 0.0) for name in ("api", "pdf-worker", "emailer", "planner"))
+    chromium = cpu.get("pdf-worker (Chromium)", 0.0)
+    if chromium:
+        print(f"  Billflow's own (api + pdf-worker + emailer + planner) / Chromium  {own / chromium:.2f}")
+    for name, costs in tops.items():
+        print(f"  py-spy, {name} during the first {profile} s: where the time goes")
+        for share, where in costs():
+            print(f"    {share:5.1f} %  {where}")
 
 
 if __name__ == "__main__":
@@ -147,5 +164,6 @@ if __name__ == "__main__":
     )
     parser.add_argument("--employees", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--profile", type=int, default=0, help="seconds of py-spy sampling (0: none)")
     args = parser.parse_args()
-    asyncio.run(main(args.employees, args.concurrency))
+    asyncio.run(main(args.employees, args.concurrency, args.profile))

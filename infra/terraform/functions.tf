@@ -13,6 +13,7 @@ locals {
     emailer    = "billflow.emailer.lambda_handler.handler"
     extractor  = "billflow.extractor.lambda_handler.handler"
     webhooks   = "billflow.webhooks.lambda_handler.handler"
+    planner    = "billflow.api.planner.lambda_handler.handler"
   }
 
   # No password in the URL: it comes from the RDS-managed secret named by
@@ -41,6 +42,7 @@ locals {
       BILLFLOW_EXPENSE_QUEUE       = module.expense_queue.name
       BILLFLOW_STATEMENTS_QUEUE    = module.statements_queue.name
       BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
+      BILLFLOW_PLANNING_QUEUE      = module.planning_queue.name
       BILLFLOW_LOG_LEVEL           = var.log_level
       BILLFLOW_ADMIN_EMAIL         = var.admin_email
       BILLFLOW_COMPANY_NAME        = var.company.name
@@ -106,6 +108,25 @@ locals {
       # Loopback stays refused (BILLFLOW_WEBHOOKS_ALLOW_LOOPBACK unset); the first retry in 10 s.
       BILLFLOW_WEBHOOKS_RETRY_BASE_SECONDS = "10"
     }
+    planner = {
+      DATABASE_URL                 = local.database_url
+      BILLFLOW_DATABASE_SECRET_ARN = local.database_secret_arn
+      BILLFLOW_DB_POOL_MIN         = "1"
+      BILLFLOW_DB_POOL_MAX         = tostring(var.db_pool_max_per_function)
+      BILLFLOW_BUCKET              = aws_s3_bucket.documents.id
+      BILLFLOW_PLANNING_QUEUE      = module.planning_queue.name
+      BILLFLOW_RENDER_QUEUE        = module.render_queue.name
+      BILLFLOW_WEBHOOKS_QUEUE      = module.webhooks_queue.name
+      BILLFLOW_MAX_RECEIVES        = tostring(var.max_receive_count)
+      BILLFLOW_LOG_LEVEL           = var.log_level
+      BILLFLOW_COMPANY_NAME        = var.company.name
+      BILLFLOW_COMPANY_ADDRESS     = var.company.address
+      BILLFLOW_COMPANY_TAX_ID      = var.company.tax_id
+      BILLFLOW_PAYMENT_TERMS_DAYS  = tostring(var.company.payment_terms_days)
+      # A quarter of the function's timeout: the chunk in flight when the budget runs out ends
+      # long before Lambda would cut it off.
+      BILLFLOW_PLANNING_BUDGET_SECONDS = tostring(var.planner_function.timeout_seconds / 4)
+    }
   }
 
   invoice_objects_arn = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
@@ -124,12 +145,12 @@ locals {
 # --- IAM: one policy per service ------------------------------------------------------------
 # Queue URLs are resolved by name at start-up (billflow.platform.runtime.queue_url), hence
 # sqs:GetQueueUrl on each queue a service names. The outbox relays in the API, the pdf-worker, the
-# emailer and the extractor publish with SendMessageBatch, which IAM authorises as sqs:SendMessage; where each
+# emailer, the extractor and the planner publish with SendMessageBatch, which IAM authorises as sqs:SendMessage; where each
 # message type goes is billflow.platform.routing.outbox_routes.
 
 data "aws_iam_policy_document" "api" {
-  # RenderInvoice, ExtractExpense and SendMonthlyStatements (POST /v1/statements); the webhook
-  # events the database records in the API's transactions (webhook.dispatch.v1).
+  # RenderInvoice, ExtractExpense, SendMonthlyStatements (POST /v1/statements) and PlanBillingRun;
+  # the webhook events the database records in the API's transactions (webhook.dispatch.v1).
   statement {
     sid     = "SendCommands"
     actions = ["sqs:SendMessage"]
@@ -138,6 +159,7 @@ data "aws_iam_policy_document" "api" {
       module.expense_queue.arn,
       module.statements_queue.arn,
       module.webhooks_queue.arn,
+      module.planning_queue.arn,
     ]
   }
 
@@ -150,6 +172,7 @@ data "aws_iam_policy_document" "api" {
       module.expense_queue.arn,
       module.statements_queue.arn,
       module.webhooks_queue.arn,
+      module.planning_queue.arn,
     ]
   }
 
@@ -219,6 +242,14 @@ data "aws_iam_policy_document" "emailer" {
     sid       = "ConsumeDeliveryAndStatements"
     actions   = local.consume_actions
     resources = [module.delivery_queue.arn, module.statements_queue.arn]
+  }
+
+  # A month's statements and a day's reminders are fanned out to one message per recipient on
+  # the delivery queue, through the emailer's outbox.
+  statement {
+    sid       = "FanOutToDelivery"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.delivery_queue.arn]
   }
 
   # The "sent" webhook events the database records in the emailer's transactions.
@@ -315,6 +346,40 @@ data "aws_iam_policy_document" "webhooks" {
   }
 }
 
+data "aws_iam_policy_document" "planner" {
+  statement {
+    sid       = "ConsumePlanning"
+    actions   = local.consume_actions
+    resources = [module.planning_queue.arn]
+  }
+
+  # RenderInvoice of each issued invoice; PlanBillingRun to go on after its time budget.
+  statement {
+    sid       = "SendRendersAndContinuations"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.render_queue.arn, module.planning_queue.arn]
+  }
+
+  # The "issued" webhook events the database records in the planner's transactions.
+  statement {
+    sid       = "SendToWebhooks"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.webhooks_queue.arn]
+  }
+
+  statement {
+    sid       = "ResolveQueueUrls"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [module.planning_queue.arn, module.render_queue.arn, module.webhooks_queue.arn]
+  }
+
+  statement {
+    sid       = "ReadOwnSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.database_secret_arn]
+  }
+}
+
 # --- the functions ----------------------------------------------------------------------------
 
 module "api" {
@@ -391,9 +456,10 @@ module "emailer" {
   }
 }
 
-# The emailer's second queue: statement requests (the monthly schedule, POST /v1/statements). The
-# same handler takes them (it dispatches on the message type), one request per invocation since
-# each loops over every user; the module holds one mapping, so this one is written out here.
+# The emailer's second queue: statement and reminder requests (the schedules, POST
+# /v1/statements). The same handler takes them (it dispatches on the message type), one request
+# per invocation, each fanned out to one message per recipient on the delivery queue; the module
+# holds one mapping, so this one is written out here.
 resource "aws_lambda_event_source_mapping" "emailer_statements" {
   event_source_arn = module.statements_queue.arn
   function_name    = module.emailer.function_arn
@@ -476,5 +542,33 @@ resource "aws_lambda_event_source_mapping" "extractor_uploads" {
 
   scaling_config {
     maximum_concurrency = 2
+  }
+}
+
+# The planner is the API's code (billflow.api.planner, decision 0031): the API's image, its own
+# handler, queue and policy.
+module "planner" {
+  source = "./modules/function"
+
+  name                 = "${local.name}-planner"
+  description          = "Billflow planner: planning queue -> a billing run's invoices, in chunks"
+  image_uri            = "${aws_ecr_repository.service["api"].repository_url}:${var.image_tag}"
+  architecture         = var.lambda_architecture
+  entry_point          = local.lambda_entry_point
+  command              = [local.lambda_handlers.planner]
+  memory_mb            = var.planner_function.memory_mb
+  timeout_seconds      = var.planner_function.timeout_seconds
+  reserved_concurrency = var.planner_function.reserved_concurrency
+  environment          = local.function_environment.planner
+  policy_json          = data.aws_iam_policy_document.planner.json
+  kms_key_arn          = aws_kms_key.main.arn
+  log_retention_days   = var.log_retention_days
+  subnet_ids           = local.function_subnet_ids
+  security_group_ids   = local.function_security_group_ids
+
+  queue = {
+    arn                 = module.planning_queue.arn
+    batch_size          = var.planner_function.batch_size
+    maximum_concurrency = var.planner_function.reserved_concurrency
   }
 }

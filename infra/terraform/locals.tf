@@ -21,6 +21,7 @@ locals {
     expense    = "billflow-${var.environment}-expenses"
     webhooks   = "billflow-${var.environment}-webhooks"
     upload     = "billflow-${var.environment}-uploads"
+    planning   = "billflow-${var.environment}-planning"
   }
 
   # Invoice PDFs live under this prefix (billflow.domain.billing.pdf_key); every function's S3
@@ -43,6 +44,7 @@ locals {
   expense_visibility_seconds    = 6 * var.extractor_function.timeout_seconds
   webhooks_visibility_seconds   = 6 * var.webhooks_function.timeout_seconds
   upload_visibility_seconds     = 6 * var.extractor_function.timeout_seconds
+  planning_visibility_seconds   = 6 * var.planner_function.timeout_seconds
 
   # A webhook event's message stays on its queue while its deliveries retry for 24 hours (about 15
   # receives), so its redrive allows as many receives as the code's WEBHOOKS_MAX_RECEIVES.

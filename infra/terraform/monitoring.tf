@@ -20,6 +20,7 @@ locals {
     emailer    = module.emailer.function_name
     extractor  = module.extractor.function_name
     webhooks   = module.webhooks.function_name
+    planner    = module.planner.function_name
   }
   work_queues = {
     render     = module.render_queue
@@ -28,6 +29,7 @@ locals {
     expense    = module.expense_queue
     webhooks   = module.webhooks_queue
     upload     = module.upload_queue
+    planning   = module.planning_queue
   }
 }
 

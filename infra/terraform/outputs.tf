@@ -23,6 +23,8 @@ output "queue_urls" {
     webhooks_dlq   = module.webhooks_queue.dlq_url
     upload         = module.upload_queue.url
     upload_dlq     = module.upload_queue.dlq_url
+    planning       = module.planning_queue.url
+    planning_dlq   = module.planning_queue.dlq_url
   }
 }
 

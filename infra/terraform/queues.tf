@@ -71,3 +71,16 @@ module "webhooks_queue" {
   oldest_message_alarm_seconds = 86400 # retries keep messages for a day by design
   alarm_actions                = [aws_sns_topic.alarms.arn]
 }
+
+# Billing runs to plan: PlanBillingRun from the API's outbox (POST /v1/billing-runs) and from the
+# planner's own (a continuation after its time budget), consumed by the planner
+# (BILLFLOW_PLANNING_QUEUE, decision 0031).
+module "planning_queue" {
+  source = "./modules/queue"
+
+  name                         = local.queue_names.planning
+  visibility_timeout_seconds   = local.planning_visibility_seconds
+  max_receive_count            = var.max_receive_count
+  oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
+  alarm_actions                = [aws_sns_topic.alarms.arn]
+}

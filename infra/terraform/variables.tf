@@ -168,6 +168,22 @@ variable "webhooks_function" {
   default = {}
 }
 
+variable "planner_function" {
+  description = "planner function (billing runs, decision 0031): memory (MB), timeout (s; BILLFLOW_PLANNING_BUDGET_SECONDS is kept well under it), reserved concurrency, SQS batch size."
+  type = object({
+    memory_mb            = optional(number, 512)
+    timeout_seconds      = optional(number, 120)
+    reserved_concurrency = optional(number, 2)
+    batch_size           = optional(number, 1)
+  })
+  default = {}
+
+  validation {
+    condition     = var.planner_function.reserved_concurrency >= 2
+    error_message = "planner_function.reserved_concurrency: at least 2 (AWS's minimum maximum_concurrency of a queue mapping)."
+  }
+}
+
 variable "db_pool_max_per_function" {
   description = "BILLFLOW_DB_POOL_MAX in each function. A Lambda container serves one event at a time, so 2 is plenty; connections at most = sum(reserved concurrency) x (this + 1 for the outbox listener)."
   type        = number

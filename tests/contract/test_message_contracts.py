@@ -14,12 +14,14 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from billflow.api.planner.routes import decode as planner_decode
 from billflow.domain.contracts import (
     AnyMessage,
     EmailerMessage,
     ExtractorMessage,
     Message,
     PdfWorkerMessage,
+    PlannerMessage,
     SendMonthlyStatements,
     SendReminders,
     WebhooksMessage,
@@ -45,6 +47,7 @@ CONSUMERS: dict[str, tuple[Callable[[bytes], Message], set[type[Message]]]] = {
     "emailer": (emailer_decode, _members(EmailerMessage)),
     "extractor": (extractor_decode, _members(ExtractorMessage)),
     "webhooks": (webhooks_decode, _members(WebhooksMessage)),
+    "planner": (planner_decode, _members(PlannerMessage)),
 }
 GOLDEN_FILES = sorted(GOLDEN.glob("*.json"))
 

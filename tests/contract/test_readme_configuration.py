@@ -37,5 +37,5 @@ def test_make_run_starts_every_service_in_the_procfile() -> None:
 
     procfile = README.parent / "Procfile"
     started = set(application_processes(procfile))
-    assert started == {"api", "pdf_worker", "emailer", "extractor", "webhooks", "ready"}
+    assert started == {"api", "pdf_worker", "emailer", "extractor", "webhooks", "planner", "ready"}
     assert not started & INFRASTRUCTURE

@@ -86,6 +86,8 @@ def system(
             "emailer": {"BILLFLOW_HEALTH_PORT": str(free_port())},
             "extractor": {"BILLFLOW_HEALTH_PORT": str(free_port())},
             "webhooks": {"BILLFLOW_HEALTH_PORT": str(free_port())},
+            # Small chunks, so the e2e runs of a few dozen invoices are planned in several.
+            "planner": {"BILLFLOW_HEALTH_PORT": str(free_port()), "BILLFLOW_PLANNING_CHUNK_SIZE": "25"},
         },
     )
     try:

@@ -11,7 +11,13 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from tests.support.billing import create_company, create_employee, record_workdays, wait_for_status
+from tests.support.billing import (
+    create_company,
+    create_employee,
+    record_workdays,
+    wait_for_run_issued,
+    wait_for_status,
+)
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 
@@ -84,6 +90,33 @@ async def test_an_invoiced_month_reaches_the_employee_as_a_pdf_in_s3_and_in_the_
     assert download.headers["content-disposition"] == f'attachment; filename="{invoice["number"]}.pdf"'
 
 
+async def test_a_billing_run_is_accepted_before_any_invoice_exists_then_issued_in_chunks_gaplessly(
+    api: httpx.AsyncClient,
+) -> None:
+    # More employees than the e2e planner's chunk (BILLFLOW_PLANNING_CHUNK_SIZE=25): three chunks.
+    year = random.randint(2100, 2900)
+    company = await create_company(api, tax_rate="0")
+    employees = [await create_employee(api, company, name=f"Chunk {i}", rate="10") for i in range(60)]
+    for employee in employees:
+        await record_workdays(api, employee["id"], [{"date": f"{year}-05-04", "hours": "1"}])
+
+    response = await api.post(
+        "/v1/billing-runs", json={"period_start": f"{year}-05-01", "period_end": f"{year}-05-31"}
+    )
+
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert (accepted["status"], accepted["issued"], accepted["invoice_ids"]) == ("planning", 0, [])
+    run = await wait_for_run_issued(api, accepted["id"])
+    assert (run["planned"], run["issued"], len(run["invoice_ids"])) == (60, 60, 60)
+    assert run["skipped_employee_ids"] == []
+    invoices = [(await api.get(f"/v1/invoices/{i}")).json() for i in run["invoice_ids"]]
+    assert sorted(inv["employee_id"] for inv in invoices) == sorted(e["id"] for e in employees)
+    numbers = [int(inv["number"].rsplit("-", 1)[1]) for inv in invoices]  # in number order
+    assert numbers == list(range(numbers[0], numbers[0] + 60)), numbers
+    await wait_for_status(api, run["invoice_ids"], "sent", within=180)
+
+
 async def test_a_billing_run_invoices_everybody_with_workdays_in_the_period_once(
     api: httpx.AsyncClient, smtp_server: CapturingSmtpServer
 ) -> None:
@@ -103,7 +136,7 @@ async def test_a_billing_run_invoices_everybody_with_workdays_in_the_period_once
     )
 
     assert response.status_code == 202, response.text
-    run = response.json()
+    run = await wait_for_run_issued(api, response.json()["id"])
     assert len(run["invoice_ids"]) == 3
     invoices = await wait_for_status(api, run["invoice_ids"], "sent")
     assert sorted(inv["total"] for inv in invoices) == ["320.00", "640.00", "960.00"]
@@ -117,5 +150,6 @@ async def test_a_billing_run_invoices_everybody_with_workdays_in_the_period_once
         "/v1/billing-runs", json={"period_start": f"{year}-03-01", "period_end": f"{year}-03-31"}
     )
     assert again.status_code == 202
-    assert again.json()["invoice_ids"] == []
-    assert sorted(again.json()["skipped_employee_ids"]) == sorted(e["id"] for e in employees[:3])
+    second = await wait_for_run_issued(api, again.json()["id"])
+    assert second["invoice_ids"] == []
+    assert sorted(second["skipped_employee_ids"]) == sorted(e["id"] for e in employees[:3])

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from tests.support.billing import unique_email, wait_for_status
+from tests.support.billing import unique_email, wait_for_run_issued, wait_for_status
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 from tests.support.users import client_as, create_user
@@ -336,14 +336,15 @@ async def test_a_clients_billing_run_skips_archived_clients_and_those_with_nothi
     )
 
     assert response.status_code == 202, response.text
-    run = response.json()
+    run = await wait_for_run_issued(api, response.json()["id"])
     [invoice_id] = run["invoice_ids"]
     assert (await api.get(f"/v1/invoices/{invoice_id}")).json()["client_id"] == busy.client["id"]
     assert {idle.client["id"], archived.client["id"]} <= set(run["skipped_client_ids"])
     assert busy.client["id"] not in run["skipped_client_ids"]
     progress = (await api.get(f"/v1/billing-runs/{run['id']}")).json()
     assert sum(progress["counts"].values()) == 1
-    again = (
+    accepted = (
         await api.post("/v1/billing-runs", json={"period_start": start, "period_end": end, "kind": "clients"})
     ).json()
+    again = await wait_for_run_issued(api, accepted["id"])
     assert again["invoice_ids"] == []

@@ -60,7 +60,11 @@ def fault_system(
         "BILLFLOW_STATEMENTS_QUEUE": f"billflow-faults-{tag}-statements",
         # Its own: the e2e system's deliverer must not take this database's events, nor this one its.
         "BILLFLOW_WEBHOOKS_QUEUE": f"billflow-faults-{tag}-webhooks",
+        "BILLFLOW_PLANNING_QUEUE": f"billflow-faults-{tag}-planning",
         "BILLFLOW_MAX_RECEIVES": "10",
+        # Two employees a chunk: a run of 50 is planned in 25 transactions, so a planner can be
+        # killed between (and inside) them.
+        "BILLFLOW_PLANNING_CHUNK_SIZE": "2",
         "BILLFLOW_VISIBILITY_TIMEOUT": "8",
         "BILLFLOW_RECEIVE_WAIT_SECONDS": "1",
         "BILLFLOW_SHUTDOWN_GRACE_SECONDS": "3",

@@ -29,8 +29,17 @@ class Run:
     started: float = field(default_factory=time.monotonic)
 
 
-async def start_billing_run(api: httpx.AsyncClient, n: int = INVOICES) -> Run:
-    year = random.randint(3000, 9000)  # a period no other test bills
+@dataclass
+class Accepted:
+    run_id: str
+    employees: list[dict[str, Any]]
+    started: float = field(default_factory=time.monotonic)
+
+
+async def accept_billing_run(api: httpx.AsyncClient, n: int = INVOICES) -> Accepted:
+    """``n`` employees with a workday in a period no other test bills, and a run for it, accepted
+    (``planning``)."""
+    year = random.randint(3000, 9000)
     company = await create_company(api, tax_rate="10")
     employees = await asyncio.gather(
         *(create_employee(api, company, name=f"Fault {i}", rate="50") for i in range(n))
@@ -42,13 +51,39 @@ async def start_billing_run(api: httpx.AsyncClient, n: int = INVOICES) -> Run:
         "/v1/billing-runs", json={"period_start": f"{year}-02-01", "period_end": f"{year}-02-28"}
     )
     assert response.status_code == 202, response.text
-    body = response.json()
-    assert len(body["invoice_ids"]) == n
+    assert response.json()["status"] == "planning"
+    return Accepted(response.json()["id"], list(employees))
+
+
+async def issued(api: httpx.AsyncClient, accepted: Accepted) -> Run:
+    """The run once the planner has issued an invoice to each of its employees."""
+    body = await run_issued(api, accepted.run_id)
+    assert len(body["invoice_ids"]) == len(accepted.employees)
     invoices = [(await api.get(f"/v1/invoices/{i}")).json() for i in body["invoice_ids"]]
-    by_employee = {e["id"]: e["email"] for e in employees}
+    by_employee = {e["id"]: e["email"] for e in accepted.employees}
     return Run(
-        body["id"], body["invoice_ids"], {inv["id"]: by_employee[inv["employee_id"]] for inv in invoices}
+        body["id"],
+        body["invoice_ids"],
+        {inv["id"]: by_employee[inv["employee_id"]] for inv in invoices},
+        accepted.started,
     )
+
+
+async def start_billing_run(api: httpx.AsyncClient, n: int = INVOICES) -> Run:
+    return await issued(api, await accept_billing_run(api, n))
+
+
+async def run_issued(api: httpx.AsyncClient, run_id: str, within: float = 180) -> dict[str, Any]:
+    """The run's progress once the planner has issued it (a 503 retried, as in ``counts``)."""
+    deadline = time.monotonic() + within
+    while True:
+        response = await api.get(f"/v1/billing-runs/{run_id}")
+        if response.status_code == 200 and response.json()["status"] == "issued":
+            progress: dict[str, Any] = response.json()
+            return progress
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"billing run not issued after {within}s: {response.text}")
+        await asyncio.sleep(0.25)
 
 
 async def counts(api: httpx.AsyncClient, run: Run) -> dict[str, int]:

@@ -20,7 +20,17 @@ import httpx
 import pytest
 
 from tests.faults.conftest import report
-from tests.faults.scenario import counts, queue_counts, settle_queues, start_billing_run, verify, wait_until
+from tests.faults.scenario import (
+    Run,
+    accept_billing_run,
+    counts,
+    issued,
+    queue_counts,
+    settle_queues,
+    start_billing_run,
+    verify,
+    wait_until,
+)
 from tests.support.smtp import CapturingSmtpServer
 from tests.support.system import RunningSystem
 
@@ -35,20 +45,25 @@ async def test_killing_the_api_and_both_workers_mid_run_loses_and_duplicates_not
     s3: Any,
     fault_database: str,
 ) -> None:
-    run = await start_billing_run(fault_api)
+    # No rendering until the API is back: the workers are then killed mid-run, not after it.
+    fault_system.stop("pdf-worker")
+    accepted = await accept_billing_run(fault_api)
     # The API dies right after committing the run: its relay may not have published a thing.
     fault_system.kill("api")
     fault_system.start("api")
     fault_system.wait_healthy(60)
-    at_kill = await wait_until(fault_api, run, lambda c: c["rendered"] + c["sent"] >= 3)
+    fault_system.start("pdf-worker")
+    planning = Run(accepted.run_id, [], {})  # the counts, while the invoices are being issued
+    at_kill = await wait_until(fault_api, planning, lambda c: c["rendered"] + c["sent"] >= 3)
     fault_system.kill("pdf-worker")
     fault_system.kill("emailer")
     await asyncio.sleep(1)
     fault_system.start("pdf-worker")
     fault_system.start("emailer")
-    second = await wait_until(fault_api, run, lambda c: c["sent"] >= 20)
+    second = await wait_until(fault_api, planning, lambda c: c["sent"] >= 20)
     fault_system.kill("emailer")  # once more, later in the run
     fault_system.start("emailer")
+    run = await issued(fault_api, accepted)
 
     entry = await verify(
         "SIGKILL api after commit, then pdf-worker and emailer mid-run (twice for the emailer)",
@@ -215,6 +230,65 @@ async def test_sigterm_stops_a_worker_within_its_bound(fault_system: RunningSyst
     fault_system.start("pdf-worker")
     assert code == 0
     report({"scenario": "SIGTERM an idle pdf-worker", "exit_code": code, "seconds": round(took, 1)})
+
+
+PLANNED = 100
+
+
+async def test_a_planner_killed_mid_run_is_resumed_by_another_with_no_invoice_twice_or_missing(
+    fault_api: httpx.AsyncClient,
+    fault_system: RunningSystem,
+    fault_smtp: CapturingSmtpServer,
+    sqs: Any,
+    s3: Any,
+    fault_database: str,
+) -> None:
+    accepted = await accept_billing_run(fault_api, PLANNED)
+
+    async def progress() -> dict[str, Any]:
+        body: dict[str, Any] = (await fault_api.get(f"/v1/billing-runs/{accepted.run_id}")).json()
+        return body
+
+    deadline = time.monotonic() + 120
+    while (at_kill := await progress())["issued"] < 10:  # some chunks committed, most to come
+        assert time.monotonic() < deadline, at_kill
+        await asyncio.sleep(0.05)
+    fault_system.kill("planner")  # mid-chunk, most likely: that chunk rolls back whole
+    after_kill = await progress()
+    fault_system.start("planner", instance="planner-2")  # another one, after the visibility timeout
+    try:
+        run = await issued(fault_api, accepted)
+        admin = await asyncpg.connect(fault_database)
+        try:
+            rows = await admin.fetch(
+                "SELECT employee_id::text, number FROM invoices WHERE billing_run_id = $1 ORDER BY number",
+                accepted.run_id,
+            )
+        finally:
+            await admin.close()
+        entry = await verify(
+            f"SIGKILL the planner mid-run after {at_kill['issued']} of {PLANNED} invoices, another resumes",
+            fault_api,
+            run,
+            fault_smtp,
+            fault_system,
+            sqs,
+            s3,
+            fault_database,
+            issued_at_kill=at_kill["issued"],
+            issued_after_kill=after_kill["issued"],
+            planning_at_kill=after_kill["status"] == "planning",
+        )
+    finally:
+        fault_system.stop("planner-2")
+        fault_system.start("planner")
+    report(entry)
+    assert after_kill["status"] == "planning"
+    assert after_kill["issued"] < PLANNED
+    assert sorted(r["employee_id"] for r in rows) == sorted(e["id"] for e in accepted.employees)
+    numbers = [int(r["number"].rsplit("-", 1)[1]) for r in rows]
+    assert numbers == list(range(numbers[0], numbers[0] + PLANNED))  # no gap where it crashed
+    assert entry["sent"] == PLANNED
 
 
 REMINDED = 20

@@ -26,6 +26,7 @@ SERVICE_PACKAGES = {
     "emailer": "billflow.emailer",
     "extractor": "billflow.extractor",
     "webhooks": "billflow.webhooks",
+    "planner": "billflow.api.planner",
 }
 
 

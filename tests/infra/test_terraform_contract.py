@@ -48,14 +48,17 @@ HANDLERS = {
     "emailer": "billflow.emailer.lambda_handler.handler",
     "extractor": "billflow.extractor.lambda_handler.handler",
     "webhooks": "billflow.webhooks.lambda_handler.handler",
+    "planner": "billflow.api.planner.lambda_handler.handler",
 }
 
 CONSUME = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
 
+
 # What each service does with each queue. The relays publish through the outbox (api -> render,
-# expense and statements; pdf-worker and extractor -> delivery; every writer -> webhooks, the
-# events the database records in its transactions: see routing.destinations); every service
-# resolves the URLs of the queues it names at start-up.
+# expense, statements and planning; pdf-worker, emailer and extractor -> delivery; planner ->
+# render and planning; every writer -> webhooks, the events the database records in its
+# transactions: see routing.destinations); every service resolves the URLs of the queues it names
+# at start-up.
 QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
     "api": {
         "render": {"sqs:SendMessage", "sqs:GetQueueUrl"},
@@ -63,6 +66,7 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "expense": {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "statements": {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "planning": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
     "pdf_worker": {
         "render": CONSUME | {"sqs:GetQueueUrl"},
@@ -70,7 +74,7 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
     "emailer": {
-        "delivery": CONSUME | {"sqs:GetQueueUrl"},
+        "delivery": CONSUME | {"sqs:SendMessage", "sqs:GetQueueUrl"},
         "statements": CONSUME | {"sqs:GetQueueUrl"},
         "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
@@ -82,6 +86,11 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
     },
     "webhooks": {
         "webhooks": CONSUME | {"sqs:GetQueueUrl"},
+    },
+    "planner": {
+        "planning": CONSUME | {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "render": {"sqs:SendMessage", "sqs:GetQueueUrl"},
+        "webhooks": {"sqs:SendMessage", "sqs:GetQueueUrl"},
     },
 }
 
@@ -100,10 +109,17 @@ BUCKET_ACTIONS: dict[str, dict[str, set[str]]] = {
     "emailer": {INVOICES: {"s3:GetObject"}},
     "extractor": {EXPENSES: {"s3:GetObject"}, UPLOADS: {"s3:GetObject"}},
     "webhooks": {},
+    "planner": {},
 }
 
 # The queue each worker consumes through its event source mapping (in modules/function).
-CONSUMES = {"pdf_worker": "render", "emailer": "delivery", "extractor": "expense", "webhooks": "webhooks"}
+CONSUMES = {
+    "pdf_worker": "render",
+    "emailer": "delivery",
+    "extractor": "expense",
+    "webhooks": "webhooks",
+    "planner": "planning",
+}
 
 # Queue key in Terraform -> the settings field naming it.
 QUEUE_SETTING = {
@@ -113,6 +129,7 @@ QUEUE_SETTING = {
     "statements": "BILLFLOW_STATEMENTS_QUEUE",
     "webhooks": "BILLFLOW_WEBHOOKS_QUEUE",
     "upload": "BILLFLOW_UPLOAD_QUEUE",
+    "planning": "BILLFLOW_PLANNING_QUEUE",
 }
 
 # The only actions allowed on every resource: they have no resource-level permissions in IAM.
@@ -213,6 +230,7 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
     assert names["statements"] == queues.statements_queue
     assert names["webhooks"] == queues.webhooks_queue
     assert names["upload"] == queues.upload_queue
+    assert names["planning"] == queues.planning_queue
     assert _without_interpolations(root_locals()["default_bucket_name"]) == bucket
     documents = labelled("resource", "aws_s3_bucket")["documents"]
     assert unwrap(documents["bucket"]) == "${local.bucket_name}"
@@ -220,7 +238,7 @@ def test_every_queue_and_bucket_the_code_defaults_to_exists_in_terraform() -> No
 
 def test_each_queue_module_is_named_from_its_queue_name() -> None:
     modules = labelled("module")
-    for key in ("render", "delivery", "statements", "expense", "upload"):
+    for key in ("render", "delivery", "statements", "expense", "upload", "planning"):
         module = modules[f"{key}_queue"]
         assert unwrap(module["source"]) == "./modules/queue"
         assert unwrap(module["name"]) == f"${{local.queue_names.{key}}}"
@@ -251,8 +269,9 @@ def test_visibility_timeouts_are_six_times_the_consumers_timeout() -> None:
     assert local["statements_visibility_seconds"] == "${6 * var.emailer_function.timeout_seconds}"
     assert local["expense_visibility_seconds"] == "${6 * var.extractor_function.timeout_seconds}"
     assert local["upload_visibility_seconds"] == "${6 * var.extractor_function.timeout_seconds}"
+    assert local["planning_visibility_seconds"] == "${6 * var.planner_function.timeout_seconds}"
     modules = labelled("module")
-    for key in ("render", "delivery", "statements", "expense", "upload"):
+    for key in ("render", "delivery", "statements", "expense", "upload", "planning"):
         assert unwrap(modules[f"{key}_queue"]["visibility_timeout_seconds"]) == (
             f"${{local.{key}_visibility_seconds}}"
         )

@@ -17,6 +17,8 @@ import pytest
 
 from billflow.domain.model import (
     BilledTo,
+    BillingRun,
+    BillingRunStatus,
     Department,
     Employee,
     Invoice,
@@ -59,11 +61,16 @@ def lambda_env(
         "SMTP_PORT": str(smtp_server.port),
         "BILLFLOW_RENDER_QUEUE": f"lambda-{tag}-render",
         "BILLFLOW_DELIVERY_QUEUE": f"lambda-{tag}-delivery",
+        "BILLFLOW_PLANNING_QUEUE": f"lambda-{tag}-planning",
         "BILLFLOW_JWT_SECRET": "lambda-secret-lambda-secret-lambda-secret",
         "BILLFLOW_METRICS": "emf",
         "AWS_LAMBDA_FUNCTION_NAME": "billflow-test",  # what Lambda sets: EMF goes to stdout
     }
-    for name in (env["BILLFLOW_RENDER_QUEUE"], env["BILLFLOW_DELIVERY_QUEUE"]):
+    for name in (
+        env["BILLFLOW_RENDER_QUEUE"],
+        env["BILLFLOW_DELIVERY_QUEUE"],
+        env["BILLFLOW_PLANNING_QUEUE"],
+    ):
         sqs.create_queue(QueueName=name)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -219,6 +226,82 @@ async def test_worker_handlers_render_and_mail_a_batch_and_report_only_the_bad_r
     assert invoice.number in mail.message["Subject"]
     emf = [json.loads(line) for line in capfd.readouterr().out.splitlines() if '"_aws"' in line]
     assert {d["Event"] for d in emf if "Event" in d} >= {"rendered", "sent"}  # CloudWatch EMF lines
+
+
+async def planning_run(postgres_url: str, employees: int) -> str:
+    """A run accepted ``planning`` straight in the database, for ``employees`` employees with a
+    workday in a period of its own, and no outbox row: only the message a test sends plans it."""
+    year = 5000 + uuid.uuid4().int % 4000
+    pool = await create_pool(PostgresSettings(database_url=postgres_url))
+    try:
+        uow = AsyncpgUnitOfWorkFactory(pool)
+        d, p = Department(str(uuid.uuid4()), "Ops"), Project(str(uuid.uuid4()), "Plans", Decimal(0))
+        run = BillingRun(
+            str(uuid.uuid4()), date(year, 3, 1), date(year, 3, 31), (), status=BillingRunStatus.PLANNING
+        )
+        async with uow() as u:
+            await u.departments.add(d)
+            await u.projects.add(p)
+            for n in range(employees):
+                e = Employee(
+                    str(uuid.uuid4()),
+                    f"Planned {n}",
+                    f"plan-{uuid.uuid4().hex[:8]}@example.com",
+                    d.id,
+                    p.id,
+                    Decimal("100"),
+                    "EUR",
+                )
+                await u.employees.add(e)
+            await u.billing_runs.add(run)
+            await u.commit()
+        async with pool.acquire() as conn:
+            await conn.execute(
+                "INSERT INTO workdays (employee_id, day, hours, project_id)"
+                " SELECT id, $1, 8, project_id FROM employees WHERE project_id = $2",
+                date(year, 3, 2),
+                uuid.UUID(p.id),
+            )
+        return run.id
+    finally:
+        await pool.close()
+
+
+async def test_the_planner_handler_issues_a_run_and_publishes_each_invoices_render_command(
+    lambda_env: dict[str, str], lambda_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from billflow.api.planner import lambda_handler as planner_lambda
+
+    sqs = boto3.client("sqs", endpoint_url=lambda_env["AWS_ENDPOINT_URL"], region_name="eu-west-1")
+    planning_url = sqs.get_queue_url(QueueName=lambda_env["BILLFLOW_PLANNING_QUEUE"])["QueueUrl"]
+    render_url = sqs.get_queue_url(QueueName=lambda_env["BILLFLOW_RENDER_QUEUE"])["QueueUrl"]
+    run_id = await planning_run(lambda_database, employees=3)
+    plan = {
+        "type": "billing_run.plan.v1",
+        "message_id": str(uuid.uuid4()),
+        "occurred_at": "2026-12-01T08:00:00Z",
+        "correlation_id": "lambda-plan",
+        "billing_run_id": run_id,
+    }
+    sqs.send_message(QueueUrl=planning_url, MessageBody=json.dumps(plan))
+    batch = {"Records": records(sqs, planning_url, expected=1)}
+
+    runtime = fresh_worker_runtime(planner_lambda, monkeypatch)
+    try:
+        planned = await asyncio.to_thread(planner_lambda.handler, batch, None)
+    finally:
+        await asyncio.to_thread(runtime.close)
+
+    assert planned == {"batchItemFailures": []}
+    conn = await asyncpg.connect(lambda_database)
+    try:
+        status = await conn.fetchval("SELECT status FROM billing_runs WHERE id = $1", run_id)
+        invoices = await conn.fetch("SELECT id::text FROM invoices WHERE billing_run_id = $1", run_id)
+    finally:
+        await conn.close()
+    assert (status, len(invoices)) == ("issued", 3)
+    renders = records(sqs, render_url, expected=3)  # the outbox was drained before returning
+    assert sorted(json.loads(r["body"])["invoice_id"] for r in renders) == sorted(i["id"] for i in invoices)
 
 
 def http_event(

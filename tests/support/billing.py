@@ -76,3 +76,16 @@ async def wait_for_status(
             states = sorted({inv["status"] for inv in invoices})
             raise TimeoutError(f"invoices still in {states} after {within}s")
         await asyncio.sleep(0.2)
+
+
+async def wait_for_run_issued(api: httpx.AsyncClient, run_id: str, within: float = 120) -> dict[str, Any]:
+    """Poll a billing run accepted ``planning`` until the planner has issued it; its progress."""
+    deadline = time.monotonic() + within
+    while True:
+        response = await api.get(f"/v1/billing-runs/{run_id}")
+        if response.status_code == 200 and response.json()["status"] == "issued":
+            progress: dict[str, Any] = response.json()
+            return progress
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"billing run {run_id} not issued after {within}s: {response.text}")
+        await asyncio.sleep(0.2)

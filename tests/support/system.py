@@ -20,6 +20,7 @@ SERVICES = {
     "emailer": "billflow.emailer",
     "extractor": "billflow.extractor",
     "webhooks": "billflow.webhooks",
+    "planner": "billflow.api.planner",
 }
 
 

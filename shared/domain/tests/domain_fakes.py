@@ -27,6 +27,7 @@ from billflow.domain.model import (
     ApiKey,
     AuditEntry,
     BillingRun,
+    BillingRunStatus,
     Client,
     Company,
     CreditNote,
@@ -52,6 +53,7 @@ from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.ports.audit import AuditFilter
 from billflow.domain.ports.delivery import DeliveryClaim
 from billflow.domain.ports.documents import UploadForm
+from billflow.domain.ports.invoices import PlanningCursor, RunPlanning
 from billflow.domain.ports.mail import OutgoingEmail
 from billflow.domain.ports.organisation import RecordedEntry
 from billflow.domain.ports.pagination import Page, PageRequest
@@ -75,6 +77,7 @@ class Store:
     invoices: dict[str, Invoice] = field(default_factory=dict)
     sequences: dict[int, int] = field(default_factory=dict)
     runs: dict[str, BillingRun] = field(default_factory=dict)
+    run_cursors: dict[str, PlanningCursor] = field(default_factory=dict)
     users: dict[str, tuple[User, str]] = field(default_factory=dict)
     external_subjects: dict[str, str] = field(default_factory=dict)
     outbox: list[Message] = field(default_factory=list)
@@ -183,9 +186,18 @@ class FakeEmployees(_Repo):
     async def update(self, x: Employee) -> None:
         self.s.employees[x.id] = x
 
-    async def with_workdays_between(self, start: date, end: date) -> Sequence[Employee]:
-        ids = sorted(i for i in self.s.workdays if any(start <= d <= end for d, _ in self.s.entries(i)))
-        return [self.s.employees[i] for i in ids]
+    async def with_workdays_between(
+        self, start: date, end: date, *, after: str | None = None, limit: int | None = None
+    ) -> Sequence[Employee]:
+        ids = sorted(
+            i
+            for i in self.s.workdays
+            if (after is None or i > after) and any(start <= d <= end for d, _ in self.s.entries(i))
+        )
+        return [self.s.employees[i] for i in ids][:limit]
+
+    async def any_with_workdays_between(self, start: date, end: date) -> bool:
+        return bool(await self.with_workdays_between(start, end, limit=1))
 
     async def names(self, employee_ids: Sequence[str]) -> dict[str, str]:
         return {i: self.s.employees[i].full_name for i in employee_ids if i in self.s.employees}
@@ -212,6 +224,10 @@ class FakeClients(_Repo):
 
     async def lock_all(self) -> Sequence[Client]:
         return sorted(self.s.clients.values(), key=lambda c: c.id)
+
+    async def lock_page(self, after: tuple[str, str] | None, limit: int) -> Sequence[Client]:
+        ordered = sorted(self.s.clients.values(), key=lambda c: (c.name, c.id))
+        return [c for c in ordered if after is None or (c.name, c.id) > after][:limit]
 
     async def update(self, c: Client) -> None:
         self.s.clients[c.id] = c
@@ -344,11 +360,16 @@ class FakeInvoices(_Repo):
             )
         return found
 
-    async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
+    async def employees_with_overlapping(
+        self, start: date, end: date, among: Sequence[str] | None = None
+    ) -> set[str]:
         return {
             i.employee_id
             for i in self.s.invoices.values()
-            if i.employee_id is not None and i.period_start <= end and i.period_end >= start
+            if i.employee_id is not None
+            and (among is None or i.employee_id in among)
+            and i.period_start <= end
+            and i.period_end >= start
         }
 
     async def get(self, i: str) -> Invoice | None:
@@ -455,7 +476,41 @@ class FakeRuns(_Repo):
         self.s.runs[run.id] = run
 
     async def get(self, i: str) -> BillingRun | None:
-        return self.s.runs.get(i)
+        run = self.s.runs.get(i)
+        if run is None or run.status is BillingRunStatus.PLANNING:
+            return run
+        ids = tuple(
+            v.id for v in sorted(self.s.invoices.values(), key=lambda v: v.number) if v.billing_run_id == i
+        )
+        return replace(run, invoice_ids=ids)
+
+    async def lock_planning(self, run_id: str) -> RunPlanning | None:
+        run = self.s.runs.get(run_id)
+        if run is None or run.status is not BillingRunStatus.PLANNING:
+            return None
+        return RunPlanning(run, self.s.run_cursors.get(run_id))
+
+    async def count_candidates(self, run: BillingRun) -> int:
+        return len(self.s.runs)  # a fake's count: a number, not a rule
+
+    async def advance(
+        self,
+        run_id: str,
+        *,
+        planned: int,
+        cursor: PlanningCursor | None,
+        skipped: Sequence[str],
+        issued: bool,
+    ) -> None:
+        run = self.s.runs[run_id]
+        if cursor is not None:
+            self.s.run_cursors[run_id] = cursor
+        self.s.runs[run_id] = replace(
+            run,
+            planned=planned,
+            skipped_ids=run.skipped_ids + tuple(skipped),
+            status=BillingRunStatus.ISSUED if issued else BillingRunStatus.PLANNING,
+        )
 
     async def status_counts(self, run_id: str) -> dict[InvoiceStatus, int]:
         counts: dict[InvoiceStatus, int] = {}

@@ -307,7 +307,7 @@ async def test_invoice_creation_is_rate_limited_per_user() -> None:
 
 def _issuing(uow: FakeUnitOfWorkFactory, quota: InvoiceCreationQuota) -> tuple[IssueInvoice, StartBillingRun]:
     ids, clock, issuer = SequentialIds(), FixedClock(), Issuer("Acme", "1 Street", "BE1")
-    return IssueInvoice(uow, ids, clock, issuer, quota), StartBillingRun(uow, ids, clock, issuer, quota)
+    return IssueInvoice(uow, ids, clock, issuer, quota), StartBillingRun(uow, ids, clock, quota)
 
 
 @pytest.mark.parametrize("user", [VIEWER, ALICE])

@@ -7,15 +7,29 @@ from decimal import Decimal
 
 import pytest
 
-from billflow.domain.contracts import DeliverInvoice, RenderInvoice
+from billflow.domain.contracts import DeliverInvoice, PlanBillingRun, RenderInvoice
 from billflow.domain.errors import InvalidInput, InvoiceOverlap, NotFound, NotReady, Unauthenticated
-from billflow.domain.model import Department, Employee, InvoiceStatus, Issuer, Project, Role, User, Workday
+from billflow.domain.model import (
+    BillingRun,
+    BillingRunStatus,
+    Department,
+    Employee,
+    InvoiceStatus,
+    Issuer,
+    Project,
+    Role,
+    User,
+    Workday,
+)
 from billflow.domain.usecases.accounts import Accounts
+from billflow.domain.usecases.client_invoices import ClientInvoicing
 from billflow.domain.usecases.deliver_invoice import DeliverInvoiceCommand, DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
+from billflow.domain.usecases.invoice_drafts import EmployeeInvoicing, InvoiceDrafts
 from billflow.domain.usecases.invoice_queries import InvoiceQueries
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
 from billflow.domain.usecases.organisation import NewEmployee, Organisation
+from billflow.domain.usecases.plan_billing_run import PlanBillingRunCommand, PlanBillingRunInChunks
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.render_invoice import Outcome, RenderInvoiceCommand, RenderInvoicePdf
 from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
@@ -65,7 +79,29 @@ def issuing(uow: FakeUnitOfWorkFactory) -> IssueInvoice:
 
 @pytest.fixture
 def billing_run(uow: FakeUnitOfWorkFactory) -> StartBillingRun:
-    return StartBillingRun(uow, SequentialIds(), FixedClock(), ACME, no_quota())
+    return StartBillingRun(uow, SequentialIds(), FixedClock(), no_quota())
+
+
+class PlannerIds(SequentialIds):
+    """Ids of their own, so the planner's never meet those of the other use cases of a test."""
+
+    def new_id(self) -> str:
+        return "p" + super().new_id()
+
+
+def planner(
+    uow: FakeUnitOfWorkFactory, chunk_size: int, budget_seconds: float = 60
+) -> PlanBillingRunInChunks:
+    ids, clock = PlannerIds(), FixedClock()
+    return PlanBillingRunInChunks(
+        uow,
+        ids,
+        clock,
+        EmployeeInvoicing(InvoiceDrafts(ids, ACME, 30), clock),
+        ClientInvoicing(ids, clock, ACME),
+        chunk_size=chunk_size,
+        budget_seconds=budget_seconds,
+    )
 
 
 async def test_issuing_numbers_the_invoice_and_asks_for_its_rendering_in_the_same_commit(
@@ -109,14 +145,54 @@ async def test_an_issued_invoice_does_not_change_when_rates_or_workdays_do(
     assert stored == invoice
 
 
-async def test_a_billing_run_invoices_each_employee_once_and_skips_those_already_invoiced(
+async def _run(uow: FakeUnitOfWorkFactory, run_id: str) -> BillingRun | None:
+    async with uow(read_only=True) as u:
+        return await u.billing_runs.get(run_id)
+
+
+async def test_a_billing_run_is_accepted_planning_and_asks_the_planner_in_the_same_commit(
+    uow: FakeUnitOfWorkFactory, billing_run: StartBillingRun
+) -> None:
+    run = await billing_run.execute(StartBillingRunCommand(*OCT, correlation_id="run", actor=ADMIN))
+    assert (run.status, run.invoice_ids) == (BillingRunStatus.PLANNING, ())
+    assert not uow.store.invoices
+    assert [(type(m), m.billing_run_id) for m in uow.store.outbox] == [(PlanBillingRun, run.id)]  # type: ignore[attr-defined]
+
+
+async def test_planning_invoices_each_employee_once_in_chunks_and_skips_those_already_invoiced(
     uow: FakeUnitOfWorkFactory, issuing: IssueInvoice, billing_run: StartBillingRun
 ) -> None:
     await issuing.execute(IssueInvoiceCommand("e1", *OCT, correlation_id="c", actor=ADMIN))
-    started = await billing_run.execute(StartBillingRunCommand(*OCT, correlation_id="run", actor=ADMIN))
-    assert started.skipped_employee_ids == ("e1",)
-    assert len(started.run.invoice_ids) == 1
-    assert uow.store.invoices[started.run.invoice_ids[0]].employee_id == "e2"
+    run = await billing_run.execute(StartBillingRunCommand(*OCT, correlation_id="run", actor=ADMIN))
+    assert await planner(uow, chunk_size=1).execute(PlanBillingRunCommand(run.id, "run")) is Outcome.DONE
+    issued = await _run(uow, run.id)
+    assert issued is not None
+    assert issued.status is BillingRunStatus.ISSUED
+    assert issued.skipped_ids == ("e1",)
+    assert [uow.store.invoices[i].employee_id for i in issued.invoice_ids] == ["e2"]
+    again = await planner(uow, chunk_size=1).execute(PlanBillingRunCommand(run.id, "run"))
+    assert again is Outcome.ALREADY_DONE
+    assert len(uow.store.invoices) == 2
+
+
+async def test_a_planner_out_of_time_records_its_continuation_with_its_last_chunk(
+    uow: FakeUnitOfWorkFactory, billing_run: StartBillingRun
+) -> None:
+    run = await billing_run.execute(StartBillingRunCommand(*OCT, correlation_id="run", actor=ADMIN))
+    hurried = planner(uow, chunk_size=1, budget_seconds=0)
+    await hurried.execute(PlanBillingRunCommand(run.id, "run"))
+    plans = [m for m in uow.store.outbox if isinstance(m, PlanBillingRun)]
+    assert len(plans) == 2
+    assert len(uow.store.invoices) == 1
+    await hurried.execute(PlanBillingRunCommand(run.id, "run"))  # the second employee
+    await hurried.execute(PlanBillingRunCommand(run.id, "run"))  # nobody left: issued
+    issued = await _run(uow, run.id)
+    assert issued is not None
+    assert issued.status is BillingRunStatus.ISSUED
+    assert sorted(uow.store.invoices[i].number for i in issued.invoice_ids) == [
+        "INV-2026-000001",
+        "INV-2026-000002",
+    ]
 
 
 async def test_a_billing_run_with_nobody_to_bill_is_refused(billing_run: StartBillingRun) -> None:

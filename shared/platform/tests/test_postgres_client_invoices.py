@@ -15,6 +15,8 @@ import pytest
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import (
     Address,
+    BillingRunKind,
+    BillingRunStatus,
     Client,
     Department,
     Employee,
@@ -32,10 +34,11 @@ from billflow.domain.usecases.client_invoices import (
     ClientInvoicing,
     IssueClientInvoice,
     IssueClientInvoiceCommand,
-    StartClientBillingRun,
-    StartClientBillingRunCommand,
 )
+from billflow.domain.usecases.invoice_drafts import EmployeeInvoicing, InvoiceDrafts
+from billflow.domain.usecases.plan_billing_run import PlanBillingRunCommand, PlanBillingRunInChunks
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
+from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
 from billflow.platform.postgres.ratelimit import PostgresRateLimiter
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.system import SystemClock, UuidIdGenerator
@@ -95,11 +98,24 @@ class Company:
             await u.commit()
 
 
-def use_cases(pool: asyncpg.Pool) -> tuple[IssueClientInvoice, StartClientBillingRun]:
+def use_cases(pool: asyncpg.Pool) -> tuple[IssueClientInvoice, StartBillingRun]:
     uow, ids = AsyncpgUnitOfWorkFactory(pool), UuidIdGenerator()
     invoicing = ClientInvoicing(ids, SystemClock(), Issuer("Billflow Demo", "1 Main St", "BE0999999999"))
     quota = InvoiceCreationQuota(PostgresRateLimiter(pool), 0)
-    return IssueClientInvoice(uow, invoicing, quota), StartClientBillingRun(uow, invoicing, quota, ids)
+    return IssueClientInvoice(uow, invoicing, quota), StartBillingRun(uow, ids, SystemClock(), quota)
+
+
+def planner(pool: asyncpg.Pool, chunk_size: int) -> PlanBillingRunInChunks:
+    ids, clock = UuidIdGenerator(), SystemClock()
+    issuer = Issuer("Billflow Demo", "1 Main St", "BE0999999999")
+    return PlanBillingRunInChunks(
+        AsyncpgUnitOfWorkFactory(pool),
+        ids,
+        clock,
+        EmployeeInvoicing(InvoiceDrafts(ids, issuer, 30), clock),
+        ClientInvoicing(ids, clock, issuer),
+        chunk_size=chunk_size,
+    )
 
 
 async def test_a_client_invoice_bills_each_person_per_project_with_taxes_per_rate(pool: asyncpg.Pool) -> None:
@@ -209,14 +225,18 @@ async def test_a_clients_run_bills_every_active_client_once_with_consecutive_num
         await u.commit()
     _, run = use_cases(pool)
 
-    started = await run.execute(StartClientBillingRunCommand(start, end, "t", ACCOUNTANT))
+    accepted = await run.execute(StartBillingRunCommand(start, end, "t", ACCOUNTANT, BillingRunKind.CLIENTS))
+    # Two clients a chunk: every client of the database (other tests' too) in (name, id) pages.
+    await planner(pool, chunk_size=2).execute(PlanBillingRunCommand(accepted.id, "t"))
 
-    assert len(started.run.invoice_ids) == 1
-    assert {idle.client.id, archived.client.id} <= set(started.skipped_client_ids)
     async with uow(read_only=True) as u:
-        [invoice] = [await u.invoices.get(i) for i in started.run.invoice_ids]
-        stored_run = await u.billing_runs.get(started.run.id)
+        stored_run = await u.billing_runs.get(accepted.id)
+        assert stored_run is not None
+        [invoice] = [await u.invoices.get(i) for i in stored_run.invoice_ids]
     assert invoice is not None
     assert invoice.client_id == busy.client.id
-    assert stored_run is not None
     assert stored_run.kind.value == "clients"
+    assert stored_run.status is BillingRunStatus.ISSUED
+    assert {idle.client.id, archived.client.id} <= set(stored_run.skipped_ids)
+    assert busy.client.id not in stored_run.skipped_ids
+    assert len(set(stored_run.skipped_ids)) == len(stored_run.skipped_ids)

@@ -23,6 +23,7 @@ from billflow.api.web import WebConfig
 from billflow.domain.contracts import (
     DispatchWebhookEvent,
     ExtractExpense,
+    PlanBillingRun,
     RenderCreditNote,
     RenderInvoice,
     SendMonthlyStatements,
@@ -35,7 +36,6 @@ from billflow.domain.usecases.audit_trail import AuditTrail
 from billflow.domain.usecases.client_invoices import (
     ClientInvoicing,
     IssueClientInvoice,
-    StartClientBillingRun,
 )
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.company import CompanyRecord
@@ -192,6 +192,7 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
                     RenderCreditNote,
                     SendReminders,
                     DispatchWebhookEvent,  # recorded by the database in the API's transactions
+                    PlanBillingRun,
                 ],
             ),
             metrics=metrics,
@@ -210,11 +211,8 @@ async def build(settings: Settings, *, relay_in_background: bool = True) -> Asyn
             issue_invoice=IssueInvoice(
                 uow, ids, clock, issuer, quota, company.payment_terms_days, invoice_numbers
             ),
-            start_billing_run=StartBillingRun(
-                uow, ids, clock, issuer, quota, company.payment_terms_days, invoice_numbers
-            ),
+            start_billing_run=StartBillingRun(uow, ids, clock, quota),
             issue_client_invoice=IssueClientInvoice(uow, client_invoicing, quota),
-            start_client_billing_run=StartClientBillingRun(uow, client_invoicing, quota, ids),
             invoices=InvoiceQueries(uow, S3DocumentStore(s3, settings.storage.bucket), clock),
             retry=RetryInvoice(uow, ids, clock),
             database_ready=database_ready,

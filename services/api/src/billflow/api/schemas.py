@@ -14,6 +14,8 @@ from msgspec import Meta
 
 from billflow.domain.model import (
     BillingRunKind,
+    BillingRunStatus,
+    CreditNote,
     Department,
     Employee,
     Project,
@@ -260,6 +262,8 @@ class DownloadOut(msgspec.Struct):
 
 
 class BillingRunOut(msgspec.Struct):
+    """A billing run as ``POST /v1/billing-runs`` accepts it: ``planning``, nothing issued yet."""
+
     id: str
     period_start: date
     period_end: date
@@ -269,6 +273,12 @@ class BillingRunOut(msgspec.Struct):
     kind: BillingRunKind = BillingRunKind.EMPLOYEES
     skipped_client_ids: list[str] = []
     """Clients' run: archived clients and clients with nothing to bill in the period."""
+    status: BillingRunStatus = BillingRunStatus.ISSUED
+    """``planning`` (invoices being issued in chunks), then ``issued``."""
+    planned: int | None = None
+    """The invoices planning expects to issue, once it has started counting (else null)."""
+    issued: int = 0
+    """The invoices issued so far."""
 
 
 class StatusCounts(msgspec.Struct):
@@ -283,8 +293,19 @@ class BillingRunProgressOut(msgspec.Struct):
     period_start: date
     period_end: date
     invoice_ids: list[str]
+    """Once ``issued``: every invoice of the run (empty while ``planning``)."""
     counts: StatusCounts
     kind: BillingRunKind = BillingRunKind.EMPLOYEES
+    status: BillingRunStatus = BillingRunStatus.ISSUED
+    """``planning`` (invoices being issued in chunks), then ``issued``."""
+    planned: int | None = None
+    """The invoices planning expects to issue, counted when it starts (null before)."""
+    issued: int = 0
+    """The invoices issued so far (the sum of ``counts``)."""
+    skipped_employee_ids: list[str] = []
+    """Once issued, an employees' run: employees who already had an overlapping invoice."""
+    skipped_client_ids: list[str] = []
+    """Once issued, a clients' run: archived clients and clients with nothing to bill."""
 
 
 class DepartmentList(msgspec.Struct):

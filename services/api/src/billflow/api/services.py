@@ -9,7 +9,7 @@ from billflow.api.idempotency_store import IdempotencyStore
 from billflow.domain.usecases.accounts import Accounts
 from billflow.domain.usecases.api_keys import ApiKeys
 from billflow.domain.usecases.audit_trail import AuditTrail
-from billflow.domain.usecases.client_invoices import IssueClientInvoice, StartClientBillingRun
+from billflow.domain.usecases.client_invoices import IssueClientInvoice
 from billflow.domain.usecases.clients import Clients
 from billflow.domain.usecases.company import CompanyRecord
 from billflow.domain.usecases.credit_notes import CreditNoteQueries, IssueCreditNote, RetryCreditNote
@@ -44,7 +44,6 @@ class Services:
     issue_invoice: IssueInvoice
     start_billing_run: StartBillingRun
     issue_client_invoice: IssueClientInvoice
-    start_client_billing_run: StartClientBillingRun
     invoices: InvoiceQueries
     retry: RetryInvoice
     database_ready: Callable[[], Awaitable[bool]]

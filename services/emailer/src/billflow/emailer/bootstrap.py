@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billflow.domain.contracts import DispatchWebhookEvent
+from billflow.domain.contracts import DeliverReminder, DeliverStatement, DispatchWebhookEvent
 from billflow.domain.usecases.credit_note_documents import DeliverCreditNotePdf, FailCreditNote
 from billflow.domain.usecases.deliver_invoice import DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice
-from billflow.domain.usecases.monthly_statements import SendStatements
+from billflow.domain.usecases.monthly_statements import PlanStatements, SendStatement
 from billflow.domain.usecases.notify_expense import NotifyUploader
-from billflow.domain.usecases.reminders import SendDueReminders
+from billflow.domain.usecases.reminders import PlanReminders, SendReminder
 from billflow.emailer.after_issue_email import TemplateAfterIssueEmailWriter
 from billflow.emailer.expense_email import TemplateExpenseEmailWriter
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
@@ -40,25 +40,25 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
             ),
             fail=FailInvoice(uow),
             notify=NotifyUploader(uow, expense_writer, mailer),
-            statements=SendStatements(uow, expense_writer, mailer, lease_seconds=lease),
+            statements=PlanStatements(uow, platform.ids, platform.clock),
+            statement=SendStatement(uow, expense_writer, mailer, lease_seconds=lease),
             deliver_credit_note=DeliverCreditNotePdf(
                 uow, documents, after_issue, mailer, lease_seconds=lease
             ),
             fail_credit_note=FailCreditNote(uow),
-            reminders=SendDueReminders(
-                uow, documents, after_issue, mailer, settings.reminders.days, lease_seconds=lease
-            ),
+            reminders=PlanReminders(uow, platform.ids, platform.clock, settings.reminders.days),
+            reminder=SendReminder(uow, documents, after_issue, mailer, lease_seconds=lease),
         )
     )
 
 
 # One month's statements (or one day's reminders) at a time on the statements queue: each request
-# loops over its recipients.
+# is fanned out to one message per recipient on the delivery queue, through the emailer's outbox.
 WORKER = WorkerSpec(
     "emailer",
     Settings,
     ROUTES,
     wire,
     lambda q: [Consumed(q.delivery_queue), Consumed(q.statements_queue, 1)],
-    produces=[DispatchWebhookEvent],  # the database records "sent" events in the emailer's transactions
+    produces=[DeliverStatement, DeliverReminder, DispatchWebhookEvent],  # the database records "sent" events in the emailer's transactions
 )

@@ -1,5 +1,6 @@
-"""The emailer's route table: invoice and credit note deliveries and expense notifications (the
-delivery queue), statement and reminder requests (the statements queue); any of them is handled
+"""The emailer's route table: invoice and credit note deliveries, expense notifications and each
+recipient's statement or reminder (the delivery queue), statement and reminder requests (the
+statements queue), which it fans out to one message per recipient; any of them is handled
 wherever it arrives."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from datetime import UTC, date, datetime
 from billflow.domain.contracts import (
     DeliverCreditNote,
     DeliverInvoice,
+    DeliverReminder,
+    DeliverStatement,
     NotifyExpense,
     SendMonthlyStatements,
     SendReminders,
@@ -22,9 +25,9 @@ from billflow.domain.usecases.credit_note_documents import (
 )
 from billflow.domain.usecases.deliver_invoice import DeliverInvoiceCommand, DeliverInvoicePdf
 from billflow.domain.usecases.fail_invoice import FailInvoice, FailInvoiceCommand
-from billflow.domain.usecases.monthly_statements import SendStatements, SendStatementsCommand
+from billflow.domain.usecases.monthly_statements import PlanStatements, SendStatement, SendStatementsCommand
 from billflow.domain.usecases.notify_expense import NotifyExpenseCommand, NotifyUploader
-from billflow.domain.usecases.reminders import SendDueReminders
+from billflow.domain.usecases.reminders import PlanReminders, SendReminder
 from billflow.platform.aws.sqs_consumer import Received
 from billflow.platform.worker import Job, Route, RouteTable
 
@@ -34,10 +37,12 @@ class UseCases:
     deliver: DeliverInvoicePdf
     fail: FailInvoice
     notify: NotifyUploader
-    statements: SendStatements
+    statements: PlanStatements
+    statement: SendStatement
     deliver_credit_note: DeliverCreditNotePdf
     fail_credit_note: FailCreditNote
-    reminders: SendDueReminders
+    reminders: PlanReminders
+    reminder: SendReminder
 
 
 def statement_month(message: SendMonthlyStatements, received: Received) -> str:
@@ -67,11 +72,15 @@ def _notify(use: UseCases, message: NotifyExpense, _: Received) -> Job:
 
 def _statements(use: UseCases, message: SendMonthlyStatements, received: Received) -> Job:
     month = statement_month(message, received)
+    correlation_id = message.correlation_id or received.sqs_message_id
     return Job(
-        month,
-        message.correlation_id or received.sqs_message_id,
-        lambda: use.statements.execute(SendStatementsCommand(month)),
+        month, correlation_id, lambda: use.statements.execute(SendStatementsCommand(month), correlation_id)
     )
+
+
+def _statement(use: UseCases, message: DeliverStatement, _: Received) -> Job:
+    user_id, month = message.user_id, message.month
+    return Job(f"{month}/{user_id}", message.correlation_id, lambda: use.statement.execute(user_id, month))
 
 
 def reminder_day(message: SendReminders, received: Received) -> date:
@@ -94,10 +103,16 @@ def _deliver_credit_note(use: UseCases, message: DeliverCreditNote, _: Received)
 
 def _reminders(use: UseCases, message: SendReminders, received: Received) -> Job:
     day = reminder_day(message, received)
+    correlation_id = message.correlation_id or received.sqs_message_id
+    return Job(day.isoformat(), correlation_id, lambda: use.reminders.execute(day, correlation_id))
+
+
+def _reminder(use: UseCases, message: DeliverReminder, _: Received) -> Job:
+    invoice_id, level, day = message.invoice_id, message.level, message.as_of
     return Job(
-        day.isoformat(),
-        message.correlation_id or received.sqs_message_id,
-        lambda: use.reminders.execute(day),
+        f"{invoice_id}/{level}",
+        message.correlation_id,
+        lambda: use.reminder.execute(invoice_id, level, day),
     )
 
 
@@ -107,5 +122,7 @@ ROUTES = RouteTable[UseCases](
     Route(SendMonthlyStatements, _statements, "statement"),
     Route(DeliverCreditNote, _deliver_credit_note, "credit_note"),
     Route(SendReminders, _reminders, "reminders"),
+    Route(DeliverStatement, _statement, "statement"),
+    Route(DeliverReminder, _reminder, "reminders"),
 )
 decode = ROUTES.decode

@@ -51,7 +51,8 @@ class NotifyExpense(Message, frozen=True, kw_only=True, tag="expense.notify.v1")
 
 
 class SendMonthlyStatements(Message, frozen=True, kw_only=True, tag="statements.send.v1"):
-    """Command to the emailer: email every user their statement of one month's expenses.
+    """Command to the emailer: email every user their statement of one month's expenses (it fans
+    out one ``statement.deliver.v1`` per uploader).
 
     Unlike every other message, the envelope is optional here: an EventBridge scheduled rule can
     only put a constant JSON input on the queue, so the monthly schedule sends exactly
@@ -81,7 +82,8 @@ class DeliverCreditNote(Message, frozen=True, kw_only=True, tag="credit_note.del
 
 
 class SendReminders(Message, frozen=True, kw_only=True, tag="reminders.send.v1"):
-    """Command to the emailer: send the overdue reminders due on one day (``as_of``, ``YYYY-MM-DD``).
+    """Command to the emailer: send the overdue reminders due on one day (``as_of``, ``YYYY-MM-DD``;
+    it fans out one ``reminder.deliver.v1`` per invoice and level due).
 
     Like ``SendMonthlyStatements``, the envelope is optional: the daily EventBridge rule puts
     exactly ``{"type": "reminders.send.v1"}`` on the queue, and the consumer then takes the day of
@@ -106,13 +108,47 @@ class DispatchWebhookEvent(Message, frozen=True, kw_only=True, tag="webhook.disp
     event_id: str
 
 
+class DeliverStatement(Message, frozen=True, kw_only=True, tag="statement.deliver.v1"):
+    """Command to the emailer: email one user their statement of one month (``YYYY-MM``); one per
+    uploader, fanned out from a ``statements.send.v1``. Sent once per user and month however often
+    it arrives (the statement's delivery record)."""
+
+    user_id: str
+    month: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+
+
+class DeliverReminder(Message, frozen=True, kw_only=True, tag="reminder.deliver.v1"):
+    """Command to the emailer: email one invoice's overdue reminder of one level, as of one day;
+    one per (invoice, level) due, fanned out from a ``reminders.send.v1``. Sent once per invoice
+    and level however often it arrives, and not at all once the balance is paid."""
+
+    invoice_id: str
+    level: int
+    as_of: date
+
+
+class PlanBillingRun(Message, frozen=True, kw_only=True, tag="billing_run.plan.v1"):
+    """Command to the planner: issue the invoices of a run accepted ``planning``, in chunks, from
+    where its planning stopped. Sent by ``POST /v1/billing-runs``, and by the planner itself to
+    go on after its time budget; handling it for an issued run does nothing."""
+
+    billing_run_id: str
+
+
 # What each consumer accepts: every version it has ever accepted.
 PdfWorkerMessage: TypeAlias = RenderInvoice | RenderCreditNote
 EmailerMessage: TypeAlias = (
-    DeliverInvoice | NotifyExpense | SendMonthlyStatements | DeliverCreditNote | SendReminders
+    DeliverInvoice
+    | NotifyExpense
+    | SendMonthlyStatements
+    | DeliverCreditNote
+    | SendReminders
+    | DeliverStatement
+    | DeliverReminder
 )
 ExtractorMessage: TypeAlias = ExtractExpense
 WebhooksMessage: TypeAlias = DispatchWebhookEvent
+PlannerMessage: TypeAlias = PlanBillingRun
 AnyMessage: TypeAlias = (
     RenderInvoice
     | DeliverInvoice
@@ -123,6 +159,9 @@ AnyMessage: TypeAlias = (
     | DeliverCreditNote
     | SendReminders
     | DispatchWebhookEvent
+    | PlanBillingRun
+    | DeliverStatement
+    | DeliverReminder
 )
 
 

@@ -9,9 +9,12 @@ from billflow.domain.contracts import (
     DeliverCreditNote,
     DeliverInvoice,
     DispatchWebhookEvent,
+    DeliverReminder,
+    DeliverStatement,
     ExtractExpense,
     Message,
     NotifyExpense,
+    PlanBillingRun,
     RenderCreditNote,
     RenderInvoice,
     SendMonthlyStatements,
@@ -29,8 +32,9 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
     """The queue name of every message type any service publishes. Expense notifications share
     the delivery queue with invoice deliveries: both are the emailer's everyday work. Credit notes
     travel with invoices (one document pipeline); a day's reminders, like a month's statements, are
-    one long request on the statements queue. Webhook events have a queue of their own, so a slow
-    receiver never delays an invoice."""
+    one request on the statements queue, which the emailer fans out to one message per recipient on
+    the delivery queue. Webhook events have a queue of their own, so a slow receiver never delays an
+    invoice; billing runs to plan have a queue of their own too."""
     return {
         RenderInvoice: queues.render_queue,
         DeliverInvoice: queues.delivery_queue,
@@ -41,6 +45,9 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
         DeliverCreditNote: queues.delivery_queue,
         SendReminders: queues.statements_queue,
         DispatchWebhookEvent: queues.webhooks_queue,
+        PlanBillingRun: queues.planning_queue,
+        DeliverStatement: queues.delivery_queue,
+        DeliverReminder: queues.delivery_queue,
     }
 
 

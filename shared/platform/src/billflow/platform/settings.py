@@ -45,6 +45,8 @@ class QueueSettings(msgspec.Struct, frozen=True):
     statements_queue: str = msgspec.field(default="billflow-statements", name="BILLFLOW_STATEMENTS_QUEUE")
     """Where the monthly EventBridge schedule (and POST /v1/statements) ask for statements, and the
     daily one (and POST /v1/reminders) for overdue reminders."""
+    planning_queue: str = msgspec.field(default="billflow-planning", name="BILLFLOW_PLANNING_QUEUE")
+    """Billing runs to plan (``POST /v1/billing-runs``), read by the planner."""
     max_receives: int = msgspec.field(default=5, name="BILLFLOW_MAX_RECEIVES")
     """Receives before a message is given up on; equals the queues' redrive maxReceiveCount."""
     webhooks_queue: str = msgspec.field(default="billflow-webhooks", name="BILLFLOW_WEBHOOKS_QUEUE")
@@ -137,6 +139,22 @@ class ReminderSettings(msgspec.Struct, frozen=True):
     @property
     def days(self) -> tuple[int, ...]:
         return parse_reminder_days(self.reminder_days)
+
+
+class PlanningSettings(msgspec.Struct, frozen=True):
+    """How the planner issues a billing run's invoices (decision 0031)."""
+
+    chunk_size: int = msgspec.field(default=500, name="BILLFLOW_PLANNING_CHUNK_SIZE")
+    """Subjects (employees or clients) per transaction."""
+    budget_seconds: float = msgspec.field(default=30.0, name="BILLFLOW_PLANNING_BUDGET_SECONDS")
+    """Planning time per message before the planner hands the rest to a new message (well under
+    the Lambda timeout)."""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.chunk_size <= 10_000:
+            raise ValueError("BILLFLOW_PLANNING_CHUNK_SIZE must be between 1 and 10000")
+        if self.budget_seconds < 0:
+            raise ValueError("BILLFLOW_PLANNING_BUDGET_SECONDS must not be negative")
 
 
 class NumberingSettings(msgspec.Struct, frozen=True):

@@ -100,6 +100,7 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
         queues.statements_queue,
         queues.webhooks_queue,
         queues.upload_queue,
+        queues.planning_queue,
     ):
         dlq_url = sqs.create_queue(
             QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)}

@@ -32,10 +32,7 @@ from billflow.domain.errors import InvalidInput
 from billflow.domain.model import BillingRunKind, Invoice, InvoiceKind, InvoiceStatus, PaymentStatus, User
 from billflow.domain.money import at_minor_unit
 from billflow.domain.ports.pagination import Page
-from billflow.domain.usecases.client_invoices import (
-    IssueClientInvoiceCommand,
-    StartClientBillingRunCommand,
-)
+from billflow.domain.usecases.client_invoices import IssueClientInvoiceCommand
 from billflow.domain.usecases.einvoice_links import parse_format
 from billflow.domain.usecases.invoice_queries import MAX_PAGE
 from billflow.domain.usecases.issue_invoice import IssueInvoice, IssueInvoiceCommand
@@ -190,10 +187,13 @@ class BillingRunController(Controller):
         guards=[refuses_early(StartBillingRun)],
         status_code=HTTP_202_ACCEPTED,
         summary="Invoice every employee with workdays in a period, or every client",
-        description="`kind: employees` (the default): employees who already have an invoice "
-        "overlapping the period are skipped and listed. `kind: clients`: every active client with "
-        "unbilled hours in the period is invoiced; archived clients and those with nothing to bill "
-        "are skipped and listed.",
+        description="Accepted at once whatever the size (202, `status: planning`, nothing issued "
+        "yet); a planner issues the invoices in chunks, then the run is `issued` (poll "
+        "`GET /v1/billing-runs/{id}`). `kind: employees` (the default): employees who already have "
+        "an invoice overlapping the period are skipped and listed; a period in which nobody has "
+        "workdays is refused (422). `kind: clients`: every active client with unbilled hours in "
+        "the period is invoiced; archived clients and those with nothing to bill are skipped and "
+        "listed.",
     )
     async def start(
         self,
@@ -201,42 +201,29 @@ class BillingRunController(Controller):
         request: Request[User, Any, Any],
         services: NamedDependency[Services],
     ) -> BillingRunOut:
-        skipped_employees: tuple[str, ...] = ()
-        skipped_clients: tuple[str, ...] = ()
-        if data.kind is BillingRunKind.CLIENTS:
-            clients = await services.start_client_billing_run.execute(
-                StartClientBillingRunCommand(
-                    data.period_start, data.period_end, correlation_id(request), request.user
-                )
+        run = await services.start_billing_run.execute(
+            StartBillingRunCommand(
+                data.period_start, data.period_end, correlation_id(request), request.user, data.kind
             )
-            run, skipped_clients = clients.run, clients.skipped_client_ids
-        else:
-            employees = await services.start_billing_run.execute(
-                StartBillingRunCommand(
-                    data.period_start, data.period_end, correlation_id(request), request.user
-                )
-            )
-            run, skipped_employees = employees.run, employees.skipped_employee_ids
-        log.info(
-            "billing run started",
-            extra={"billing_run_id": run.id, "kind": run.kind.value, "invoices": len(run.invoice_ids)},
         )
-        await services.metrics.invoice("issued", len(run.invoice_ids))
+        log.info("billing run accepted", extra={"billing_run_id": run.id, "kind": run.kind.value})
         return BillingRunOut(
             id=run.id,
             period_start=run.period_start,
             period_end=run.period_end,
-            invoice_ids=list(run.invoice_ids),
-            skipped_employee_ids=list(skipped_employees),
+            invoice_ids=[],
             kind=run.kind,
-            skipped_client_ids=list(skipped_clients),
+            status=run.status,
+            planned=run.planned,
+            issued=0,
         )
 
-    @get("/{run_id:str}", summary="A billing run's progress: invoices per status")
+    @get("/{run_id:str}", summary="A billing run's progress: its status, invoices issued and per status")
     async def progress(
         self, run_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
     ) -> BillingRunProgressOut:
         p = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=request.user)
+        clients = p.run.kind is BillingRunKind.CLIENTS
         return BillingRunProgressOut(
             id=p.run.id,
             period_start=p.run.period_start,
@@ -244,6 +231,11 @@ class BillingRunController(Controller):
             invoice_ids=list(p.run.invoice_ids),
             counts=StatusCounts(**{s.value: n for s, n in p.counts.items()}),
             kind=p.run.kind,
+            status=p.run.status,
+            planned=p.run.planned,
+            issued=sum(p.counts.values()),
+            skipped_employee_ids=[] if clients else list(p.run.skipped_ids),
+            skipped_client_ids=list(p.run.skipped_ids) if clients else [],
         )
 
 

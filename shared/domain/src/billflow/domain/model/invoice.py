@@ -207,10 +207,23 @@ class BillingRunKind(StrEnum):
     CLIENTS = "clients"
 
 
+class BillingRunStatus(StrEnum):
+    """A run is accepted ``planning``; the planner issues its invoices in chunks, then ``issued``."""
+
+    PLANNING = "planning"
+    ISSUED = "issued"
+
+
 @dataclass(frozen=True, slots=True)
 class BillingRun:
     id: str
     period_start: date
     period_end: date
     invoice_ids: tuple[str, ...]
+    """Once issued: every invoice of the run, in number order (empty while planning)."""
     kind: BillingRunKind = BillingRunKind.EMPLOYEES
+    status: BillingRunStatus = BillingRunStatus.ISSUED
+    planned: int | None = None
+    """The invoices planning expects to issue, counted when it starts (None before)."""
+    skipped_ids: tuple[str, ...] = ()
+    """Once issued: the employees (or clients) the run issued nothing to, in planning order."""

@@ -26,8 +26,12 @@ class ClientRepository(Protocol):
         ...
 
     async def lock_all(self) -> Sequence[Client]:
-        """Every client, archived ones too, ordered by id and locked until the transaction ends
-        (a client billing run)."""
+        """Every client, archived ones too, ordered by id and locked until the transaction ends."""
+        ...
+
+    async def lock_page(self, after: tuple[str, str] | None, limit: int) -> Sequence[Client]:
+        """A clients' billing run's chunk: at most ``limit`` clients, archived ones too, ordered by
+        (name, id) after the (name, id) ``after``, locked until the transaction ends."""
         ...
 
     async def update(self, client: Client) -> None:

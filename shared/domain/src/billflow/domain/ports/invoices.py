@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
@@ -37,9 +38,12 @@ class InvoiceRepository(Protocol):
         must be added (``add_many``) in the same transaction."""
         ...
 
-    async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
-        """The employees who have an invoice whose period overlaps ``start``..``end`` (an invoice
-        credited in full no longer counts, here or in ``find_overlapping``)."""
+    async def employees_with_overlapping(
+        self, start: date, end: date, among: Sequence[str] | None = None
+    ) -> set[str]:
+        """The employees (of ``among``, when given) who have an invoice whose period overlaps
+        ``start``..``end`` (an invoice credited in full no longer counts, here or in
+        ``find_overlapping``)."""
         ...
 
     async def get(self, invoice_id: str) -> Invoice | None:
@@ -103,7 +107,50 @@ class InvoiceRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PlanningCursor:
+    """Where a run's planning stopped: the last subject it planned, by its sort key. Employees
+    are planned in id order (``name`` is empty), clients in (name, id) order."""
+
+    name: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlanning:
+    """A run being planned, locked by the planner that holds it."""
+
+    run: BillingRun
+    cursor: PlanningCursor | None
+    """None before the first chunk."""
+
+
 class BillingRunRepository(Protocol):
     async def add(self, run: BillingRun) -> None: ...
-    async def get(self, run_id: str) -> BillingRun | None: ...
+    async def get(self, run_id: str) -> BillingRun | None:
+        """The run; its ``invoice_ids`` and ``skipped_ids`` only once it is issued."""
+        ...
+
     async def status_counts(self, run_id: str) -> dict[InvoiceStatus, int]: ...
+    async def lock_planning(self, run_id: str) -> RunPlanning | None:
+        """The run and where its planning stopped, locked until the transaction ends, so two
+        planners of one run take turns; None when there is no such run or it is issued."""
+        ...
+
+    async def count_candidates(self, run: BillingRun) -> int:
+        """How many invoices the run would issue if nothing changed: employees with workdays in
+        the period and no overlapping invoice; or active clients with unbilled hours."""
+        ...
+
+    async def advance(
+        self,
+        run_id: str,
+        *,
+        planned: int,
+        cursor: PlanningCursor | None,
+        skipped: Sequence[str],
+        issued: bool,
+    ) -> None:
+        """Record a chunk (in its transaction): the count planned, the new cursor, whom the chunk
+        skipped, and whether planning is over (the run becomes ``issued``)."""
+        ...

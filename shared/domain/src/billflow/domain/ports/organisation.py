@@ -66,8 +66,15 @@ class EmployeeRepository(Protocol):
         """The full names of these employees, by id."""
         ...
 
-    async def with_workdays_between(self, start: date, end: date) -> Sequence[Employee]:
-        """Employees with at least one workday in [start, end], ordered by id, locked for update."""
+    async def with_workdays_between(
+        self, start: date, end: date, *, after: str | None = None, limit: int | None = None
+    ) -> Sequence[Employee]:
+        """Employees with at least one workday in [start, end], ordered by id, locked for update;
+        only those whose id sorts after ``after``, at most ``limit`` (a billing run's chunk)."""
+        ...
+
+    async def any_with_workdays_between(self, start: date, end: date) -> bool:
+        """Whether anybody has a workday in [start, end] (one cheap question, nothing locked)."""
         ...
 
 

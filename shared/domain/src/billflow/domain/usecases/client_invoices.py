@@ -1,4 +1,4 @@
-"""Issuing client invoices: one client's, or every client's in a billing run.
+"""Issuing client invoices: one client's, or a chunk of a clients' billing run (the planner's).
 
 Business rules (the arithmetic is ``client_billing``'s):
 - A client invoice bills every entry in the period on the client's projects that no client
@@ -7,7 +7,7 @@ Business rules (the arithmetic is ``client_billing``'s):
   rows are locked while their hours are claimed, and claiming marks each entry with its invoice.
 - An archived client gets no new invoice (InvalidInput naming ``client_id``); a billing run skips
   archived clients and clients with nothing to bill, and lists them (a run with nothing left to
-  bill issues nothing, like the employees' run a second time).
+  bill issues nothing, like the employees' run a second time; see ``plan_billing_run``).
 - Numbers come from the one gapless ``INV-<year>-<6 digits>`` series both kinds share, allocated in
   the same transaction as the invoices; a run numbers its invoices in client-name order.
 - The invoice is a snapshot of the client (name, email, address, VAT id, language), the project
@@ -29,8 +29,6 @@ from billflow.domain.client_billing import BillableHours, RatedProject, compute_
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import (
     BilledTo,
-    BillingRun,
-    BillingRunKind,
     Client,
     Invoice,
     InvoiceKind,
@@ -56,21 +54,6 @@ class IssueClientInvoiceCommand:
     period_end: date
     correlation_id: str
     actor: User
-
-
-@dataclass(frozen=True, slots=True)
-class StartClientBillingRunCommand:
-    period_start: date
-    period_end: date
-    correlation_id: str
-    actor: User
-
-
-@dataclass(frozen=True, slots=True)
-class ClientBillingRunStarted:
-    run: BillingRun
-    skipped_client_ids: tuple[str, ...]
-    """Archived clients, and clients with nothing to bill in the period."""
 
 
 class ClientInvoicing:
@@ -236,50 +219,3 @@ class IssueClientInvoice:
             await _audit_issued(uow, cmd.actor, invoices)
             await uow.commit()
         return invoices[0]
-
-
-class StartClientBillingRun:
-    """Every active client's invoice for a period, in one transaction and a fixed number of
-    statements: admin and accountant only, within their quota."""
-
-    ACTION: ClassVar[Action] = Action.WRITE_BILLING
-
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        invoicing: ClientInvoicing,
-        quota: InvoiceCreationQuota,
-        ids: IdGenerator,
-    ) -> None:
-        self._uow = uow
-        self._invoicing = invoicing
-        self._quota = quota
-        self._ids = ids
-
-    async def execute(self, cmd: StartClientBillingRunCommand) -> ClientBillingRunStarted:
-        await self._quota.admit(cmd.actor, self.ACTION, cmd.period_start, cmd.period_end)
-        start, end = cmd.period_start, cmd.period_end
-        run = BillingRun(self._ids.new_id(), start, end, (), BillingRunKind.CLIENTS)
-        async with self._uow() as uow:
-            clients = await uow.clients.lock_all()
-            active = [c for c in clients if not c.archived]
-            await uow.billing_runs.add(run)
-            invoices = await self._invoicing.issue_for(uow, active, start, end, run.id, cmd.correlation_id)
-            await record_change(
-                uow.audit,
-                cmd.actor,
-                "billing_run",
-                run.id,
-                "start",
-                None,
-                {"kind": run.kind, "period_start": start, "period_end": end},
-            )
-            await _audit_issued(uow, cmd.actor, invoices)
-            await uow.commit()
-        billed = {i.client_id for i in invoices}
-        return ClientBillingRunStarted(
-            run=BillingRun(run.id, start, end, tuple(i.id for i in invoices), BillingRunKind.CLIENTS),
-            skipped_client_ids=tuple(
-                c.id for c in sorted(clients, key=lambda c: (c.name, c.id)) if c.id not in billed
-            ),
-        )

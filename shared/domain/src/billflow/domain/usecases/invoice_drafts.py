@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from billflow.domain import billing
 from billflow.domain.contracts import RenderInvoice
+from billflow.domain.errors import NotFound
 from billflow.domain.model import (
     BilledTo,
     Employee,
@@ -18,7 +20,7 @@ from billflow.domain.model import (
 )
 from billflow.domain.model.tax import normalised
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
-from billflow.domain.ports.system import IdGenerator
+from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork
 from billflow.domain.usecases.company import issuer_now
 
@@ -95,3 +97,45 @@ def render_command(ids: IdGenerator, invoice: Invoice, correlation_id: str, now:
     return RenderInvoice(
         message_id=ids.new_id(), occurred_at=now, correlation_id=correlation_id, invoice_id=invoice.id
     )
+
+
+class EmployeeInvoicing:
+    """Issues a billing run's employee invoices, a chunk at a time (the planner's one place of
+    issuing them): a fixed number of statements per chunk however many employees it holds."""
+
+    def __init__(self, drafts: InvoiceDrafts, clock: Clock) -> None:
+        self._drafts = drafts
+        self._clock = clock
+
+    async def issue_for(
+        self,
+        uow: UnitOfWork,
+        employees: Sequence[Employee],
+        start: date,
+        end: date,
+        run_id: str,
+        correlation_id: str,
+    ) -> list[Invoice]:
+        """Invoice each of ``employees`` (locked by the caller, none with an overlapping invoice)
+        for their workdays in the period, numbered as one block in ``employees``' order, with the
+        render command of each in the outbox."""
+        if not employees:
+            return []
+        projects = {p.id: p for p in await uow.projects.list(include_archived=True)}
+        workdays = await uow.workdays.between_for([e.id for e in employees], start, end)
+        now = self._clock.now()
+        first = await uow.invoices.next_number(now.year, len(employees))
+        seller = await self._drafts.seller(uow)
+        invoices: list[Invoice] = []
+        for n, employee in enumerate(employees):
+            project = projects.get(employee.project_id)
+            if project is None:  # a foreign key makes this impossible; say so loudly
+                raise NotFound("an employee's project no longer exists")
+            invoices.append(
+                self._drafts.invoice(
+                    employee, project, workdays[employee.id], start, end, run_id, first + n, now, seller
+                )
+            )
+        await uow.invoices.add_many(invoices)
+        await uow.outbox.add_many([self._drafts.render(i, correlation_id, now) for i in invoices])
+        return invoices

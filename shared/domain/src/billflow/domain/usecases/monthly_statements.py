@@ -8,9 +8,10 @@ Business rules:
   delivery; an accepted statement is never sent again, a live claim of another sender is waited
   for, and an abandoned one is taken over after its lease (the same window as invoice emails, see
   docs/delivery-guarantees.md). Every attempt carries the same Message-ID.
-- One user's failure does not hold back the others: everyone else is mailed, then a transient
-  failure makes the whole request retry (those already mailed are skipped); a permanent one (an
-  address the server refuses) is logged and released.
+- Fanned out: the request (``statements.send.v1``) becomes one message per uploader, so one
+  user's failure does not hold back the others and no invocation grows with the company; a
+  transient failure retries that user's message, a permanent one (an address the server refuses)
+  is logged and that message given up.
 - Only an admin asks for statements by hand (``RequestStatements``); the schedule asks on the 1st
   for the month before.
 """
@@ -23,8 +24,8 @@ from dataclasses import dataclass, replace
 
 from billflow.domain import access
 from billflow.domain.access import Action
-from billflow.domain.contracts import SendMonthlyStatements
-from billflow.domain.errors import DomainError, PermanentFailure, TransientFailure
+from billflow.domain.contracts import DeliverStatement, SendMonthlyStatements
+from billflow.domain.errors import DomainError, TransientFailure
 from billflow.domain.expenses.months import month_bounds
 from billflow.domain.model import DeliveryState, User
 from billflow.domain.ports.expenses import ExpenseEmailWriter, ExpenseUnitOfWorkFactory
@@ -46,10 +47,6 @@ class RequestStatementsCommand:
 @dataclass(frozen=True, slots=True)
 class SendStatementsCommand:
     month: str
-
-
-class StatementsPending(TransientFailure):
-    """Some statements of the month could not be sent yet: retry the request later."""
 
 
 def statement_message_id(user_id: str, month: str) -> str:
@@ -79,7 +76,52 @@ class RequestStatements:
         return cmd.month
 
 
-class SendStatements:
+FAN_OUT_CHUNK = 1000
+"""Recipients' messages recorded per transaction by a fan-out (statements, reminders)."""
+
+
+class PlanStatements:
+    """The planning step of a month's statements: one ``DeliverStatement`` per uploader, recorded
+    in the outbox a chunk at a time, so the request's own work is a query and a few inserts
+    however many users there are. Handling the request twice fans it out twice, harmlessly: each
+    user's statement is sent once (``SendStatement``)."""
+
+    def __init__(
+        self, uow: ExpenseUnitOfWorkFactory, ids: IdGenerator, clock: Clock, chunk: int = FAN_OUT_CHUNK
+    ) -> None:
+        self._uow = uow
+        self._ids = ids
+        self._clock = clock
+        self._chunk = chunk
+
+    async def execute(self, cmd: SendStatementsCommand, correlation_id: str) -> Outcome:
+        start, end = month_bounds(cmd.month)
+        async with self._uow(read_only=True) as uow:
+            user_ids = await uow.expenses.uploaders(start, end)
+        for first in range(0, len(user_ids), self._chunk):
+            now = self._clock.now()
+            async with self._uow() as uow:
+                await uow.outbox.add_many(
+                    [
+                        DeliverStatement(
+                            message_id=self._ids.new_id(),
+                            occurred_at=now,
+                            correlation_id=correlation_id,
+                            user_id=user_id,
+                            month=cmd.month,
+                        )
+                        for user_id in user_ids[first : first + self._chunk]
+                    ]
+                )
+                await uow.commit()
+        log.info("statements fanned out", extra={"month": cmd.month, "recipients": len(user_ids)})
+        return Outcome.DONE if user_ids else Outcome.ALREADY_DONE
+
+
+class SendStatement:
+    """One user's statement of one month (a ``DeliverStatement``): sent once, as the module says;
+    a transient failure retries this message only, a permanent one gives it up."""
+
     def __init__(
         self,
         uow: ExpenseUnitOfWorkFactory,
@@ -92,28 +134,8 @@ class SendStatements:
         self._mailer = mailer
         self._lease = lease_seconds
 
-    async def execute(self, cmd: SendStatementsCommand) -> Outcome:
-        start, end = month_bounds(cmd.month)
-        async with self._uow(read_only=True) as uow:
-            user_ids = await uow.expenses.uploaders(start, end)
-        sent, pending = 0, 0
-        for user_id in user_ids:
-            try:
-                sent += await self._send_one(user_id, cmd.month)
-            except PermanentFailure as e:
-                log.error(
-                    "statement refused", extra={"user_id": user_id, "month": cmd.month, "reason": e.detail}
-                )
-            except TransientFailure as e:
-                log.warning(
-                    "statement deferred", extra={"user_id": user_id, "month": cmd.month, "reason": e.detail}
-                )
-                pending += 1
-        if pending:
-            raise StatementsPending(
-                f"{pending} of {len(user_ids)} statements of {cmd.month} are not sent yet"
-            )
-        return Outcome.DONE if sent else Outcome.ALREADY_DONE
+    async def execute(self, user_id: str, month: str) -> Outcome:
+        return Outcome.DONE if await self._send_one(user_id, month) else Outcome.ALREADY_DONE
 
     async def _send_one(self, user_id: str, month: str) -> int:
         start, end = month_bounds(month)

@@ -11,9 +11,10 @@ Business rules:
   suppresses it).
 - The reminder carries the balance, the days overdue and the invoice's PDF again.
 - Asking for the same day twice sends nothing new. Only an admin asks by hand.
-- One invoice's failure does not hold back the others; a transient one makes the request retry
-  (those already mailed are skipped), any other (an address refused, the invoice's PDF missing
-  from the store) is logged and that reminder skipped.
+- Fanned out: the request (``reminders.send.v1``) becomes one message per (invoice, level) due,
+  so one invoice's failure does not hold back the others; a transient one retries that message,
+  any other (an address refused, the invoice's PDF missing from the store) is logged and that
+  reminder given up.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from typing import ClassVar
 
 from billflow.domain import access, receivables
 from billflow.domain.access import Action
-from billflow.domain.contracts import SendReminders
-from billflow.domain.errors import DomainError, TransientFailure
+from billflow.domain.contracts import DeliverReminder, SendReminders
+from billflow.domain.errors import DomainError, PermanentFailure, TransientFailure
 from billflow.domain.model import Invoice, User
 from billflow.domain.ports.documents import DocumentStore
 from billflow.domain.ports.mail import AfterIssueEmailWriter, Mailer
@@ -35,6 +36,7 @@ from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from billflow.domain.usecases.deliver_invoice import DEFAULT_LEASE_SECONDS
 from billflow.domain.usecases.exactly_once import Sent, send_exactly_once
+from billflow.domain.usecases.monthly_statements import FAN_OUT_CHUNK
 from billflow.domain.usecases.render_invoice import Outcome
 
 log = logging.getLogger(__name__)
@@ -45,10 +47,6 @@ class RequestRemindersCommand:
     as_of: date
     correlation_id: str
     actor: User
-
-
-class RemindersPending(TransientFailure):
-    """Some reminders of the day could not be sent yet: retry the request later."""
 
 
 def reminder_message_id(invoice: Invoice, level: int) -> str:
@@ -79,24 +77,26 @@ class RequestReminders:
         return cmd.as_of
 
 
-class SendDueReminders:
+class PlanReminders:
+    """The planning step of a day's reminders: one ``DeliverReminder`` per (invoice, level) due,
+    recorded in the outbox a chunk at a time. Handling the request twice fans it out twice,
+    harmlessly: each (invoice, level) is sent once (``SendReminder``)."""
+
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        documents: DocumentStore,
-        writer: AfterIssueEmailWriter,
-        mailer: Mailer,
+        ids: IdGenerator,
+        clock: Clock,
         levels: Sequence[int] = receivables.DEFAULT_REMINDER_DAYS,
-        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        chunk: int = FAN_OUT_CHUNK,
     ) -> None:
         self._uow = uow
-        self._documents = documents
-        self._writer = writer
-        self._mailer = mailer
+        self._ids = ids
+        self._clock = clock
         self._levels = tuple(levels)
-        self._lease = lease_seconds
+        self._chunk = chunk
 
-    async def execute(self, day: date) -> Outcome:
+    async def execute(self, day: date, correlation_id: str) -> Outcome:
         async with self._uow(read_only=True) as uow:
             candidates = await uow.receivables.overdue_by(day, min(self._levels))
             sent = await uow.reminders.levels_sent([c.invoice_id for c in candidates])
@@ -105,21 +105,52 @@ class SendDueReminders:
             for c in candidates
             for level in receivables.levels_due(c.due_date, day, self._levels, sent.get(c.invoice_id, ()))
         ]
-        mailed, pending = 0, 0
-        for invoice_id, level in owed:
-            try:
-                mailed += await self._send_one(invoice_id, level, day)
-            except TransientFailure as e:
-                log.warning(
-                    "reminder deferred", extra={"invoice_id": invoice_id, "level": level, "reason": e.detail}
+        for first in range(0, len(owed), self._chunk):
+            now = self._clock.now()
+            async with self._uow() as uow:
+                await uow.outbox.add_many(
+                    [
+                        DeliverReminder(
+                            message_id=self._ids.new_id(),
+                            occurred_at=now,
+                            correlation_id=correlation_id,
+                            invoice_id=invoice_id,
+                            level=level,
+                            as_of=day,
+                        )
+                        for invoice_id, level in owed[first : first + self._chunk]
+                    ]
                 )
-                pending += 1
-            except DomainError as e:  # refused for good (an address, a missing PDF): the others go on
-                log.error(
-                    "reminder refused", extra={"invoice_id": invoice_id, "level": level, "reason": e.detail}
-                )
-        if pending:
-            raise RemindersPending(f"{pending} of {len(owed)} reminders of {day} are not sent yet")
+                await uow.commit()
+        log.info("reminders fanned out", extra={"as_of": day.isoformat(), "reminders": len(owed)})
+        return Outcome.DONE if owed else Outcome.ALREADY_DONE
+
+
+class SendReminder:
+    """One invoice's reminder of one level (a ``DeliverReminder``): sent once, as the module says;
+    a transient failure retries this message only, any other gives it up."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        documents: DocumentStore,
+        writer: AfterIssueEmailWriter,
+        mailer: Mailer,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> None:
+        self._uow = uow
+        self._documents = documents
+        self._writer = writer
+        self._mailer = mailer
+        self._lease = lease_seconds
+
+    async def execute(self, invoice_id: str, level: int, day: date) -> Outcome:
+        try:
+            mailed = await self._send_one(invoice_id, level, day)
+        except TransientFailure:
+            raise
+        except DomainError as e:  # refused for good (an address, a missing PDF): the others go on
+            raise PermanentFailure(f"reminder refused: {e.detail}") from e
         return Outcome.DONE if mailed else Outcome.ALREADY_DONE
 
     async def _send_one(self, invoice_id: str, level: int, day: date) -> int:

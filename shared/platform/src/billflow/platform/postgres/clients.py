@@ -84,6 +84,19 @@ class AsyncpgClientRepository:
         rows = await self._conn.fetch(f"SELECT {_COLUMNS} FROM clients ORDER BY id FOR UPDATE")
         return [_client(r) for r in rows]
 
+    async def lock_page(self, after: tuple[str, str] | None, limit: int) -> Sequence[Client]:
+        # Before the first chunk, a bound below every client (a name is never empty): one plain
+        # row comparison, whatever the chunk.
+        name, after_id = after or ("", "00000000-0000-0000-0000-000000000000")
+        rows = await self._conn.fetch(
+            f"SELECT {_COLUMNS} FROM clients WHERE (name, id) > ($1::text, $2::uuid)"
+            " ORDER BY name, id LIMIT $3 FOR UPDATE",
+            name,
+            after_id,
+            limit,
+        )
+        return [_client(r) for r in rows]
+
     async def update(self, client: Client) -> None:
         await self._conn.execute(
             "UPDATE clients SET name = $2, email = $3, street = $4, city = $5, postal_code = $6,"

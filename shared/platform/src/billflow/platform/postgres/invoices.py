@@ -16,6 +16,7 @@ from billflow.domain.model import (
     BilledTo,
     BillingRun,
     BillingRunKind,
+    BillingRunStatus,
     DeliveryState,
     EInvoiceKeys,
     Invoice,
@@ -31,6 +32,7 @@ from billflow.domain.model import (
 )
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
 from billflow.domain.model.payment import PAYMENT_LIFECYCLE
+from billflow.domain.ports.invoices import PlanningCursor, RunPlanning
 from billflow.domain.ports.pagination import Page
 from billflow.platform.postgres.paging import decode_cursor, encode_cursor
 from billflow.platform.postgres.sellers import (
@@ -359,14 +361,17 @@ class AsyncpgInvoiceRepository:
             )
         return found
 
-    async def employees_with_overlapping(self, start: date, end: date) -> set[str]:
+    async def employees_with_overlapping(
+        self, start: date, end: date, among: Sequence[str] | None = None
+    ) -> set[str]:
         rows = await self._conn.fetch(
             "SELECT DISTINCT employee_id::text FROM invoices"
             " WHERE kind = 'employee' AND period_start <= $2 AND period_end >= $1"
-            " AND payment_status <> $3",
+            " AND payment_status <> $3 AND ($4::uuid[] IS NULL OR employee_id = ANY($4::uuid[]))",
             start,
             end,
             PaymentStatus.CREDITED.value,
+            None if among is None else list(among),
         )
         return {r["employee_id"] for r in rows}
 
@@ -494,29 +499,30 @@ class AsyncpgBillingRunRepository:
 
     async def add(self, run: BillingRun) -> None:
         await self._conn.execute(
-            "INSERT INTO billing_runs (id, period_start, period_end, kind) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO billing_runs (id, period_start, period_end, kind, status, planned)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
             run.id,
             run.period_start,
             run.period_end,
             run.kind.value,
+            run.status.value,
+            run.planned,
         )
 
     async def get(self, run_id: str) -> BillingRun | None:
+        # The lists only once issued: while planning they grow by the chunk, and a poll of a
+        # 100,000-invoice run should not carry them each time.
         row = await self._conn.fetchrow(
-            "SELECT id::text, period_start, period_end, kind,"
-            " ARRAY(SELECT i.id::text FROM invoices i WHERE i.billing_run_id = r.id ORDER BY i.number)"
-            " AS invoice_ids FROM billing_runs r WHERE id = $1",
+            "SELECT id::text, period_start, period_end, kind, status, planned,"
+            " CASE WHEN status = $2 THEN ARRAY(SELECT i.id::text FROM invoices i"
+            " WHERE i.billing_run_id = r.id ORDER BY i.number) ELSE '{}' END AS invoice_ids,"
+            " CASE WHEN status = $2 THEN ARRAY(SELECT s.subject_id::text FROM billing_run_skips s"
+            " WHERE s.billing_run_id = r.id ORDER BY s.position) ELSE '{}' END AS skipped_ids"
+            " FROM billing_runs r WHERE id = $1",
             run_id,
+            BillingRunStatus.ISSUED.value,
         )
-        if row is None:
-            return None
-        return BillingRun(
-            row["id"],
-            row["period_start"],
-            row["period_end"],
-            tuple(row["invoice_ids"]),
-            BillingRunKind(row["kind"]),
-        )
+        return _billing_run(row) if row else None
 
     async def status_counts(self, run_id: str) -> dict[InvoiceStatus, int]:
         rows = await self._conn.fetch(
@@ -524,3 +530,78 @@ class AsyncpgBillingRunRepository:
             run_id,
         )
         return {InvoiceStatus(r["status"]): r["n"] for r in rows}
+
+    async def lock_planning(self, run_id: str) -> RunPlanning | None:
+        row = await self._conn.fetchrow(
+            "SELECT id::text, period_start, period_end, kind, status, planned, cursor_name,"
+            " cursor_id::text, '{}'::text[] AS invoice_ids, '{}'::text[] AS skipped_ids"
+            " FROM billing_runs WHERE id = $1 AND status = $2 FOR UPDATE",
+            run_id,
+            BillingRunStatus.PLANNING.value,
+        )
+        if row is None:
+            return None
+        cursor = (
+            None if row["cursor_id"] is None else PlanningCursor(row["cursor_name"] or "", row["cursor_id"])
+        )
+        return RunPlanning(_billing_run(row), cursor)
+
+    async def count_candidates(self, run: BillingRun) -> int:
+        if run.kind is BillingRunKind.CLIENTS:
+            query = (
+                "SELECT count(*) FROM clients c WHERE NOT c.archived AND EXISTS (SELECT 1 FROM workdays w"
+                " JOIN projects p ON p.id = w.project_id WHERE p.client_id = c.id"
+                " AND w.day BETWEEN $1 AND $2 AND w.client_invoice_id IS NULL)"
+            )
+        else:
+            query = (
+                "SELECT count(*) FROM employees e WHERE EXISTS (SELECT 1 FROM workdays w"
+                " WHERE w.employee_id = e.id AND w.day BETWEEN $1 AND $2) AND NOT EXISTS"
+                " (SELECT 1 FROM invoices i WHERE i.employee_id = e.id AND i.kind = 'employee'"
+                " AND i.period_start <= $2 AND i.period_end >= $1 AND i.payment_status <> $3)"
+            )
+        args = (run.period_start, run.period_end) + (
+            () if run.kind is BillingRunKind.CLIENTS else (PaymentStatus.CREDITED.value,)
+        )
+        n = await self._conn.fetchval(query, *args)
+        assert isinstance(n, int)
+        return n
+
+    async def advance(
+        self,
+        run_id: str,
+        *,
+        planned: int,
+        cursor: PlanningCursor | None,
+        skipped: Sequence[str],
+        issued: bool,
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE billing_runs SET planned = $2, cursor_name = $3, cursor_id = $4, status = $5"
+            " WHERE id = $1",
+            run_id,
+            planned,
+            cursor.name if cursor else None,
+            cursor.id if cursor else None,
+            (BillingRunStatus.ISSUED if issued else BillingRunStatus.PLANNING).value,
+        )
+        if skipped:
+            await self._conn.execute(
+                "INSERT INTO billing_run_skips (billing_run_id, subject_id)"
+                " SELECT $1, s FROM unnest($2::uuid[]) WITH ORDINALITY AS t (s, n) ORDER BY n",
+                run_id,
+                list(skipped),
+            )
+
+
+def _billing_run(row: asyncpg.Record) -> BillingRun:
+    return BillingRun(
+        row["id"],
+        row["period_start"],
+        row["period_end"],
+        tuple(row["invoice_ids"]),
+        BillingRunKind(row["kind"]),
+        BillingRunStatus(row["status"]),
+        row["planned"],
+        tuple(row["skipped_ids"]),
+    )

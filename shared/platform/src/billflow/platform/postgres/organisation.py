@@ -229,15 +229,42 @@ class AsyncpgEmployeeRepository:
         )
         return {r["id"]: r["full_name"] for r in rows}
 
-    async def with_workdays_between(self, start: date, end: date) -> Sequence[Employee]:
+    async def with_workdays_between(
+        self, start: date, end: date, *, after: str | None = None, limit: int | None = None
+    ) -> Sequence[Employee]:
+        # The keyset walks the employees' primary key and the workdays' (employee_id, day, ...)
+        # answers each EXISTS, so a chunk costs the same at the end of 100,000 as at the start.
+        # The bound is always a plain ``id > $3`` (no "IS NULL OR"), and the plan is made for the
+        # actual period: the generic plan of a prepared statement guesses that a period holds
+        # 0.5 % of the workdays and merge-joins them all, sorted, for every chunk (45 invoices/s).
+        await _custom_plans(self._conn)
         rows = await self._conn.fetch(
-            f"SELECT {_EMPLOYEE_COLUMNS} FROM employees e WHERE EXISTS"
+            f"SELECT {_EMPLOYEE_COLUMNS} FROM employees e WHERE e.id > $3::uuid AND EXISTS"
             " (SELECT 1 FROM workdays w WHERE w.employee_id = e.id AND w.day BETWEEN $1 AND $2)"
-            " ORDER BY id FOR UPDATE",
+            " ORDER BY id LIMIT $4 FOR UPDATE",
             start,
             end,
+            after or _LOWEST_UUID,
+            limit,
         )
         return [_employee(r) for r in rows]
+
+    async def any_with_workdays_between(self, start: date, end: date) -> bool:
+        found = await self._conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM workdays WHERE day BETWEEN $1 AND $2)", start, end
+        )
+        return bool(found)
+
+
+_LOWEST_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+async def _custom_plans(conn: asyncpg.Connection) -> None:
+    """Plan this transaction's statements for their parameters, never with a generic plan: how
+    many workdays a period holds decides between probing an index per employee and scanning the
+    period, and only the actual dates tell."""
+    if conn.is_in_transaction():
+        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
 class AsyncpgProjectMemberRepository:
@@ -365,6 +392,7 @@ class AsyncpgWorkdayRepository:
     async def between_for(
         self, employee_ids: Sequence[str], start: date, end: date
     ) -> dict[str, list[Workday]]:
+        await _custom_plans(self._conn)  # as in with_workdays_between: the period decides the plan
         rows = await self._conn.fetch(
             "SELECT employee_id::text, day, hours, description, project_id::text FROM workdays"
             " WHERE employee_id = ANY($1::uuid[]) AND day BETWEEN $2 AND $3"

@@ -16,8 +16,7 @@ from billflow.api.web.forms import Form
 from billflow.api.web.pages.common import actor, page, read_form, see_other
 from billflow.api.web.pages.invoices import _last_month
 from billflow.domain.errors import InvalidInput, NotFound
-from billflow.domain.model import BillingRunKind, Client, Invoice, InvoiceStatus, User
-from billflow.domain.usecases.client_invoices import StartClientBillingRunCommand
+from billflow.domain.model import BillingRunKind, BillingRunStatus, Client, Invoice, InvoiceStatus, User
 from billflow.domain.usecases.invoice_queries import BillingRunProgress
 from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
 
@@ -37,24 +36,17 @@ async def start(request: Request[User, Any, Any], services: NamedDependency[Serv
     period_start, period_end = form.day("period_start"), form.day("period_end")
     clients = form.get("kind") == BillingRunKind.CLIENTS
     if form.ok and period_start and period_end:
+        kind = BillingRunKind.CLIENTS if clients else BillingRunKind.EMPLOYEES
         try:
-            if clients:
-                client_run = await services.start_client_billing_run.execute(
-                    StartClientBillingRunCommand(
-                        period_start, period_end, correlation_id(request), actor(request)
-                    )
+            run = await services.start_billing_run.execute(
+                StartBillingRunCommand(
+                    period_start, period_end, correlation_id(request), actor(request), kind
                 )
-                run, skipped = client_run.run, len(client_run.skipped_client_ids)
-            else:
-                employee_run = await services.start_billing_run.execute(
-                    StartBillingRunCommand(period_start, period_end, correlation_id(request), actor(request))
-                )
-                run, skipped = employee_run.run, len(employee_run.skipped_employee_ids)
+            )
         except InvalidInput as e:
             form.reject(e, "period_start")
         else:
-            await services.metrics.invoice("issued", len(run.invoice_ids))
-            return see_other(f"/app/runs/{run.id}?skipped={skipped}")
+            return see_other(f"/app/runs/{run.id}")
     return page("runs/new.html", status=422, form=form)
 
 
@@ -62,7 +54,15 @@ def _progress(p: BillingRunProgress) -> dict[str, Any]:
     counts = {s.value: p.counts.get(s, 0) for s in InvoiceStatus}
     total = sum(counts.values())
     settled = counts["sent"] + counts["failed"]
-    return {"run": p.run, "counts": counts, "total": total, "settled": settled, "done": settled == total}
+    planning = p.run.status is BillingRunStatus.PLANNING
+    return {
+        "run": p.run,
+        "counts": counts,
+        "total": total,
+        "settled": settled,
+        "planning": planning,
+        "done": not planning and settled == total,
+    }
 
 
 @get("/runs/{run_id:str}")
@@ -70,7 +70,6 @@ async def run(
     run_id: FromPath[str],
     request: Request[User, Any, Any],
     services: NamedDependency[Services],
-    skipped: FromQuery[int] = 0,
 ) -> Template:
     user = actor(request)
     progress = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=user)
@@ -83,7 +82,7 @@ async def run(
     return page(
         "runs/show.html",
         invoices=invoices,
-        skipped=skipped,
+        skipped=len(progress.run.skipped_ids),
         unbilled=await _unbilled(services, user, progress, invoices),
         **_progress(progress),
     )
@@ -93,8 +92,13 @@ async def _unbilled(
     services: Services, user: User, progress: BillingRunProgress, invoices: list[Invoice]
 ) -> list[Client] | None:
     """The clients a clients' run issued no invoice to (archived, or nothing to bill), by name:
-    those it skipped, and any added since. None when the run is too big to list them here."""
-    if progress.run.kind != BillingRunKind.CLIENTS or len(progress.run.invoice_ids) > len(invoices):
+    those it skipped, and any added since. None while it is planning, or when the run is too big
+    to list them here."""
+    if (
+        progress.run.kind != BillingRunKind.CLIENTS
+        or progress.run.status is BillingRunStatus.PLANNING
+        or len(progress.run.invoice_ids) > len(invoices)
+    ):
         return None
     billed = {i.client_id for i in invoices}
     clients = await services.clients.list(actor=user, include_archived=True)
@@ -103,10 +107,16 @@ async def _unbilled(
 
 @get("/runs/{run_id:str}/progress")
 async def run_progress(
-    run_id: FromPath[str], request: Request[User, Any, Any], services: NamedDependency[Services]
-) -> Template:
-    """The counts alone, polled by the run's page until every invoice is sent or failed."""
+    run_id: FromPath[str],
+    request: Request[User, Any, Any],
+    services: NamedDependency[Services],
+    planning: FromQuery[bool] = False,
+) -> Template | Response[None]:
+    """The counts alone, polled by the run's page until every invoice is sent or failed. A page
+    drawn while the run was planning is drawn again whole once it is issued (its invoices)."""
     progress = await services.invoices.billing_run(known_id(run_id, "billing run"), actor=actor(request))
+    if planning and progress.run.status is not BillingRunStatus.PLANNING:
+        return Response(None, headers={"HX-Refresh": "true"})
     return page("runs/_progress.html", **_progress(progress))
 
 
