@@ -304,17 +304,23 @@ def test_the_webhooks_queue_keeps_a_message_through_24_hours_of_retries() -> Non
 
 
 def test_only_the_webhooks_deliverer_runs_in_the_subnets_routed_to_the_internet() -> None:
+    """ha: the deliverer alone is in the egress subnets (through the NAT gateway); lean: no VPC,
+    no NAT, for every function alike."""
     modules = labelled("module")
     for service in SERVICES:
         subnets = unwrap(modules[service]["subnet_ids"])
-        expected = "${aws_subnet.egress[*].id}" if service == "webhooks" else "${aws_subnet.private[*].id}"
+        expected = (
+            "${local.ha ? aws_subnet.egress[*].id : []}"
+            if service == "webhooks"
+            else "${local.function_subnet_ids}"
+        )
         assert subnets == expected, service
     routes = labelled("resource", "aws_route")
-    assert unwrap(routes["egress_to_nat"]["route_table_id"]) == "${aws_route_table.egress.id}"
-    assert {unwrap(r["route_table_id"]) for r in routes.values()} == {
-        "${aws_route_table.egress.id}",
-        "${aws_route_table.public.id}",
-    }
+    assert unwrap(routes["egress_to_nat"]["route_table_id"]) == "${aws_route_table.egress[0].id}"
+    for route in routes.values():
+        assert unwrap(route["count"]) == "${local.ha ? 1 : 0}", "the NAT's routes exist in ha only"
+    for nat in labelled("resource", "aws_nat_gateway").values():
+        assert unwrap(nat["count"]) == "${local.ha ? 1 : 0}", "no NAT gateway in lean"
 
 
 # --- handlers and event source mappings -------------------------------------------------------
@@ -533,7 +539,9 @@ def test_each_profile_has_exactly_its_own_database_and_nothing_hourly_in_lean(pr
         assert gate.startswith("${local.ha ?"), f"{type_}.{name} must exist in ha only: {gate}"
     for type_, name in LEAN_ONLY.items():
         assert _gate(type_, name).startswith("${local.lean ?"), f"{type_}.{name} is lean's"
-    assert not labelled("resource", "aws_nat_gateway"), "no NAT gateway in either profile"
+    # The one NAT gateway is the webhooks deliverer's way out in ha (decision 0028); lean has none.
+    for nat in labelled("resource", "aws_nat_gateway").values():
+        assert unwrap(nat["count"]) == "${local.ha ? 1 : 0}"
     host = on_profile(root_locals()["database_host"], profile)
     assert (
         host
@@ -547,6 +555,15 @@ def test_functions_run_in_the_private_subnets_in_ha_and_outside_any_vpc_in_lean(
     service: str, profile: str
 ) -> None:
     module = labelled("module")[service]
+    if service == "webhooks":  # its own egress subnets in ha, nothing in lean (the test above)
+        assert (
+            on_profile(unwrap(module["subnet_ids"]), profile)
+            == {
+                "ha": "${aws_subnet.egress[*].id}",
+                "lean": "${[]}",
+            }[profile]
+        )
+        return
     assert unwrap(module["subnet_ids"]) == "${local.function_subnet_ids}"
     subnets = on_profile(root_locals()["function_subnet_ids"], profile)
     assert subnets == {"ha": "${aws_subnet.private[*].id}", "lean": "${[]}"}[profile]

@@ -15,7 +15,6 @@ from msgspec import Meta
 from billflow.domain.model import (
     BillingRunKind,
     BillingRunStatus,
-    CreditNote,
     Department,
     Employee,
     Project,

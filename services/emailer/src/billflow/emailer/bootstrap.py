@@ -60,5 +60,9 @@ WORKER = WorkerSpec(
     ROUTES,
     wire,
     lambda q: [Consumed(q.delivery_queue), Consumed(q.statements_queue, 1)],
-    produces=[DeliverStatement, DeliverReminder, DispatchWebhookEvent],  # the database records "sent" events in the emailer's transactions
+    produces=[
+        DeliverStatement,
+        DeliverReminder,
+        DispatchWebhookEvent,
+    ],  # the database records "sent" events in the emailer's transactions
 )

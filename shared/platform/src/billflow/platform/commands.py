@@ -27,7 +27,9 @@ from billflow.platform.observability import correlation_id
 log = logging.getLogger(__name__)
 
 
-Subject = Literal["invoice", "expense", "statement", "credit_note", "reminders", "webhook_event", "billing_run"]
+Subject = Literal[
+    "invoice", "expense", "statement", "credit_note", "reminders", "webhook_event", "billing_run"
+]
 """What a command is about; its id is logged as ``<subject>_id``."""
 
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from billflow.domain.contracts import (
     DeliverCreditNote,
     DeliverInvoice,
-    DispatchWebhookEvent,
     DeliverReminder,
     DeliverStatement,
+    DispatchWebhookEvent,
     ExtractExpense,
     Message,
     NotifyExpense,

@@ -49,6 +49,10 @@ WORKER = WorkerSpec(
     ROUTES,
     wire,
     lambda q: [Consumed(q.planning_queue, 1)],
-    produces=[RenderInvoice, PlanBillingRun, DispatchWebhookEvent],  # the database records "issued" events in the planner's transactions
+    produces=[
+        RenderInvoice,
+        PlanBillingRun,
+        DispatchWebhookEvent,
+    ],  # the database records "issued" events in the planner's transactions
     details=lambda s: {"chunk_size": str(s.planning.chunk_size)},
 )

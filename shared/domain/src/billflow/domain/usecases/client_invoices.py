@@ -41,7 +41,7 @@ from billflow.domain.model.tax import check_invoice_categories
 from billflow.domain.numbering import DEFAULT_INVOICE_NUMBERS, NumberFormat
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from billflow.domain.usecases.audit_trail import INVOICE_FIELDS, record_change, record_changes, summary
+from billflow.domain.usecases.audit_trail import INVOICE_FIELDS, record_changes, summary
 from billflow.domain.usecases.company import issuer_now
 from billflow.domain.usecases.invoice_drafts import render_command
 from billflow.domain.usecases.quotas import InvoiceCreationQuota
