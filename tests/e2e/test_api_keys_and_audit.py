@@ -1,11 +1,14 @@
 """API keys and the audit trail through the running API: a key's life from creation to
-revocation, keys kept out of every answer, log and audit entry, and the audit of a rate change."""
+revocation, keys kept out of every answer, log and audit entry, the audit of a rate change, and
+of the writes other issues added (company record, direct uploads, timesheet imports, webhooks)."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -16,6 +19,7 @@ from tests.support.billing import create_company, create_employee
 from tests.support.secrets import leaks, service_logs
 from tests.support.system import RunningSystem
 from tests.support.users import client_as, create_user
+from tests.support.webhooks import webhook_receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -170,3 +174,131 @@ async def test_the_audit_log_refuses_to_be_changed_or_emptied(
     finally:
         await conn.close()
     assert [e["action"] for e in await audit(api, entity="department", id=entity_id)] == ["create"]
+
+
+async def me(api: httpx.AsyncClient) -> dict[str, str]:
+    return {"kind": "user", "id": (await api.get("/v1/me")).json()["id"]}
+
+
+async def test_a_company_change_is_audited_field_by_field_nested_ones_by_their_dotted_names(
+    api: httpx.AsyncClient,
+) -> None:
+    company = (await api.get("/v1/company")).json()
+    changed = {
+        **company,
+        "name": f"Audited {uuid.uuid4().hex[:6]} BV",
+        "address": {**company["address"], "city": "Gent"},
+        "contact": {**company["contact"], "phone": "+32 9 000 00 00"},
+    }
+    try:
+        response = await api.put("/v1/company", json=changed)
+        assert response.status_code == 200, response.text
+        latest = (await audit(api, entity="company", id="company"))[0]
+    finally:
+        assert (await api.put("/v1/company", json=company)).status_code == 200
+    assert (latest["action"], latest["actor"]) == ("update", await me(api))
+    expected = {
+        "name": {"old": company["name"], "new": changed["name"]},
+        "contact.phone": {"old": company["contact"]["phone"], "new": "+32 9 000 00 00"},
+    }
+    if company["address"]["city"] != "Gent":
+        expected["address.city"] = {"old": company["address"]["city"], "new": "Gent"}
+    assert latest["changes"] == expected
+    restored = (await audit(api, entity="company", id="company"))[0]
+    assert restored["changes"]["name"] == {"old": changed["name"], "new": company["name"]}
+
+
+async def test_a_direct_upload_is_audited_and_a_key_may_not_start_one(
+    api: httpx.AsyncClient, system: RunningSystem
+) -> None:
+    started = await api.post(
+        "/v1/expenses/uploads", json={"filename": "scan.pdf", "content_type": "application/pdf", "size": 1234}
+    )
+    assert started.status_code == 201, started.text
+    expense_id = started.json()["expense_id"]
+    (entry,) = await audit(api, entity="expense", id=expense_id)
+    assert (entry["action"], entry["actor"]) == ("upload", await me(api))
+    assert entry["changes"]["status"] == {"old": None, "new": "processing"}
+    assert entry["changes"]["media_type"] == {"old": None, "new": "application/pdf"}
+    assert entry["changes"]["original_filename"] == {"old": None, "new": "scan.pdf"}
+    key = await create_key(api, "accountant")
+    async with with_key(system, key["key"]) as machine:
+        refused = await machine.post(
+            "/v1/expenses/uploads", json={"filename": "a.pdf", "content_type": "application/pdf", "size": 10}
+        )
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert await audit(api, entity="expense", actor=key["id"]) == []
+
+
+async def test_an_import_audits_each_written_entry_and_a_dry_run_or_a_reimport_nothing(
+    api: httpx.AsyncClient,
+) -> None:
+    company = await create_company(api)
+    ada = await create_employee(api, company)
+    year = random.randint(3000, 8999)
+    day = f"{year}-03-02"
+    header = "employee_email,date,hours,project,description\n"
+
+    async def imported(hours: str, **params: str) -> None:
+        response = await api.post(
+            "/v1/imports/workdays",
+            params=params,
+            files={
+                "file": (
+                    "hours.csv",
+                    f"{header}{ada['email']},{day},{hours},{company.project_id},Build\n".encode(),
+                    "text/csv",
+                )
+            },
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["errors"] == []
+
+    entry_id = f"{ada['id']}/{day}/{company.project_id}"
+    await imported("8", dry_run="true")
+    assert await audit(api, entity="workday", id=entry_id) == []
+    await imported("8")
+    (created,) = await audit(api, entity="workday", id=entry_id)
+    assert (created["action"], created["actor"]) == ("import", await me(api))
+    assert created["changes"]["hours"]["old"] is None
+    assert Decimal(created["changes"]["hours"]["new"]) == 8
+    assert created["changes"]["description"] == {"old": None, "new": "Build"}
+    await imported("8")  # unchanged: nothing written, nothing audited
+    await imported("6.5", dry_run="true")
+    assert len(await audit(api, entity="workday", id=entry_id)) == 1
+    await imported("6.5")
+    changed, _ = await audit(api, entity="workday", id=entry_id)
+    assert set(changed["changes"]) == {"hours"}
+    old, new = changed["changes"]["hours"]["old"], changed["changes"]["hours"]["new"]
+    assert (Decimal(old), Decimal(new)) == (Decimal(8), Decimal("6.5"))
+
+
+async def test_webhook_writes_are_audited_and_their_secret_never_is(
+    api: httpx.AsyncClient, system: RunningSystem
+) -> None:
+    async with webhook_receiver() as receiver:
+        created = await api.post("/v1/webhooks", json={"url": receiver.url, "events": ["invoice.sent"]})
+        assert created.status_code == 201, created.text
+        endpoint = created.json()
+        secret = endpoint["secret"]
+        assert secret.startswith("whsec_")
+        patched = await api.patch(f"/v1/webhooks/{endpoint['id']}", json={"enabled": False})
+        assert patched.status_code == 200, patched.text
+        assert (await api.delete(f"/v1/webhooks/{endpoint['id']}")).status_code == 204
+    removed, updated, registered = await audit(api, entity="webhook", id=endpoint["id"])
+    actor = await me(api)
+    assert [(e["action"], e["actor"]) for e in (registered, updated, removed)] == [
+        ("create", actor),
+        ("update", actor),
+        ("delete", actor),
+    ]
+    assert registered["changes"]["url"] == {"old": None, "new": receiver.url}
+    assert registered["changes"]["events"] == {"old": None, "new": ["invoice.sent"]}
+    assert updated["changes"] == {"enabled": {"old": True, "new": False}}
+    assert removed["changes"]["url"] == {"old": receiver.url, "new": None}
+    trail = (await api.get("/v1/audit", params={"entity": "webhook", "limit": 100})).text
+    assert secret not in trail
+    assert secret.removeprefix("whsec_") not in trail
+    assert not [name for e in (registered, updated, removed) for name in e["changes"] if "secret" in name]
+    assert leaks({"a webhook secret": secret}, service_logs(system.log_dir)) == []

@@ -234,7 +234,7 @@ class FakeClients(_Repo):
 
 
 class FakeCompany(_Repo):
-    async def get(self) -> Company | None:
+    async def get(self, *, for_update: bool = False) -> Company | None:
         return self.s.company
 
     async def save(self, company: Company) -> None:

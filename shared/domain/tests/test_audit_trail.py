@@ -93,6 +93,23 @@ def test_a_field_named_like_a_secret_never_reaches_the_trail(name: str) -> None:
     assert auditing.changes({"nested": {name: "a"}}, {"nested": {name: "b"}}) == {}
 
 
+def test_flattened_records_name_the_inner_fields_that_changed_and_drop_inner_secrets() -> None:
+    before = {"name": "A", "bank": {"iban": "BE1", "api_key": "k1"}, "portal": None}
+    after = {
+        "name": "A",
+        "bank": {"iban": "BE2", "api_key": "k2"},
+        "portal": {"url": "https://x", "token": "t"},
+    }
+    assert auditing.flattened(None) == {}
+    assert auditing.flattened(after) == {"name": "A", "bank.iban": "BE2", "portal.url": "https://x"}
+    assert auditing.changes(auditing.flattened(before), auditing.flattened(after)) == {
+        "bank.iban": FieldChange("BE1", "BE2"),
+        "portal.url": FieldChange(None, "https://x"),
+    }
+    assert auditing.is_secret_field("bank.api_key")
+    assert auditing.is_secret_field("portal.token")
+
+
 def test_a_value_that_looks_like_a_billflow_credential_is_redacted_whatever_its_field() -> None:
     found = auditing.changes(None, {"note": "bf_abcdef", "url": "whsec_abc", "name": "bfx"})
     assert found == {

@@ -17,6 +17,7 @@ from billflow.domain.model import (
     Company,
     Contact,
     CreditNote,
+    FieldChange,
     Invoice,
     InvoiceKind,
     InvoiceStatus,
@@ -202,3 +203,28 @@ async def test_the_company_is_seeded_once_and_only_an_admin_changes_it() -> None
         await record.update(replace(COMPANY, iban="BE00"), actor=ADMIN)
     assert (await record.update(replace(COMPANY, name="Renamed"), actor=ADMIN)).name == "Renamed"
     assert (await record.get(actor=ACCOUNTANT)).name == "Renamed"
+
+
+async def test_the_seeding_and_each_change_of_the_company_are_audited_nested_fields_by_name() -> None:
+    from dataclasses import replace
+
+    uow = FakeUnitOfWorkFactory()
+    record = CompanyRecord(uow)
+    await record.seed(COMPANY)
+    moved = replace(COMPANY, name="Moved BV", address=replace(COMPANY.address, city="Gent"))
+    await record.update(moved, actor=ADMIN)
+    with pytest.raises(InvalidInput):
+        await record.update(replace(moved, iban="BE00"), actor=ADMIN)
+    seeded, changed = uow.store.audit
+    assert (seeded.entity, seeded.entity_id, seeded.action, seeded.actor_id) == (
+        "company",
+        "company",
+        "create",
+        None,
+    )
+    assert seeded.changes["address.city"] == FieldChange(None, COMPANY.address.city)
+    assert (changed.action, changed.actor_id) == ("update", ADMIN.id)
+    assert changed.changes == {
+        "name": FieldChange(COMPANY.name, "Moved BV"),
+        "address.city": FieldChange(COMPANY.address.city, "Gent"),
+    }

@@ -4,6 +4,7 @@ and who may register endpoints."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,13 @@ import pytest
 from billflow.domain.errors import Forbidden, InvalidInput, NotFound
 from billflow.domain.model import Role, User
 from billflow.domain.ports.pagination import Page
-from billflow.domain.ports.webhooks import AttemptResult, DueDelivery, EndpointChange, RecordedEvent
+from billflow.domain.ports.webhooks import (
+    AttemptResult,
+    DueDelivery,
+    EndpointAudit,
+    EndpointChange,
+    RecordedEvent,
+)
 from billflow.domain.usecases.deliver_webhooks import DeliverWebhookCommand, DeliverWebhookEvent
 from billflow.domain.usecases.webhook_endpoints import EndpointUpdate, NewEndpoint, WebhookEndpoints
 from billflow.domain.webhooks import (
@@ -25,7 +32,7 @@ from billflow.domain.webhooks import (
     refused_address,
     webhook_target,
 )
-from domain_fakes import FakeUnitOfWorkFactory, FixedClock, SequentialIds
+from domain_fakes import FakeAuditLog, FakeUnitOfWorkFactory, FixedClock, SequentialIds, Store
 
 pytestmark = pytest.mark.unit
 
@@ -147,9 +154,19 @@ def test_the_first_retry_comes_within_30_seconds_by_default() -> None:
 class MemoryEndpoints:
     def __init__(self) -> None:
         self.rows: dict[str, tuple[WebhookEndpoint, str]] = {}
+        self.trail = Store()
+        """The audit entries the writes recorded."""
 
-    async def add(self, endpoint: WebhookEndpoint, secret: str) -> None:
+    async def _audited(
+        self, audit: EndpointAudit, before: WebhookEndpoint | None, after: WebhookEndpoint | None
+    ) -> None:
+        log = FakeAuditLog(self.trail)
+        await audit(log, before, after)
+        self.trail.audit.extend(log.pending)
+
+    async def add(self, endpoint: WebhookEndpoint, secret: str, *, audit: EndpointAudit) -> None:
         self.rows[endpoint.id] = (endpoint, secret)
+        await self._audited(audit, None, endpoint)
 
     async def get(self, endpoint_id: str) -> WebhookEndpoint | None:
         row = self.rows.get(endpoint_id)
@@ -158,11 +175,27 @@ class MemoryEndpoints:
     async def list(self, *, limit: int, after: str | None) -> Page[WebhookEndpoint]:
         return Page([e for e, _ in self.rows.values()][:limit], None)
 
-    async def change(self, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint | None:
-        return await self.get(endpoint_id)
+    async def change(
+        self, endpoint_id: str, change: EndpointChange, *, audit: EndpointAudit
+    ) -> WebhookEndpoint | None:
+        if (row := self.rows.get(endpoint_id)) is None:
+            return None
+        before, secret = row
+        after = replace(
+            before,
+            url=change.url or before.url,
+            events=change.events or before.events,
+            enabled=before.enabled if change.enabled is None else change.enabled,
+        )
+        self.rows[endpoint_id] = (after, secret)
+        await self._audited(audit, before, after)
+        return after
 
-    async def remove(self, endpoint_id: str) -> bool:
-        return self.rows.pop(endpoint_id, None) is not None
+    async def remove(self, endpoint_id: str, *, audit: EndpointAudit) -> bool:
+        if (row := self.rows.pop(endpoint_id, None)) is None:
+            return False
+        await self._audited(audit, row[0], None)
+        return True
 
     async def attempts(self, endpoint_id: str, *, limit: int, after: str | None) -> Page[WebhookAttempt]:
         return Page([], None)
@@ -205,6 +238,26 @@ async def test_an_admin_registers_an_endpoint_and_gets_its_secret_once() -> None
     assert created.endpoint.events == (WebhookEventType.INVOICE_ISSUED,)
     assert store.rows[created.endpoint.id][1] == created.secret
     assert "secret" not in repr(await use.get(created.endpoint.id, actor=ADMIN)).lower()
+
+
+async def test_every_write_of_an_endpoint_is_audited_and_never_with_its_secret() -> None:
+    use, store = endpoints()
+    created = await use.create(NewEndpoint(ADMIN, "https://hooks.example.com/in", ("invoice.issued",)))
+    hook = created.endpoint.id
+    await use.update(EndpointUpdate(ADMIN, hook, enabled=False))
+    await use.remove(hook, actor=ADMIN)
+    with pytest.raises(NotFound):
+        await use.remove(hook, actor=ADMIN)
+    entries = store.trail.audit
+    assert [(e.entity, e.entity_id, e.action, e.actor_id) for e in entries] == [
+        ("webhook", hook, action, ADMIN.id) for action in ("create", "update", "delete")
+    ]
+    assert entries[0].changes["url"].new == "https://hooks.example.com/in"
+    assert entries[0].changes["events"].new == ["invoice.issued"]
+    assert {n: (c.old, c.new) for n, c in entries[1].changes.items()} == {"enabled": (True, False)}
+    assert entries[2].changes["url"].old == "https://hooks.example.com/in"
+    assert created.secret not in repr(entries)
+    assert "secret" not in {name for e in entries for name in e.changes}
 
 
 async def test_only_an_admin_manages_webhooks() -> None:

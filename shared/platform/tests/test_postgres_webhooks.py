@@ -27,6 +27,7 @@ from billflow.domain.model import (
     User,
     Workday,
 )
+from billflow.domain.ports.audit import AuditLog
 from billflow.domain.ports.webhooks import AttemptResult, EndpointChange
 from billflow.domain.representations import CreditNoteOut, ExpenseOut, InvoiceOut, PaymentOut
 from billflow.domain.usecases.credit_notes import IssueCreditNote, IssueCreditNoteCommand
@@ -58,6 +59,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+async def no_audit(audit: AuditLog, before: WebhookEndpoint | None, after: WebhookEndpoint | None) -> None:
+    """The audit of a test's own set-up writes: none."""
+
+
 @pytest.fixture
 async def endpoint(pool: asyncpg.Pool) -> AsyncIterator[WebhookEndpoint]:
     """An endpoint subscribed to every event, removed afterwards so other tests record none."""
@@ -65,9 +70,9 @@ async def endpoint(pool: asyncpg.Pool) -> AsyncIterator[WebhookEndpoint]:
     hook = WebhookEndpoint(
         new_id(), "https://hooks.example.com/in", tuple(WebhookEventType), True, datetime.now(UTC)
     )
-    await store.add(hook, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    await store.add(hook, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", audit=no_audit)
     yield hook
-    await store.remove(hook.id)
+    await store.remove(hook.id, audit=no_audit)
 
 
 async def issue(pool: asyncpg.Pool) -> Invoice:
@@ -140,7 +145,7 @@ async def test_no_event_is_recorded_when_no_enabled_endpoint_subscribes(
     pool: asyncpg.Pool, endpoint: WebhookEndpoint
 ) -> None:
     store = AsyncpgWebhookEndpointStore(pool)
-    changed = await store.change(endpoint.id, EndpointChange(enabled=False))
+    changed = await store.change(endpoint.id, EndpointChange(enabled=False), audit=no_audit)
     assert changed is not None
     assert not changed.enabled
     invoice = await issue(pool)
@@ -232,7 +237,7 @@ async def test_endpoints_page_oldest_first_and_unknown_ids_are_not_found(pool: a
                 True,
                 base + timedelta(seconds=n),
             )
-            await store.add(hook, "whsec_x")
+            await store.add(hook, "whsec_x", audit=no_audit)
             made.append(hook.id)
         seen: list[str] = []
         cursor: str | None = None
@@ -244,10 +249,51 @@ async def test_endpoints_page_oldest_first_and_unknown_ids_are_not_found(pool: a
         assert [i for i in seen if i in made] == made
         assert await store.get("not-a-uuid") is None
         assert await store.get(new_id()) is None
-        assert not await store.remove(new_id())
+        assert not await store.remove(new_id(), audit=no_audit)
     finally:
         for i in made:
-            await store.remove(i)
+            await store.remove(i, audit=no_audit)
+
+
+async def test_an_endpoint_write_and_its_audit_entry_commit_together(pool: asyncpg.Pool) -> None:
+    store = AsyncpgWebhookEndpointStore(pool)
+    hook = WebhookEndpoint(
+        new_id(), "https://audited.example.com/", (WebhookEventType.INVOICE_SENT,), True, datetime.now(UTC)
+    )
+    seen: list[tuple[WebhookEndpoint | None, WebhookEndpoint | None]] = []
+
+    async def refused(audit: AuditLog, before: WebhookEndpoint | None, after: WebhookEndpoint | None) -> None:
+        await audit.record(None, "webhook", hook.id, "test")
+        raise RuntimeError("the audit failed")
+
+    async def recorded(
+        audit: AuditLog, before: WebhookEndpoint | None, after: WebhookEndpoint | None
+    ) -> None:
+        seen.append((before, after))
+        await audit.record(None, "webhook", hook.id, "test")
+
+    async def entries() -> int:
+        async with pool.acquire() as conn:
+            n: int = await conn.fetchval("SELECT count(*) FROM audit_log WHERE entity_id = $1", hook.id)
+        return n
+
+    with pytest.raises(RuntimeError):
+        await store.add(hook, "whsec_x", audit=refused)
+    assert await store.get(hook.id) is None
+    assert await entries() == 0
+    await store.add(hook, "whsec_x", audit=recorded)
+    with pytest.raises(RuntimeError):
+        await store.change(hook.id, EndpointChange(enabled=False), audit=refused)
+    with pytest.raises(RuntimeError):
+        await store.remove(hook.id, audit=refused)
+    assert await store.get(hook.id) == hook  # both refused writes rolled back with their entries
+    assert await entries() == 1
+    changed = await store.change(hook.id, EndpointChange(enabled=False), audit=recorded)
+    assert await store.remove(hook.id, audit=recorded)
+    assert seen == [(None, hook), (hook, changed), (changed, None)]
+    assert await entries() == 3
+    assert await store.change(hook.id, EndpointChange(enabled=True), audit=refused) is None  # gone: no audit
+    assert not await store.remove(hook.id, audit=refused)
 
 
 async def test_every_change_the_issue_names_records_its_event_with_the_api_shape_as_data(

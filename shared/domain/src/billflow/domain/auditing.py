@@ -10,7 +10,9 @@ Business rules:
   webhook secrets) is written as ``[redacted]`` whatever its field is called. This is the one
   place that decides it: every write reaches the trail through ``changes``.
 - Values are written as JSON: exact amounts and dates as strings (as the API writes them),
-  enumerations by value, nested records as objects.
+  enumerations by value, nested records as objects. A use case whose record is mostly nested
+  records (the company: address, contact, ...) passes ``flattened`` records instead, so a change
+  names the inner fields that changed (``address.city``) rather than both whole objects.
 """
 
 from __future__ import annotations
@@ -45,8 +47,9 @@ REDACTED: Final = "[redacted]"
 
 
 def is_secret_field(name: str) -> bool:
-    """Whether a field of this name may hold a secret (and so never appears in the trail)."""
-    return any(word in SECRET_WORDS for word in name.lower().split("_"))
+    """Whether a field of this name may hold a secret (and so never appears in the trail); a
+    flattened name (``bank.api_key``) is split on its dots too."""
+    return any(word in SECRET_WORDS for word in name.lower().replace(".", "_").split("_"))
 
 
 def json_value(value: Any) -> JsonValue:
@@ -79,6 +82,24 @@ def _fields(record: Any) -> dict[str, JsonValue]:
     else:
         raise TypeError(f"cannot audit a {type(record).__name__}")
     return {str(k): json_value(v) for k, v in raw.items() if not is_secret_field(str(k))}
+
+
+def flattened(record: Any) -> dict[str, JsonValue]:
+    """``record``'s fields as the trail writes them, each nested record's fields spelled out as
+    ``outer.inner`` (secrets dropped); an absent nested record stays one None field. ``{}`` for
+    None, so ``changes(flattened(a), flattened(b))`` lists only the inner fields that differ."""
+    out: dict[str, JsonValue] = {}
+
+    def walk(name: str, value: JsonValue) -> None:
+        if isinstance(value, dict) and value:
+            for inner, v in value.items():
+                walk(f"{name}.{inner}", v)
+        else:
+            out[name] = value
+
+    for name, value in _fields(record).items():
+        walk(name, value)
+    return out
 
 
 def changes(before: Any, after: Any) -> dict[str, FieldChange]:

@@ -47,7 +47,8 @@ class DirectUploadOut(msgspec.Struct):
     tags=["expenses"],
     summary="Start a direct upload to storage (files up to 10 MB)",
     description="Records the expense (`processing`) and answers a pre-signed S3 POST form limited "
-    "to the declared `content_type` and `size`; 422 for another type or a size over 10 MB. Once "
+    "to the declared `content_type` and `size`; 422 for another type or a size over 10 MB, 403 for "
+    "an API key (an expense belongs to the person who paid it). Once "
     "S3 has the file, it is read as any upload (a file that is not of the declared type makes "
     "the expense `failed` with the reason).",
 )

@@ -10,8 +10,9 @@ from billflow.domain.model import Company
 class CompanyRepository(Protocol):
     """Inside a unit of work (transactional with it)."""
 
-    async def get(self) -> Company | None:
-        """The company, or None before it was first seeded."""
+    async def get(self, *, for_update: bool = False) -> Company | None:
+        """The company, or None before it was first seeded; ``for_update`` locks the row until
+        the transaction ends (a change reads what it replaces, for the audit trail)."""
         ...
 
     async def save(self, company: Company) -> None:

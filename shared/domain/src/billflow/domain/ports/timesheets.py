@@ -7,6 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from billflow.domain.model import Employee, Project, Workday
+from billflow.domain.ports.audit import AuditLog
 from billflow.domain.ports.organisation import RecordedEntry
 from billflow.domain.ports.unit_of_work import Transaction
 
@@ -43,10 +44,13 @@ class TimesheetRepository(Protocol):
 
 
 class TimesheetUnitOfWork(Transaction, Protocol):
-    """One database transaction over the time entries an import reads and writes."""
+    """One database transaction over the time entries an import reads and writes, and the audit
+    trail that records them."""
 
     @property
     def timesheets(self) -> TimesheetRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 class TimesheetUnitOfWorkFactory(Protocol):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from billflow.domain.ports.audit import AuditLog
 from billflow.domain.ports.pagination import Page
 from billflow.domain.webhooks import (
     DeliveryStatus,
@@ -26,22 +27,34 @@ class EndpointChange:
     enabled: bool | None = None
 
 
+class EndpointAudit(Protocol):
+    async def __call__(
+        self, audit: AuditLog, before: WebhookEndpoint | None, after: WebhookEndpoint | None
+    ) -> None:
+        """Record a write of an endpoint (``before`` None: created; ``after`` None: removed) in
+        ``audit``, which writes in the store's transaction: kept if and only if the write commits."""
+        ...
+
+
 class WebhookEndpointStore(Protocol):
     """The registered endpoints and the attempts at delivering to them; each call is one
-    transaction of its own."""
+    transaction of its own. Each write takes the ``audit`` that records it in that transaction."""
 
-    async def add(self, endpoint: WebhookEndpoint, secret: str) -> None: ...
+    async def add(self, endpoint: WebhookEndpoint, secret: str, *, audit: EndpointAudit) -> None: ...
     async def get(self, endpoint_id: str) -> WebhookEndpoint | None: ...
     async def list(self, *, limit: int, after: str | None) -> Page[WebhookEndpoint]:
         """Oldest first; ``after`` is a page's ``next_cursor``."""
         ...
 
-    async def change(self, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint | None:
-        """None when there is no such endpoint."""
+    async def change(
+        self, endpoint_id: str, change: EndpointChange, *, audit: EndpointAudit
+    ) -> WebhookEndpoint | None:
+        """None when there is no such endpoint (then nothing is audited)."""
         ...
 
-    async def remove(self, endpoint_id: str) -> bool:
-        """Removes the endpoint and its pending deliveries; False when there was none."""
+    async def remove(self, endpoint_id: str, *, audit: EndpointAudit) -> bool:
+        """Removes the endpoint and its pending deliveries; False when there was none (then
+        nothing is audited)."""
         ...
 
     async def attempts(self, endpoint_id: str, *, limit: int, after: str | None) -> Page[WebhookAttempt]:

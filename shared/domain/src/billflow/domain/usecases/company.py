@@ -6,15 +6,24 @@ Business rules:
   a valid IBAN, ...) and refused whole with InvalidInput naming the field.
 - Seeding writes the configured company only when none exists yet, so an admin's edits survive
   every restart; it is checked too, so a start with settings the rules refuse fails loudly.
+- Every change, and the seeding, is in the audit trail (entity ``company``, id ``company``) with
+  the fields that changed, nested ones by their dotted names (``address.city``); the seeding names
+  no actor (the system's own write).
 - Documents issued afterwards snapshot the new record (``issuer_now``); issued ones keep theirs.
 """
 
 from __future__ import annotations
 
 from billflow.domain.access import Action, require
+from billflow.domain.auditing import flattened
 from billflow.domain.errors import NotFound
 from billflow.domain.model import Company, Issuer, User, check_company
 from billflow.domain.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from billflow.domain.usecases.audit_trail import record_change
+
+ENTITY = "company"
+COMPANY_ID = "company"
+"""There is one company record: the trail names it so."""
 
 
 class CompanyRecord:
@@ -33,7 +42,11 @@ class CompanyRecord:
         require(actor, Action.EDIT_COMPANY)
         check_company(company)
         async with self._uow() as uow:
+            before = await uow.company.get(for_update=True)
             await uow.company.save(company)
+            await record_change(
+                uow.audit, actor, ENTITY, COMPANY_ID, "update", flattened(before), flattened(company)
+            )
             await uow.commit()
         return company
 
@@ -42,6 +55,8 @@ class CompanyRecord:
         check_company(company)
         async with self._uow() as uow:
             written = await uow.company.add_if_missing(company)
+            if written:
+                await record_change(uow.audit, None, ENTITY, COMPANY_ID, "create", None, flattened(company))
             await uow.commit()
         return written
 

@@ -8,7 +8,9 @@ Business rules:
   bigger than declared, and the form expires after ``UPLOAD_FORM_SECONDS``.
 - No extraction command is written: storage's notification of the new object starts the reading,
   which checks the bytes against the declared type (``ExtractExpenseFields``).
-- Every user may upload; the expense is the uploader's. The filename is for display only.
+- Every user may upload (a person: an API key is refused, as for ``UploadExpense``); the expense
+  is the uploader's. The filename is for display only.
+- The recorded expense is in the audit trail (``expense``, ``upload``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from billflow.domain import access
 from billflow.domain.errors import InvalidInput
 from billflow.domain.expenses.expense import MAX_UPLOAD_BYTES, Expense, ExpenseStatus, upload_key
 from billflow.domain.model import User
 from billflow.domain.ports.documents import UploadForm, UploadSigner
 from billflow.domain.ports.expenses import ACCEPTED_MEDIA_TYPES, ExpenseUnitOfWorkFactory
 from billflow.domain.ports.system import Clock, IdGenerator
+from billflow.domain.usecases.audit_trail import record_change
 from billflow.domain.usecases.upload_expense import MAX_NOTE_LENGTH, display_filename
 
 UPLOAD_FORM_SECONDS = 15 * 60
@@ -55,6 +59,7 @@ class StartDirectUpload:
         self._clock = clock
 
     async def execute(self, cmd: StartDirectUploadCommand) -> DirectUpload:
+        access.require_person(cmd.actor)
         content_type = cmd.content_type.strip().lower()
         if content_type not in ACCEPTED_MEDIA_TYPES:
             raise InvalidInput(
@@ -84,5 +89,6 @@ class StartDirectUpload:
         )
         async with self._uow() as uow:
             await uow.expenses.add(expense)
+            await record_change(uow.audit, cmd.actor, "expense", expense.id, "upload", None, expense)
             await uow.commit()
         return DirectUpload(expense, form, now + timedelta(seconds=UPLOAD_FORM_SECONDS))

@@ -17,6 +17,8 @@ Business rules:
   is reported. With any problem nothing is written; a dry run writes nothing either. Otherwise
   every new and changed entry is written in one transaction, so a re-import of the same file
   changes nothing and reports every row unchanged.
+- The written entries are in the audit trail (``workday``, ``import``; the old entry, or none) in
+  the same transaction, in one statement; a dry run or a file changing nothing records nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from billflow.domain.model import Employee, Project, User, Workday
 from billflow.domain.ports.organisation import RecordedEntry
 from billflow.domain.ports.timesheets import EntryKey, TimesheetRepository, TimesheetUnitOfWorkFactory
 from billflow.domain.timesheets import RowError, TimesheetRow
+from billflow.domain.usecases.audit_trail import record_changes, workday_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +88,14 @@ class ImportWorkdays:
             )
             if errors or cmd.dry_run or not changes:
                 return result  # leaving without commit: nothing is written
-            await repo.upsert(
-                [(key[0], Workday(key[1], row.hours, row.description, key[2])) for key, row in changes]
+            written = [(key, Workday(key[1], row.hours, row.description, key[2])) for key, row in changes]
+            await repo.upsert([(key[0], w) for key, w in written])
+            await record_changes(
+                uow.audit,
+                cmd.actor,
+                "workday",
+                "import",
+                [(workday_id(key[0], w), _stored_workday(stored.get(key)), w) for key, w in written],
             )
             await uow.commit()
         return result
@@ -155,6 +164,10 @@ def _keyed(
         first_row[key] = row.row
         keyed.append((key, row))
     return keyed
+
+
+def _stored_workday(stored: RecordedEntry | None) -> Workday | None:
+    return stored.workday if stored else None
 
 
 def _unchanged(row: TimesheetRow, stored: RecordedEntry | None) -> bool:

@@ -6,7 +6,10 @@ Business rules:
   change of URL) when its name already resolves to an address ``webhooks.refused_address``
   refuses. A name that does not resolve yet is accepted: every delivery checks again.
 - The signing secret is generated here and returned only by ``create``: never stored in the clear
-  anywhere it could be listed, never returned again.
+  anywhere it could be listed, never returned again, and never in the audit trail.
+- Each registration, change and removal is in the audit trail (``webhook``: ``create``,
+  ``update``, ``delete``) in the same transaction as the write; the endpoint record carries no
+  secret, and ``auditing`` would drop one anyway.
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ from billflow.domain import access
 from billflow.domain.access import Action
 from billflow.domain.errors import InvalidInput, NotFound
 from billflow.domain.model import User
+from billflow.domain.ports.audit import AuditLog
 from billflow.domain.ports.pagination import Page
 from billflow.domain.ports.system import Clock, IdGenerator
 from billflow.domain.ports.webhooks import (
     AddressResolver,
+    EndpointAudit,
     EndpointChange,
     SecretGenerator,
     WebhookEndpointStore,
 )
+from billflow.domain.usecases.audit_trail import record_change
 from billflow.domain.webhooks import (
     WebhookAttempt,
     WebhookEndpoint,
@@ -32,6 +38,19 @@ from billflow.domain.webhooks import (
     refused_address,
     webhook_target,
 )
+
+ENTITY = "webhook"
+
+
+def audited(actor: User, action: str) -> EndpointAudit:
+    """How the store records ``actor``'s write of an endpoint in its transaction."""
+
+    async def write(audit: AuditLog, before: WebhookEndpoint | None, after: WebhookEndpoint | None) -> None:
+        written = after or before
+        assert written is not None  # a write has a record on one side
+        await record_change(audit, actor, ENTITY, written.id, action, before, after)
+
+    return write
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +111,7 @@ class WebhookEndpoints:
             created_at=self._clock.now(),
         )
         secret = self._secrets.new_secret()
-        await self._store.add(endpoint, secret)
+        await self._store.add(endpoint, secret, audit=audited(cmd.actor, "create"))
         return CreatedEndpoint(endpoint, secret)
 
     async def get(self, endpoint_id: str, *, actor: User) -> WebhookEndpoint:
@@ -113,14 +132,14 @@ class WebhookEndpoints:
             events=None if cmd.events is None else checked_events(cmd.events),
             enabled=cmd.enabled,
         )
-        changed = await self._store.change(cmd.endpoint_id, change)
+        changed = await self._store.change(cmd.endpoint_id, change, audit=audited(cmd.actor, "update"))
         if changed is None:
             raise NotFound("no such webhook")
         return changed
 
     async def remove(self, endpoint_id: str, *, actor: User) -> None:
         access.require(actor, Action.MANAGE_WEBHOOKS)
-        if not await self._store.remove(endpoint_id):
+        if not await self._store.remove(endpoint_id, audit=audited(actor, "delete")):
             raise NotFound("no such webhook")
 
     async def attempts(

@@ -26,8 +26,10 @@ class AsyncpgCompanyRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def get(self) -> Company | None:
-        r = await self._conn.fetchrow(f"SELECT {_COLUMNS} FROM company")
+    async def get(self, *, for_update: bool = False) -> Company | None:
+        r = await self._conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM company" + (" FOR UPDATE" if for_update else "")
+        )
         if r is None:
             return None
         return Company(

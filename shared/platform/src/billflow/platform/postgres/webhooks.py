@@ -2,6 +2,7 @@
 
 Events are not written here: the database records them itself, in the writer's transaction
 (``webhook_record``), so no write path can forget one. The deliverer reads them back here.
+An endpoint's write and its audit entry share one transaction.
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ import asyncpg
 
 from billflow.domain.errors import TransientFailure
 from billflow.domain.ports.pagination import Page
-from billflow.domain.ports.webhooks import AttemptResult, DueDelivery, EndpointChange, RecordedEvent
+from billflow.domain.ports.webhooks import (
+    AttemptResult,
+    DueDelivery,
+    EndpointAudit,
+    EndpointChange,
+    RecordedEvent,
+)
 from billflow.domain.webhooks import (
     DeliveryStatus,
     WebhookAttempt,
     WebhookEndpoint,
     WebhookEventType,
 )
+from billflow.platform.postgres.audit import AsyncpgAuditLog
 from billflow.platform.postgres.errors import TRANSIENT_ERRORS
 from billflow.platform.postgres.paging import decode_cursor, encode_cursor
 
@@ -45,6 +53,11 @@ def _uuid(value: str) -> uuid.UUID | None:
         return None
 
 
+def _audit_log(conn: asyncpg.pool.PoolConnectionProxy) -> AsyncpgAuditLog:
+    c: asyncpg.Connection = conn  # type: ignore[assignment]
+    return AsyncpgAuditLog(c)
+
+
 def _endpoint(row: asyncpg.Record) -> WebhookEndpoint:
     return WebhookEndpoint(
         id=row["id"],
@@ -59,8 +72,8 @@ class AsyncpgWebhookEndpointStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def add(self, endpoint: WebhookEndpoint, secret: str) -> None:
-        async with _connection(self._pool) as conn:
+    async def add(self, endpoint: WebhookEndpoint, secret: str, *, audit: EndpointAudit) -> None:
+        async with _connection(self._pool) as conn, conn.transaction():
             await conn.execute(
                 "INSERT INTO webhook_endpoints (id, url, events, secret, enabled, created_at)"
                 " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -71,6 +84,7 @@ class AsyncpgWebhookEndpointStore:
                 endpoint.enabled,
                 endpoint.created_at,
             )
+            await audit(_audit_log(conn), None, endpoint)
 
     async def get(self, endpoint_id: str) -> WebhookEndpoint | None:
         if (key := _uuid(endpoint_id)) is None:
@@ -95,10 +109,17 @@ class AsyncpgWebhookEndpointStore:
         cursor = encode_cursor(f"{items[-1].created_at.isoformat()}|{items[-1].id}") if more else None
         return Page(items=items, next_cursor=cursor)
 
-    async def change(self, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint | None:
+    async def change(
+        self, endpoint_id: str, change: EndpointChange, *, audit: EndpointAudit
+    ) -> WebhookEndpoint | None:
         if (key := _uuid(endpoint_id)) is None:
             return None
-        async with _connection(self._pool) as conn:
+        async with _connection(self._pool) as conn, conn.transaction():
+            old = await conn.fetchrow(
+                f"SELECT {_ENDPOINT} FROM webhook_endpoints WHERE id = $1 FOR UPDATE", key
+            )
+            if old is None:
+                return None
             row = await conn.fetchrow(
                 "UPDATE webhook_endpoints SET url = coalesce($2, url), events = coalesce($3, events),"
                 " enabled = coalesce($4, enabled), updated_at = now()"
@@ -108,14 +129,21 @@ class AsyncpgWebhookEndpointStore:
                 None if change.events is None else [e.value for e in change.events],
                 change.enabled,
             )
-        return None if row is None else _endpoint(row)
+            assert row is not None  # the row is locked since the SELECT
+            changed = _endpoint(row)
+            await audit(_audit_log(conn), _endpoint(old), changed)
+        return changed
 
-    async def remove(self, endpoint_id: str) -> bool:
+    async def remove(self, endpoint_id: str, *, audit: EndpointAudit) -> bool:
         if (key := _uuid(endpoint_id)) is None:
             return False
-        async with _connection(self._pool) as conn:
-            done: str = await conn.execute("DELETE FROM webhook_endpoints WHERE id = $1", key)
-        return done == "DELETE 1"
+        async with _connection(self._pool) as conn, conn.transaction():
+            row = await conn.fetchrow(
+                f"DELETE FROM webhook_endpoints WHERE id = $1 RETURNING {_ENDPOINT}", key
+            )
+            if row is not None:
+                await audit(_audit_log(conn), _endpoint(row), None)
+        return row is not None
 
     async def attempts(self, endpoint_id: str, *, limit: int, after: str | None) -> Page[WebhookAttempt]:
         if (key := _uuid(endpoint_id)) is None:
