@@ -66,6 +66,23 @@ def wait_for_api(seconds: float = 90) -> None:
             time.sleep(1)
 
 
+def issued_run(body: dict[str, str], seconds: float = 120) -> Any:
+    """Start a billing run and wait until the planner has issued its invoices.
+
+    ``POST /v1/billing-runs`` accepts a run at once (202, ``status: planning``, no invoices yet);
+    ``GET /v1/billing-runs/{id}`` lists the run's invoices once it is ``issued``.
+    """
+    run_id = call("POST", "/v1/billing-runs", body)["id"]
+    deadline = time.monotonic() + seconds
+    while True:
+        run = call("GET", f"/v1/billing-runs/{run_id}")
+        if run["status"] == "issued":
+            return run
+        if time.monotonic() > deadline:
+            sys.exit(f"billing run {run_id} still {run['status']} after {seconds:.0f} s: is the planner up?")
+        time.sleep(0.3)
+
+
 def last_month() -> tuple[date, date]:
     first_of_this = date.today().replace(day=1)
     end = first_of_this - timedelta(days=1)
@@ -160,7 +177,7 @@ def main() -> None:
     )
 
     started = time.monotonic()
-    run = call("POST", "/v1/billing-runs", {"period_start": start.isoformat(), "period_end": end.isoformat()})
+    run = issued_run({"period_start": start.isoformat(), "period_end": end.isoformat()})
     print(
         f"Billing run {run['id']}: {len(run['invoice_ids'])} invoices issued "
         f"({len(run['skipped_employee_ids'])} employees already invoiced for the period were skipped)."
@@ -202,11 +219,7 @@ def main() -> None:
 
 def show_client_invoices(start: date, end: date) -> None:
     """The clients' billing run: the hours on each client's projects, billed to the client."""
-    run = call(
-        "POST",
-        "/v1/billing-runs",
-        {"period_start": start.isoformat(), "period_end": end.isoformat(), "kind": "clients"},
-    )
+    run = issued_run({"period_start": start.isoformat(), "period_end": end.isoformat(), "kind": "clients"})
     print(f"\nClients' billing run {run['id']}: {len(run['invoice_ids'])} client invoices issued.")
     deadline = time.monotonic() + 60
     invoices = [call("GET", f"/v1/invoices/{i}") for i in run["invoice_ids"]]

@@ -117,6 +117,15 @@ def health_ports(procfile: Path) -> list[int]:
     return [int(p) for p in re.findall(r"BILLFLOW_HEALTH_PORT=(\d+)", procfile.read_text())]
 
 
+def health_urls(api_port: str, procfile: Path) -> list[str]:
+    """What ``ready`` waits for: the API's /health, and each worker's /readyz (the worker kit's
+    health server, billflow.platform.health, serves /livez, /readyz and /metrics, no /health)."""
+    return [
+        f"http://127.0.0.1:{api_port}/health",
+        *(f"http://127.0.0.1:{p}/readyz" for p in health_ports(procfile)),
+    ]
+
+
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
@@ -152,10 +161,7 @@ def announce_when_ready(timeout: float = 600) -> None:
     var = var_dir()
     procfile = infra.repo_root() / "Procfile"
     port = os.environ.get("BILLFLOW_API_PORT", "8000")
-    urls = [
-        f"http://127.0.0.1:{port}/health",
-        *(f"http://127.0.0.1:{p}/health" for p in health_ports(procfile)),
-    ]
+    urls = health_urls(port, procfile)
     deadline = time.monotonic() + timeout
     while not all(_answers(u) for u in urls):
         if time.monotonic() > deadline:
