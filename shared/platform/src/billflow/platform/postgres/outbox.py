@@ -23,11 +23,21 @@ class PostgresOutbox:
         await self.add_many([message])
 
     async def add_many(self, messages: Sequence[Message]) -> None:
-        await self._conn.executemany(
-            "INSERT INTO outbox (message_id, message_type, correlation_id, body) VALUES ($1, $2, $3, $4)",
-            [(m.message_id, message_type(m), m.correlation_id, _encoder.encode(m)) for m in messages],
+        if not messages:
+            return
+        # One statement however many messages (a planner's chunk of 500): executemany would make
+        # PostgreSQL bind and execute an INSERT per row; unnest keeps the order given, so ids do too.
+        await self._conn.execute(
+            "INSERT INTO outbox (message_id, message_type, correlation_id, body)"
+            " SELECT m.id, m.type, m.correlation, m.body"
+            " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[]) WITH ORDINALITY"
+            " AS m (id, type, correlation, body, n) ORDER BY m.n",
+            [m.message_id for m in messages],
+            [message_type(m) for m in messages],
+            [m.correlation_id for m in messages],
+            [_encoder.encode(m) for m in messages],
         )
-        if messages and not self._notified:
+        if not self._notified:
             # Delivered on commit only, so the relay wakes exactly when there is work it can see.
             await self._conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
             self._notified = True
