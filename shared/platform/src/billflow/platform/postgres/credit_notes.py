@@ -9,9 +9,8 @@ import asyncpg
 
 from billflow.domain.model import CreditNote, EInvoiceKeys, InvoiceKind, InvoiceStatus
 from billflow.domain.model.credit_note import CREDIT_NOTE_LIFECYCLE
-from billflow.domain.model.invoice import RETRY
 from billflow.domain.ports.pagination import Page, PageRequest
-from billflow.platform.postgres.invoices import EINVOICE_SET, billed_to_of, einvoice_of, einvoice_params
+from billflow.platform.postgres.invoices import billed_to_of, einvoice_of, move_document, reopen_document
 from billflow.platform.postgres.paging import decode_cursor, page_of
 from billflow.platform.postgres.sellers import CATEGORY_ORDER, issuer_of, tax_rows_of
 
@@ -122,14 +121,7 @@ class AsyncpgCreditNoteRepository:
         return page_of(rows, request.size, _note, lambda r: (r["number"],))
 
     async def reopen(self, credit_note_id: str) -> bool:
-        result = await self._conn.execute(
-            "UPDATE credit_notes SET status = $2, failure_reason = NULL, retries = retries + 1,"
-            " updated_at = now() WHERE id = $1 AND status = ANY($3::text[])",
-            credit_note_id,
-            RETRY.target.value,
-            CREDIT_NOTE_LIFECYCLE.transition(RETRY.name).values(),
-        )
-        return result == "UPDATE 1"
+        return await reopen_document(self._conn, "credit_notes", CREDIT_NOTE_LIFECYCLE, credit_note_id)
 
     async def transition(
         self,
@@ -140,15 +132,13 @@ class AsyncpgCreditNoteRepository:
         failure_reason: str | None = None,
         einvoice: EInvoiceKeys | None = None,
     ) -> bool:
-        result = await self._conn.execute(
-            "UPDATE credit_notes SET status = $2, pdf_key = COALESCE($3, pdf_key),"
-            f" failure_reason = $4, updated_at = now(), {EINVOICE_SET}"
-            " WHERE id = $1 AND status = ANY($5::text[])",
+        return await move_document(
+            self._conn,
+            "credit_notes",
+            CREDIT_NOTE_LIFECYCLE,
             credit_note_id,
-            target.value,
-            pdf_key,
-            failure_reason,
-            sorted(s.value for s in CREDIT_NOTE_LIFECYCLE.allowed_sources(target)),
-            *einvoice_params(einvoice),
+            target,
+            pdf_key=pdf_key,
+            failure_reason=failure_reason,
+            einvoice=einvoice,
         )
-        return result == "UPDATE 1"

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 import asyncpg
 
@@ -32,6 +33,7 @@ from billflow.domain.model import (
     TimesheetEntry,
 )
 from billflow.domain.model.invoice import INVOICE_LIFECYCLE, RETRY
+from billflow.domain.model.lifecycle import Lifecycle
 from billflow.domain.model.payment import PAYMENT_LIFECYCLE
 from billflow.domain.ports.invoices import PlanningCursor, RunPlanning
 from billflow.domain.ports.pagination import Page
@@ -178,6 +180,51 @@ EINVOICE_SET = (
 
 def einvoice_params(keys: EInvoiceKeys | None) -> tuple[str | None, str | None, bool | None]:
     return (keys.cii, keys.ubl, keys.peppol) if keys is not None else (None, None, None)
+
+
+async def reopen_document(
+    conn: asyncpg.Connection,
+    table: Literal["invoices", "credit_notes"],
+    lifecycle: Lifecycle[InvoiceStatus],
+    row_id: str,
+) -> bool:
+    """``failed -> pending`` (the retry row of the document's life cycle) of an invoice or a
+    credit note, counting the retry; False when it was not ``failed``."""
+    result = await conn.execute(
+        f"UPDATE {table} SET status = $2, failure_reason = NULL, retries = retries + 1,"
+        " updated_at = now() WHERE id = $1 AND status = ANY($3::text[])",
+        row_id,
+        RETRY.target.value,
+        lifecycle.transition(RETRY.name).values(),
+    )
+    return bool(result == "UPDATE 1")
+
+
+async def move_document(
+    conn: asyncpg.Connection,
+    table: Literal["invoices", "credit_notes"],
+    lifecycle: Lifecycle[InvoiceStatus],
+    row_id: str,
+    target: InvoiceStatus,
+    *,
+    pdf_key: str | None,
+    failure_reason: str | None,
+    einvoice: EInvoiceKeys | None,
+) -> bool:
+    """An invoice's or a credit note's guarded status change, from the sources its life cycle
+    allows, with the files it recorded on the way (PDF, e-invoices)."""
+    result = await conn.execute(
+        f"UPDATE {table} SET status = $2, pdf_key = COALESCE($3, pdf_key),"
+        f" failure_reason = $4, updated_at = now(), {EINVOICE_SET}"
+        " WHERE id = $1 AND status = ANY($5::text[])",
+        row_id,
+        target.value,
+        pdf_key,
+        failure_reason,
+        sorted(s.value for s in lifecycle.allowed_sources(target)),
+        *einvoice_params(einvoice),
+    )
+    return bool(result == "UPDATE 1")
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -485,14 +532,7 @@ class AsyncpgInvoiceRepository:
         return Page(items=items, next_cursor=next_cursor)
 
     async def reopen(self, invoice_id: str) -> bool:
-        result = await self._conn.execute(
-            "UPDATE invoices SET status = $2, failure_reason = NULL, retries = retries + 1,"
-            " updated_at = now() WHERE id = $1 AND status = ANY($3::text[])",
-            invoice_id,
-            RETRY.target.value,
-            RETRY.values(),
-        )
-        return result == "UPDATE 1"
+        return await reopen_document(self._conn, "invoices", INVOICE_LIFECYCLE, invoice_id)
 
     async def transition(
         self,
@@ -503,18 +543,16 @@ class AsyncpgInvoiceRepository:
         failure_reason: str | None = None,
         einvoice: EInvoiceKeys | None = None,
     ) -> bool:
-        result = await self._conn.execute(
-            "UPDATE invoices SET status = $2, pdf_key = COALESCE($3, pdf_key),"
-            f" failure_reason = $4, updated_at = now(), {EINVOICE_SET}"
-            " WHERE id = $1 AND status = ANY($5::text[])",
+        return await move_document(
+            self._conn,
+            "invoices",
+            INVOICE_LIFECYCLE,
             invoice_id,
-            target.value,
-            pdf_key,
-            failure_reason,
-            sorted(s.value for s in INVOICE_LIFECYCLE.allowed_sources(target)),
-            *einvoice_params(einvoice),
+            target,
+            pdf_key=pdf_key,
+            failure_reason=failure_reason,
+            einvoice=einvoice,
         )
-        return result == "UPDATE 1"
 
 
 class AsyncpgBillingRunRepository:
