@@ -96,6 +96,12 @@ variable "reminder_schedule" {
   default     = "cron(0 7 * * ? *)"
 }
 
+variable "upload_sweep_schedule" {
+  description = "EventBridge Scheduler expression for the sweep of direct uploads whose file never arrived (default: hourly)."
+  type        = string
+  default     = "rate(1 hour)"
+}
+
 variable "statement_schedule_timezone" {
   description = "IANA time zone the statement schedule is read in."
   type        = string

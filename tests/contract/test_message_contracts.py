@@ -118,3 +118,12 @@ def test_the_daily_schedules_constant_input_asks_for_the_reminders_of_the_day_it
 def test_a_statement_request_for_a_month_that_does_not_exist_is_refused() -> None:
     with pytest.raises(msgspec.ValidationError):
         emailer_decode(b'{"type": "statements.send.v1", "month": "2026-13"}')
+
+
+def test_the_hourly_schedules_constant_input_asks_the_extractor_to_sweep_abandoned_uploads() -> None:
+    from billflow.devstack.provision import UPLOAD_SWEEP_RULE_INPUT
+    from billflow.domain.contracts import SweepAbandonedUploads
+
+    message = extractor_decode(UPLOAD_SWEEP_RULE_INPUT.encode())
+    assert isinstance(message, SweepAbandonedUploads)
+    assert (message.occurred_at, message.message_id, message.correlation_id) == (None, "", "")

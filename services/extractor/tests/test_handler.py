@@ -9,7 +9,9 @@ import pytest
 from billflow.domain.contracts import NotifyExpense
 from billflow.domain.errors import TransientFailure
 from billflow.domain.expenses import DocumentText, Expense, ExpenseStatus
+from billflow.domain.expenses.expense import upload_key
 from billflow.domain.ports.expenses import DocumentReader
+from billflow.domain.usecases.abandoned_uploads import NEVER_UPLOADED, FailAbandonedUploads
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor import TesseractDocumentReader, TesseractOcr
 from billflow.extractor.routes import ROUTES, UseCases
@@ -34,8 +36,11 @@ async def setup(content: bytes, reader: DocumentReader) -> tuple[FakeUnitOfWorkF
     )
     docs.objects["expenses/2026/11/x1.png"] = content
     extract = ExtractExpenseFields(uow, docs, reader, ids, clock)
+    fail = FailExpense(uow, ids, clock)
     return uow, ROUTES.handler(
-        UseCases(extract, FailExpense(uow, ids, clock)), max_receives=3, metrics=Metrics("test")
+        UseCases(extract, fail, FailAbandonedUploads(uow, docs, fail, clock)),
+        max_receives=3,
+        metrics=Metrics("test"),
     )
 
 
@@ -90,3 +95,20 @@ async def test_a_slow_reader_is_retried_then_the_expense_fails_on_the_last_recei
 async def test_a_malformed_message_is_released_for_the_dead_letter_queue(body: bytes) -> None:
     _, handle = await setup(b"", FlakyReader())
     assert await handle(Received(body, 1, {}, "sqs-1")) == RetryAfter(0)
+
+
+async def test_the_hourly_sweep_fails_a_direct_upload_whose_file_never_arrived() -> None:
+    uow, handle = await setup(b"", FlakyReader())
+    # FixedClock's now is 2026-11-22: an upload recorded on the 3rd is long abandoned.
+    at = datetime(2026, 11, 3, tzinfo=UTC)
+    key = upload_key("x2", "application/pdf", at)
+    uow.store.expenses["x2"] = Expense(
+        "x2", "u1", ExpenseStatus.PROCESSING, key, "application/pdf", "b.pdf", at, at
+    )
+    sweep = Received(b'{"type":"expense.uploads.sweep.v1"}', 1, {}, "sqs-2")
+    assert isinstance(await handle(sweep), Ack)
+    assert isinstance(await handle(sweep), Ack)
+    swept = uow.store.expenses["x2"]
+    assert (swept.status, swept.failure_reason) == (ExpenseStatus.FAILED, NEVER_UPLOADED)
+    assert uow.store.expenses["x1"].status is ExpenseStatus.PROCESSING  # filed by the multipart route
+    assert [type(m) for m in uow.store.outbox] == [NotifyExpense]

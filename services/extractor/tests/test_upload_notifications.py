@@ -11,6 +11,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from billflow.domain.expenses import DocumentText, Expense, ExpenseStatus
+from billflow.domain.usecases.abandoned_uploads import FailAbandonedUploads
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor.routes import ROUTES, UseCases, uploaded
 from billflow.platform.aws.sqs_consumer import Ack, Handler, Received
@@ -53,7 +54,12 @@ async def setup(declared: str = "image/png") -> tuple[FakeUnitOfWorkFactory, Han
         EXPENSE, "u1", ExpenseStatus.PROCESSING, KEY, declared, "a.png", at, at
     )
     docs.objects[KEY] = PNG
-    use = UseCases(ExtractExpenseFields(uow, docs, TextReader(), ids, clock), FailExpense(uow, ids, clock))
+    fail = FailExpense(uow, ids, clock)
+    use = UseCases(
+        ExtractExpenseFields(uow, docs, TextReader(), ids, clock),
+        fail,
+        FailAbandonedUploads(uow, docs, fail, clock),
+    )
     metrics = Metrics("test")
     return (
         uow,

@@ -18,7 +18,7 @@ from typing import Any, Self, TypeVar
 from billflow.domain.client_billing import BillableHours
 from billflow.domain.contracts import Message
 from billflow.domain.errors import NotFound
-from billflow.domain.expenses.expense import Expense, ExpenseStatus
+from billflow.domain.expenses.expense import UPLOAD_PREFIX, Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.expenses.vendor_memory import KnownVendor, VendorSignature
 from billflow.domain.model import (
@@ -658,6 +658,19 @@ class FakeExpenses(_Repo):
         self.s.expenses[e.id] = replace(e, status=ExpenseStatus.FAILED, failure_reason=reason)
         return True
 
+    async def awaiting_upload(
+        self, uploaded_before: datetime, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Expense]:
+        waiting = sorted(
+            (e.uploaded_at, e.id)
+            for e in self.s.expenses.values()
+            if e.status is ExpenseStatus.PROCESSING
+            and e.file_key.startswith(UPLOAD_PREFIX)
+            and e.uploaded_at < uploaded_before
+            and (after is None or (e.uploaded_at, e.id) > after)
+        )
+        return [self.s.expenses[i] for _, i in waiting[:limit]]
+
     async def correct(self, expense_id: str, changes: Mapping[str, object]) -> Expense | None:
         e = self.s.expenses.get(expense_id)
         if e is None:
@@ -1066,6 +1079,9 @@ class MemoryDocuments:
 
     async def put(self, key: str, body: bytes, content_type: str) -> None:
         self.objects[key] = body
+
+    async def exists(self, key: str) -> bool:
+        return key in self.objects
 
     async def get(self, key: str) -> bytes:
         if key not in self.objects:  # the port's contract: NotFound for a missing key

@@ -56,6 +56,8 @@ async def test_documents_are_stored_read_back_and_served_by_a_signed_link(
     assert await store.get(key) == b"%PDF-1.7 test"
     with pytest.raises(NotFound):
         await store.get(f"{key}.missing")
+    assert await store.exists(key)
+    assert not await store.exists(f"{key}.missing")
 
     url = await store.download_url(key, "INV-2026-000001.pdf", 900)
     assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in url  # SigV4, never the legacy scheme

@@ -10,6 +10,7 @@ from aiobotocore.config import AioConfig
 
 from billflow.domain.contracts import DispatchWebhookEvent, NotifyExpense
 from billflow.domain.ports.expenses import DocumentReader
+from billflow.domain.usecases.abandoned_uploads import FailAbandonedUploads
 from billflow.domain.usecases.extract_expense import ExtractExpenseFields, FailExpense
 from billflow.extractor.limits import ReadingLimits
 from billflow.extractor.reader import TesseractDocumentReader
@@ -50,10 +51,12 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
     reader = await document_reader(platform.stack, settings)
     documents = S3DocumentStore(platform.s3, settings.storage.bucket)
     uow, ids, clock = platform.uow, platform.ids, platform.clock
+    fail = FailExpense(uow, ids, clock)
     return Wiring(
         UseCases(
             extract=ExtractExpenseFields(uow, documents, reader, ids, clock),
-            fail=FailExpense(uow, ids, clock),
+            fail=fail,
+            sweep=FailAbandonedUploads(uow, documents, fail, clock),
         )
     )
 

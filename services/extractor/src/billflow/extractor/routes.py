@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from billflow.domain.contracts import ExtractExpense
+from billflow.domain.contracts import ExtractExpense, SweepAbandonedUploads
 from billflow.domain.expenses.expense import expense_of_upload_key
+from billflow.domain.usecases.abandoned_uploads import FailAbandonedUploads
 from billflow.domain.usecases.extract_expense import (
     ExtractExpenseCommand,
     ExtractExpenseFields,
@@ -24,6 +25,7 @@ from billflow.platform.worker import Job, Route, RouteTable
 class UseCases:
     extract: ExtractExpenseFields
     fail: FailExpense
+    sweep: FailAbandonedUploads
 
 
 def _extract(use: UseCases, message: ExtractExpense, _: Received) -> Job:
@@ -36,7 +38,15 @@ def _extract(use: UseCases, message: ExtractExpense, _: Received) -> Job:
     )
 
 
-ROUTES = RouteTable[UseCases](Route(ExtractExpense, _extract, "expense"))
+def _sweep(use: UseCases, message: SweepAbandonedUploads, received: Received) -> Job:
+    correlation_id = message.correlation_id or received.sqs_message_id
+    return Job("abandoned-uploads", correlation_id, lambda: use.sweep.execute(correlation_id))
+
+
+ROUTES = RouteTable[UseCases](
+    Route(ExtractExpense, _extract, "expense"),
+    Route(SweepAbandonedUploads, _sweep, "expense"),
+)
 decode = ROUTES.decode
 
 

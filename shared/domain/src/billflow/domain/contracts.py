@@ -135,6 +135,19 @@ class PlanBillingRun(Message, frozen=True, kw_only=True, tag="billing_run.plan.v
     billing_run_id: str
 
 
+class SweepAbandonedUploads(Message, frozen=True, kw_only=True, tag="expense.uploads.sweep.v1"):
+    """Command to the extractor: fail the direct uploads whose file never arrived (still
+    ``processing``, their form long expired, nothing in storage under their key).
+
+    Like ``SendReminders``, the envelope is optional: the hourly EventBridge rule puts exactly
+    ``{"type": "expense.uploads.sweep.v1"}`` on the queue. Handling it twice fails nothing twice.
+    """
+
+    message_id: str = ""
+    occurred_at: datetime | None = None  # type: ignore[assignment]
+    correlation_id: str = ""
+
+
 # What each consumer accepts: every version it has ever accepted.
 PdfWorkerMessage: TypeAlias = RenderInvoice | RenderCreditNote
 EmailerMessage: TypeAlias = (
@@ -146,7 +159,7 @@ EmailerMessage: TypeAlias = (
     | DeliverStatement
     | DeliverReminder
 )
-ExtractorMessage: TypeAlias = ExtractExpense
+ExtractorMessage: TypeAlias = ExtractExpense | SweepAbandonedUploads
 WebhooksMessage: TypeAlias = DispatchWebhookEvent
 PlannerMessage: TypeAlias = PlanBillingRun
 AnyMessage: TypeAlias = (
@@ -162,6 +175,7 @@ AnyMessage: TypeAlias = (
     | PlanBillingRun
     | DeliverStatement
     | DeliverReminder
+    | SweepAbandonedUploads
 )
 
 

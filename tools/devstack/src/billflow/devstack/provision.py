@@ -1,5 +1,6 @@
 """Creating what Terraform creates in AWS, in LocalStack: the bucket, the queues with DLQs, and
-the EventBridge schedules of the monthly statements and the daily reminders.
+the EventBridge schedules of the monthly statements, the daily reminders and the hourly sweep of
+abandoned uploads.
 
 Idempotent: running it again changes nothing that exists.
 """
@@ -38,6 +39,12 @@ REMINDERS_RULE_INPUT = json.dumps({"type": "reminders.send.v1"})
 """The emailer takes the day of the message for ``as_of``."""
 
 
+UPLOAD_SWEEP_SCHEDULE = "rate(1 hour)"
+"""Hourly, as infra/terraform's ``upload_sweep_schedule``."""
+UPLOAD_SWEEP_RULE_INPUT = json.dumps({"type": "expense.uploads.sweep.v1"})
+"""The extractor fails the direct uploads whose file never arrived."""
+
+
 def statements_rule_name(queues: QueueSettings) -> str:
     return f"{queues.statements_queue}-monthly"
 
@@ -45,6 +52,10 @@ def statements_rule_name(queues: QueueSettings) -> str:
 def reminders_rule_name(queues: QueueSettings) -> str:
     # Named after the queue like the statements' rule: the queue policy admits rules "<queue>-*".
     return f"{queues.statements_queue}-daily-reminders"
+
+
+def upload_sweep_rule_name(queues: QueueSettings) -> str:
+    return f"{queues.expense_queue}-upload-sweep"
 
 
 def max_receives(queues: QueueSettings, name: str) -> int:
@@ -137,6 +148,14 @@ def provision(environ: Mapping[str, str]) -> dict[str, str]:
         REMINDERS_SCHEDULE,
         REMINDERS_RULE_INPUT,
     )
+    schedule_statements(
+        events,
+        sqs,
+        urls[queues.expense_queue],
+        upload_sweep_rule_name(queues),
+        UPLOAD_SWEEP_SCHEDULE,
+        UPLOAD_SWEEP_RULE_INPUT,
+    )
     return urls
 
 
@@ -179,9 +198,9 @@ def notify_uploads(s3: Any, sqs: Any, bucket: str, queue_url: str) -> None:
 def schedule_statements(
     events: Any, sqs: Any, queue_url: str, rule_name: str, schedule: str, rule_input: str
 ) -> str:
-    """A scheduled EventBridge rule putting ``rule_input`` on the statements queue, and the queue
-    policy that lets EventBridge send to it, for rules named after the queue only. Returns the
-    rule's ARN."""
+    """A scheduled EventBridge rule putting ``rule_input`` on the queue (the statements queue, or
+    the expense queue for the upload sweep), and the queue policy that lets EventBridge send to it,
+    for rules named after the queue only. Returns the rule's ARN."""
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]

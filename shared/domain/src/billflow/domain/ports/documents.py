@@ -21,6 +21,10 @@ class DocumentStore(Protocol):
 
     async def get(self, key: str) -> bytes: ...
 
+    async def exists(self, key: str) -> bool:
+        """Whether an object is stored under ``key`` (without reading it)."""
+        ...
+
     async def download_url(
         self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
     ) -> str:

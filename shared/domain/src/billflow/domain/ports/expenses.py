@@ -93,6 +93,14 @@ class ExpenseRepository(Protocol):
         """``processing -> failed`` with the reason. False when not processing."""
         ...
 
+    async def awaiting_upload(
+        self, uploaded_before: datetime, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Expense]:
+        """Direct uploads (a ``file_key`` under ``UPLOAD_PREFIX``) still ``processing`` that were
+        recorded before ``uploaded_before``: at most ``limit``, ordered by upload time, then id,
+        from after ``after`` (the last one's ``(uploaded_at, id)``) when given."""
+        ...
+
     async def correct(self, expense_id: str, changes: Mapping[str, object]) -> Expense | None:
         """Set the corrected fields (names of :data:`FIELD_NAMES`, ``note``, and
         ``possible_duplicate_of``, which may only be cleared) and make the expense ``confirmed``;

@@ -43,6 +43,17 @@ class S3DocumentStore:
         except BotoCoreError as e:
             raise TransientFailure(f"could not read {key}") from e
 
+    async def exists(self, key: str) -> bool:
+        try:
+            await self._client.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+                return False
+            raise TransientFailure(f"could not look for {key}") from e
+        except BotoCoreError as e:
+            raise TransientFailure(f"could not look for {key}") from e
+        return True
+
     async def download_url(
         self, key: str, filename: str, expires_in_seconds: int, content_type: str = "application/pdf"
     ) -> str:

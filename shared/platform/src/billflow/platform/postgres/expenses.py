@@ -10,7 +10,7 @@ from decimal import Decimal
 import asyncpg
 import msgspec
 
-from billflow.domain.expenses.expense import CONFIRM, FAIL, READINGS, Expense, ExpenseStatus
+from billflow.domain.expenses.expense import CONFIRM, FAIL, READINGS, UPLOAD_PREFIX, Expense, ExpenseStatus
 from billflow.domain.expenses.reading import FIELD_NAMES, ExtractedFields
 from billflow.domain.expenses.vendor_memory import KnownVendor, VendorSignature
 from billflow.domain.model import DeliveryState
@@ -191,6 +191,24 @@ class AsyncpgExpenseRepository:
             FAIL.values(),
         )
         return bool(result == "UPDATE 1")
+
+    async def awaiting_upload(
+        self, uploaded_before: datetime, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Expense]:
+        at, after_id = after if after is not None else (None, None)
+        rows = await self._conn.fetch(
+            f"SELECT {_COLUMNS} FROM expenses"
+            " WHERE status = $1 AND starts_with(file_key, $2) AND uploaded_at < $3"
+            "   AND ($4::timestamptz IS NULL OR (uploaded_at, id) > ($4, $5::uuid))"
+            " ORDER BY uploaded_at, id LIMIT $6",
+            ExpenseStatus.PROCESSING.value,
+            UPLOAD_PREFIX,
+            uploaded_before,
+            at,
+            after_id,
+            limit,
+        )
+        return [_expense(r) for r in rows]
 
     async def correct(self, expense_id: str, changes: Mapping[str, object]) -> Expense | None:
         names = [n for n in _CORRECTABLE if n in changes]
