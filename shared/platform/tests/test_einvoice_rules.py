@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from lxml import etree
 
-from billflow.domain.einvoice import build_cii, build_ubl
-from billflow.domain.model import CreditNote, Invoice, InvoiceKind
+from billflow.domain.einvoice import build_cii, build_ubl, english
+from billflow.domain.formatting import format_long_day
+from billflow.domain.i18n import locale_of, translator
+from billflow.domain.model import CreditNote, Invoice, InvoiceKind, Language
 from billflow.domain.ports.documents import EInvoiceRejected
 from billflow.platform.einvoice import FacturXEInvoiceWriter
 from tests.support.einvoice import check_cii, check_ubl, cii_findings
@@ -56,8 +59,9 @@ def test_the_writer_accepts_every_case_and_says_which_are_peppol(
 ) -> None:
     document = CASES[name]
     files = writer.write(document)
-    assert files.cii == build_cii(document)
-    assert files.ubl == build_ubl(document)
+    in_english = partial(format_long_day, locale="en_GB")
+    assert files.cii == build_cii(document, english, in_english)
+    assert files.ubl == build_ubl(document, english, in_english)
     assert files.peppol is (document.billed_to.electronic_address is not None)
 
 
@@ -176,3 +180,22 @@ def test_the_default_settings_describe_a_company_whose_documents_pass_every_rule
         document = replace(CASES[name], issuer=company.snapshot())
         check_cii(build_cii(document))
         check_ubl(build_ubl(document), peppol=document.billed_to.electronic_address is not None)
+
+
+@pytest.mark.parametrize(
+    ("language", "terms"),
+    [
+        (Language.EN, "Payment due by 31 December 2026"),
+        (Language.DE, "Zahlbar bis zum 31. Dezember 2026"),
+        (Language.FR, "À payer au plus tard le 31 décembre 2026"),
+        (Language.NL, "Te betalen uiterlijk op 31 december 2026"),
+    ],
+)
+def test_the_payment_terms_write_the_due_date_in_the_readers_language(language: Language, terms: str) -> None:
+    invoice = CASES["one VAT rate"]
+    assert isinstance(invoice, Invoice)
+    assert invoice.due_date.isoformat() == "2026-12-31"
+    document = replace(invoice, billed_to=replace(invoice.billed_to, language=language))
+    files = FacturXEInvoiceWriter(translator, locale_of).write(document)  # checked against the rules
+    assert _texts(files.cii, "//ram:SpecifiedTradePaymentTerms/ram:Description/text()") == [terms]
+    assert _texts(files.ubl, "//cac:PaymentTerms/cbc:Note/text()") == [terms]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billflow.domain.contracts import DeliverCreditNote, DeliverInvoice, DispatchWebhookEvent
-from billflow.domain.i18n import translator
+from billflow.domain.i18n import locale_of, translator
 from billflow.domain.usecases.credit_note_documents import FailCreditNote, RenderCreditNotePdf
 from billflow.domain.usecases.document_pipeline import EInvoicing
 from billflow.domain.usecases.fail_invoice import FailInvoice
@@ -29,8 +29,9 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
     # document. Before the browser, always: creating Saxon's (GraalVM) isolate resets SIGCHLD to
     # its default, and the event loop learns that Chromium's driver exited through SIGCHLD; made
     # after the browser started, it left the worker unable to close the browser on SIGTERM.
-    # The XML's free texts are in the client's language, from the same catalogs as the PDF.
-    einvoicing = EInvoicing(FacturXEInvoiceWriter(translator), FacturXPdfBinder())
+    # The XML's free texts are in the client's language, from the same catalogs as the PDF, and
+    # their dates in its locale, by the same formatter.
+    einvoicing = EInvoicing(FacturXEInvoiceWriter(translator, locale_of), FacturXPdfBinder())
     renderer = PlaywrightPdfRenderer(
         find_chromium(settings.renderer.chromium_path), settings.renderer.timeout_seconds
     )

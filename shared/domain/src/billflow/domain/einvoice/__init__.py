@@ -4,7 +4,7 @@ platform's ``billflow.platform.einvoice`` checks them against the official rules
 """
 
 from billflow.domain.einvoice.cii import build_cii
-from billflow.domain.einvoice.document import EDocument, Translate, english, view_of
+from billflow.domain.einvoice.document import EDocument, Translate, WriteDay, english, view_of
 from billflow.domain.einvoice.ubl import build_ubl
 
-__all__ = ["EDocument", "Translate", "build_cii", "build_ubl", "english", "view_of"]
+__all__ = ["EDocument", "Translate", "WriteDay", "build_cii", "build_ubl", "english", "view_of"]

