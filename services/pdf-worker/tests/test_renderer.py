@@ -24,6 +24,7 @@ from billflow.domain.model import (
     InvoiceLine,
     InvoiceStatus,
     Issuer,
+    Language,
     TaxCategory,
     TaxRow,
     TimesheetEntry,
@@ -292,3 +293,32 @@ async def test_a_credit_note_says_so_names_the_invoice_it_corrects_its_date_and_
     assert base.issue_date.strftime("%B") in text
     assert "Hours billed twice <b>by mistake</b>" in text
     assert "€106.00" in text
+
+
+async def test_the_seller_s_country_is_printed_by_name_in_the_document_s_language(
+    renderer: PlaywrightPdfRenderer,
+) -> None:
+    base = client_invoice()
+    issuer = replace(
+        base.issuer,
+        address="Kerkstraat 1\n1000 Brussel\nBE",
+        postal_address=Address("Kerkstraat 1", "Brussel", "1000", "BE"),
+    )
+    french = replace(base, issuer=issuer, billed_to=replace(base.billed_to, language=Language.FR))
+    note = CreditNote(
+        id="c2", number="CN-2026-000008", status=InvoiceStatus.PENDING, invoice_id=french.id,
+        invoice_number=french.number, invoice_issue_date=french.issue_date, invoice_kind=french.kind,
+        reason="Double", issue_date=date(2026, 11, 20), currency="EUR", subtotal=Decimal("100.00"),
+        taxes=(TaxRow(Decimal(6), Decimal("100.00"), Decimal("6.00")),), tax=Decimal("6.00"),
+        total=Decimal("106.00"), full=False, issuer=issuer, billed_to=french.billed_to,
+    )  # fmt: skip
+    for text in (
+        text_of(await renderer.render(french)),
+        text_of(await renderer.render_credit_note(note)),
+    ):
+        header = text.split("Globex SA")[0]  # the seller's block, before the buyer's
+        assert "1000 Brussel" in header
+        assert "Belgique" in header
+        assert "BE\n" not in header
+    english = text_of(await renderer.render(replace(base, issuer=issuer)))
+    assert "Belgium" in english.split("Globex SA")[0]
