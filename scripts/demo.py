@@ -22,6 +22,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``1 client invoice``, ``2 client invoices``: the count and the noun in agreement."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def settings() -> dict[str, str]:
     env = dict(os.environ)
     run_env = ROOT / "var" / "run.env"
@@ -173,14 +178,17 @@ def main() -> None:
             ]
             call("PUT", f"/v1/employees/{employee['id']}/workdays", {"workdays": extra})
     print(
-        f"Seeded {len(PEOPLE)} employees with the workdays of {start:%B %Y}, and a client with two projects."
+        f"Seeded {counted(len(PEOPLE), 'employee')} with the workdays of {start:%B %Y},"
+        " and a client with two projects."
     )
 
     started = time.monotonic()
     run = issued_run({"period_start": start.isoformat(), "period_end": end.isoformat()})
+    skipped = len(run["skipped_employee_ids"])
     print(
-        f"Billing run {run['id']}: {len(run['invoice_ids'])} invoices issued "
-        f"({len(run['skipped_employee_ids'])} employees already invoiced for the period were skipped)."
+        f"Billing run {run['id']}: {counted(len(run['invoice_ids']), 'invoice')} issued"
+        f" ({counted(skipped, 'employee')} already invoiced for the period"
+        f" {'was' if skipped == 1 else 'were'} skipped)."
     )
     deadline = time.monotonic() + 120
     while True:
@@ -209,7 +217,7 @@ def main() -> None:
             print(f"  {inv['number']}: failed: {inv.get('failure_reason')}")
     maildir = ROOT / "var" / "mail" / "new"
     if ENV.get("SMTP_HOST", "127.0.0.1") == "127.0.0.1" and maildir.exists():
-        print(f"\nEmails: {len(list(maildir.iterdir()))} in the mail catcher's Maildir, {maildir}")
+        print(f"\n{counted(len(list(maildir.iterdir())), 'email')} in the mail catcher's Maildir, {maildir}")
         print("  (one RFC 5322 message per file: open it in any mail client, or read it as text)")
     else:
         print(f"\nEmails went to the SMTP server at {ENV.get('SMTP_HOST')}:{ENV.get('SMTP_PORT')}.")
@@ -220,7 +228,7 @@ def main() -> None:
 def show_client_invoices(start: date, end: date) -> None:
     """The clients' billing run: the hours on each client's projects, billed to the client."""
     run = issued_run({"period_start": start.isoformat(), "period_end": end.isoformat(), "kind": "clients"})
-    print(f"\nClients' billing run {run['id']}: {len(run['invoice_ids'])} client invoices issued.")
+    print(f"\nClients' billing run {run['id']}: {counted(len(run['invoice_ids']), 'client invoice')} issued.")
     deadline = time.monotonic() + 60
     invoices = [call("GET", f"/v1/invoices/{i}") for i in run["invoice_ids"]]
     while any(i["status"] in ("pending", "rendered") for i in invoices) and time.monotonic() < deadline:
