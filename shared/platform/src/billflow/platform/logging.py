@@ -27,3 +27,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # botocore's debug chatter would drown ours (and could print request bodies).
     for noisy in ("botocore", "aiobotocore", "urllib3", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, root.level))
+    # Lines at INFO that report nothing but the normal: where botocore found the credentials
+    # ("Found credentials in environment variables"), once per client, in every process; and
+    # yoyo's progress through migrations already applied. Their warnings and errors still show.
+    for routine in ("botocore.credentials", "aiobotocore.credentials", "yoyo"):
+        logging.getLogger(routine).setLevel(max(logging.WARNING, root.level))
