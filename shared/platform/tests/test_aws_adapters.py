@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -18,8 +20,10 @@ from billflow.platform.aws.clients import s3_client, sqs_client
 from billflow.platform.aws.s3 import S3DocumentStore
 from billflow.platform.aws.sqs_consumer import Ack, Received, RetryAfter, SqsConsumer
 from billflow.platform.outbox_relay import OutboxRelay
+from billflow.platform.postgres.migrate import apply_migrations
+from billflow.platform.postgres.pool import create_pool
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
-from billflow.platform.settings import AwsSettings, load
+from billflow.platform.settings import AwsSettings, PostgresSettings, load
 from billflow.platform.system import SystemClock
 
 if TYPE_CHECKING:
@@ -27,6 +31,35 @@ if TYPE_CHECKING:
     from types_aiobotocore_sqs.type_defs import MessageTypeDef
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+async def outbox_pool(postgres_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on a database of this module's own, migrated: an outbox no other relay reads.
+
+    The session's database is shared with every tier, and the e2e tests' running system (a
+    session fixture, so alive until the session ends) has an outbox relay of its own woken by
+    every commit to it: in one pytest process after any e2e test, it published the messages
+    these tests wrote before their relay could, and the tests saw none.
+    """
+    name = f"relay_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(postgres_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = urlunsplit(urlsplit(postgres_url)._replace(path=f"/{name}"))
+    await asyncio.to_thread(apply_migrations, url)
+    own = await create_pool(PostgresSettings(database_url=url, pool_min_size=1, pool_max_size=5))
+    try:
+        yield own
+    finally:
+        await own.close()
+        admin = await asyncpg.connect(postgres_url)
+        try:
+            await admin.execute(f'DROP DATABASE "{name}"')
+        finally:
+            await admin.close()
 
 
 async def new_queue(sqs: SQSClient, max_receives: int = 2) -> tuple[str, str]:
@@ -69,11 +102,11 @@ async def test_documents_are_stored_read_back_and_served_by_a_signed_link(
 
 
 async def test_the_relay_publishes_committed_messages_once_with_their_correlation_id(
-    aws_env: dict[str, str], pool: asyncpg.Pool, stack: AsyncExitStack
+    aws_env: dict[str, str], outbox_pool: asyncpg.Pool, stack: AsyncExitStack
 ) -> None:
     sqs = await sqs_client(stack, load(AwsSettings, aws_env))
     queue_url, _ = await new_queue(sqs)
-    relay = OutboxRelay(pool, sqs, {type_tag(RenderInvoice): queue_url})
+    relay = OutboxRelay(outbox_pool, sqs, {type_tag(RenderInvoice): queue_url})
     await relay.drain()  # whatever earlier tests left
     messages = [
         RenderInvoice(
@@ -84,7 +117,7 @@ async def test_the_relay_publishes_committed_messages_once_with_their_correlatio
         )
         for i in range(13)
     ]
-    uow = AsyncpgUnitOfWorkFactory(pool)
+    uow = AsyncpgUnitOfWorkFactory(outbox_pool)
     async with uow() as u:
         for m in messages:
             await u.outbox.add(m)
@@ -108,26 +141,26 @@ async def test_the_relay_publishes_committed_messages_once_with_their_correlatio
 
 
 async def test_the_relay_keeps_messages_it_could_not_publish(
-    aws_env: dict[str, str], pool: asyncpg.Pool, stack: AsyncExitStack
+    aws_env: dict[str, str], outbox_pool: asyncpg.Pool, stack: AsyncExitStack
 ) -> None:
     sqs = await sqs_client(stack, load(AwsSettings, aws_env))
     queue_url, _ = await new_queue(sqs)
-    await OutboxRelay(pool, sqs, {type_tag(RenderInvoice): queue_url}).drain()
+    await OutboxRelay(outbox_pool, sqs, {type_tag(RenderInvoice): queue_url}).drain()
     message = RenderInvoice(
         message_id=str(uuid.uuid4()), occurred_at=SystemClock().now(), correlation_id="c", invoice_id="i"
     )
-    async with AsyncpgUnitOfWorkFactory(pool)() as u:
+    async with AsyncpgUnitOfWorkFactory(outbox_pool)() as u:
         await u.outbox.add(message)
         await u.commit()
 
-    broken = OutboxRelay(pool, sqs, {type_tag(RenderInvoice): f"{queue_url}-does-not-exist"})
+    broken = OutboxRelay(outbox_pool, sqs, {type_tag(RenderInvoice): f"{queue_url}-does-not-exist"})
     assert await broken.relay_once() == 0
-    published_at = await pool.fetchval(
+    published_at = await outbox_pool.fetchval(
         "SELECT published_at FROM outbox WHERE message_id = $1", message.message_id
     )
     assert published_at is None
 
-    assert await OutboxRelay(pool, sqs, {type_tag(RenderInvoice): queue_url}).drain() == 1
+    assert await OutboxRelay(outbox_pool, sqs, {type_tag(RenderInvoice): queue_url}).drain() == 1
 
 
 async def test_the_consumer_deletes_acked_messages_retries_others_and_dead_letters_poison(
@@ -266,13 +299,13 @@ async def test_a_dead_letter_queue_is_redriven_back_to_its_source(
 
 
 async def test_a_relay_publishes_only_the_message_types_it_has_routes_for(
-    aws_env: dict[str, str], pool: asyncpg.Pool, stack: AsyncExitStack
+    aws_env: dict[str, str], outbox_pool: asyncpg.Pool, stack: AsyncExitStack
 ) -> None:
     from billflow.domain.contracts import DeliverInvoice
 
     sqs = await sqs_client(stack, load(AwsSettings, aws_env))
     queue_url, _ = await new_queue(sqs)
-    render_only = OutboxRelay(pool, sqs, {type_tag(RenderInvoice): queue_url})
+    render_only = OutboxRelay(outbox_pool, sqs, {type_tag(RenderInvoice): queue_url})
     await render_only.drain()
     delivery = DeliverInvoice(
         message_id=str(uuid.uuid4()),
@@ -281,13 +314,15 @@ async def test_a_relay_publishes_only_the_message_types_it_has_routes_for(
         invoice_id="i",
         pdf_key="k",
     )
-    async with AsyncpgUnitOfWorkFactory(pool)() as u:
+    async with AsyncpgUnitOfWorkFactory(outbox_pool)() as u:
         await u.outbox.add(delivery)
         await u.commit()
 
     assert await render_only.drain() == 0
     assert (
-        await pool.fetchval("SELECT published_at FROM outbox WHERE message_id = $1", delivery.message_id)
+        await outbox_pool.fetchval(
+            "SELECT published_at FROM outbox WHERE message_id = $1", delivery.message_id
+        )
         is None
     )
-    assert await OutboxRelay(pool, sqs, {type_tag(DeliverInvoice): queue_url}).drain() >= 1
+    assert await OutboxRelay(outbox_pool, sqs, {type_tag(DeliverInvoice): queue_url}).drain() >= 1
