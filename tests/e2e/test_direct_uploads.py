@@ -10,9 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
+import boto3
 import httpx
 import pytest
 
+from billflow.devstack.provision import UPLOAD_SWEEP_RULE_INPUT
 from tests.support.expenses import harbour_png, wait_read
 from tests.support.system import RunningSystem
 from tests.support.users import client_as, create_user
@@ -129,3 +132,30 @@ async def test_the_multipart_upload_stays_for_files_up_to_4_mb(api: httpx.AsyncC
     refused = await api.post("/v1/expenses", files={"file": ("big.pdf", big, "application/pdf")})
     assert refused.status_code == 413, refused.text
     assert "/v1/expenses/uploads" in refused.json()["detail"]
+
+
+async def test_an_upload_whose_file_never_arrives_is_failed_by_the_hourly_sweep(
+    system: RunningSystem, api: httpx.AsyncClient
+) -> None:
+    who = await create_user(api, "viewer")
+    async with client_as(system.api_url, who) as client:
+        form = await start(client, "application/pdf", 1000, "never.pdf")
+        expense_id = form["expense_id"]
+        # The sweep waits half an hour after the form; a test cannot, so the expense is made older.
+        conn = await asyncpg.connect(system.env["DATABASE_URL"])
+        try:
+            await conn.execute(
+                "UPDATE expenses SET uploaded_at = uploaded_at - interval '31 minutes' WHERE id = $1",
+                expense_id,
+            )
+        finally:
+            await conn.close()
+        # What the schedule puts on the expense queue every hour (its constant input).
+        sqs = boto3.Session(region_name=system.env["AWS_REGION"]).client(
+            "sqs", endpoint_url=system.env["AWS_ENDPOINT_URL"]
+        )
+        queue_url = sqs.get_queue_url(QueueName=system.env["BILLFLOW_EXPENSE_QUEUE"])["QueueUrl"]
+        sqs.send_message(QueueUrl=queue_url, MessageBody=UPLOAD_SWEEP_RULE_INPUT)
+
+        expense = await wait_read(client, expense_id)
+        assert (expense["status"], expense["failure_reason"]) == ("failed", "the file was never uploaded")
