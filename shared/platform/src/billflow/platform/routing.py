@@ -19,6 +19,7 @@ from billflow.domain.contracts import (
     RenderInvoice,
     SendMonthlyStatements,
     SendReminders,
+    SweepAbandonedUploads,
     type_tag,
 )
 from billflow.platform.runtime import queue_url
@@ -34,7 +35,8 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
     travel with invoices (one document pipeline); a day's reminders, like a month's statements, are
     one request on the statements queue, which the emailer fans out to one message per recipient on
     the delivery queue. Webhook events have a queue of their own, so a slow receiver never delays an
-    invoice; billing runs to plan have a queue of their own too."""
+    invoice; billing runs to plan have a queue of their own too. The hourly sweep of abandoned
+    uploads is the extractor's, on the expense queue."""
     return {
         RenderInvoice: queues.render_queue,
         DeliverInvoice: queues.delivery_queue,
@@ -48,6 +50,7 @@ def destinations(queues: QueueSettings) -> Mapping[type[Message], str]:
         PlanBillingRun: queues.planning_queue,
         DeliverStatement: queues.delivery_queue,
         DeliverReminder: queues.delivery_queue,
+        SweepAbandonedUploads: queues.expense_queue,  # put there by the hourly schedule
     }
 
 
