@@ -305,6 +305,15 @@ data "aws_iam_policy_document" "extractor" {
     resources = [local.expense_objects_arn, local.upload_objects_arn]
   }
 
+  # The sweep of abandoned uploads asks whether a direct upload's file is there (HeadObject):
+  # without ListBucket, S3 answers a missing key with 403, not 404, and the sweep could not tell
+  # "never uploaded" from "not allowed". It reveals key names (ids and months), never contents.
+  statement {
+    sid       = "TellMissingUploads"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.documents.arn]
+  }
+
   # The document goes to Textract as bytes, so Textract itself reads nothing from S3.
   # AnalyzeExpense has no resource-level permissions: "*" is the only resource it accepts; the
   # condition holds it to this deployment's region.

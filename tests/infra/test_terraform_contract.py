@@ -97,6 +97,8 @@ QUEUE_ACTIONS: dict[str, dict[str, set[str]]] = {
 INVOICES = "${aws_s3_bucket.documents.arn}/${local.invoice_prefix}*"
 EXPENSES = "${aws_s3_bucket.documents.arn}/${local.expense_prefix}*"
 UPLOADS = "${aws_s3_bucket.documents.arn}/${local.upload_prefix}*"
+BUCKET = "${aws_s3_bucket.documents.arn}"
+"""The bucket itself: ListBucket only, so that a missing key is a 404, not a 403."""
 
 # What each service does under each prefix of the documents bucket (invoices/, expenses/).
 BUCKET_ACTIONS: dict[str, dict[str, set[str]]] = {
@@ -107,7 +109,8 @@ BUCKET_ACTIONS: dict[str, dict[str, set[str]]] = {
     },
     "pdf_worker": {INVOICES: {"s3:PutObject"}},
     "emailer": {INVOICES: {"s3:GetObject"}},
-    "extractor": {EXPENSES: {"s3:GetObject"}, UPLOADS: {"s3:GetObject"}},
+    # ListBucket: the sweep of abandoned uploads must tell a missing file from a refused one.
+    "extractor": {EXPENSES: {"s3:GetObject"}, UPLOADS: {"s3:GetObject"}, BUCKET: {"s3:ListBucket"}},
     "webhooks": {},
     "planner": {},
 }
@@ -419,7 +422,7 @@ def test_each_function_may_do_exactly_its_bucket_actions_under_each_prefix(servi
             continue
         assert s3_actions == set(actions), "keep S3 actions in statements of their own"
         for resource in strings(statement["resources"]):
-            assert resource in {INVOICES, EXPENSES, UPLOADS}, f"{service}: S3 actions on {resource}"
+            assert resource in {INVOICES, EXPENSES, UPLOADS, BUCKET}, f"{service}: S3 actions on {resource}"
             granted.setdefault(resource, set()).update(s3_actions)
     assert granted == BUCKET_ACTIONS[service]
 
