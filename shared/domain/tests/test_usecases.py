@@ -97,7 +97,7 @@ def planner(
         uow,
         ids,
         clock,
-        EmployeeInvoicing(InvoiceDrafts(ids, ACME, 30), clock),
+        EmployeeInvoicing(InvoiceDrafts(ids, ACME, 30), ids, clock),
         ClientInvoicing(ids, clock, ACME),
         chunk_size=chunk_size,
         budget_seconds=budget_seconds,
