@@ -361,12 +361,14 @@ class AsyncpgInvoiceRepository:
         # each from what the claim returns, positions numbered in compute_totals' (date, project)
         # order: a uuid's order is its text's (lower-case hex at fixed places), so no COLLATE.
         # round(numeric, digits) goes half away from zero: round_money's ROUND_HALF_UP here.
+        # The "= ANY" repeats the join as an index condition: without it a month of 100,000
+        # employees' workdays would be hashed whole for each chunk.
         rows = await self._conn.fetch(
             "WITH p AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::numeric[], $5::int[])"
             " AS p (invoice_id, employee_id, project_id, rate, digits)),"
             " claimed AS (UPDATE workdays w SET employee_invoice_id = p.invoice_id FROM p"
-            " WHERE w.employee_id = p.employee_id AND w.day BETWEEN $6 AND $7"
-            " AND w.employee_invoice_id IS NULL"
+            " WHERE w.employee_id = p.employee_id AND w.employee_id = ANY($2::uuid[])"
+            " AND w.day BETWEEN $6 AND $7 AND w.employee_invoice_id IS NULL"
             " RETURNING p.invoice_id, w.day, w.hours, p.rate, round(w.hours * p.rate, p.digits) AS amount,"
             " w.description, coalesce(w.project_id, p.project_id) AS project_id),"
             " written AS (INSERT INTO invoice_lines"

@@ -402,6 +402,7 @@ class AsyncpgWorkdayRepository:
             " sum(round(w.hours * p.rate, p.digits)) AS subtotal"
             " FROM unnest($1::uuid[], $2::numeric[], $3::int[]) AS p (employee_id, rate, digits)"
             " JOIN workdays w ON w.employee_id = p.employee_id AND w.day BETWEEN $4 AND $5"
+            " WHERE w.employee_id = ANY($1::uuid[])"  # the index condition, as in the claim
             " GROUP BY p.employee_id",
             [p.employee_id for p in pricing],
             [p.rate for p in pricing],
