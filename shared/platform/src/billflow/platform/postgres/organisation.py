@@ -242,7 +242,9 @@ class AsyncpgEmployeeRepository:
         rows = await self._conn.fetch(
             f"SELECT {_EMPLOYEE_COLUMNS} FROM employees e WHERE e.id > $3::uuid AND EXISTS"
             " (SELECT 1 FROM workdays w WHERE w.employee_id = e.id AND w.day BETWEEN $1 AND $2)"
-            " ORDER BY id LIMIT $4 FOR UPDATE",
+            # e.id, the uuid: a bare "id" is the output column, id::text, and sorted every
+            # employee after the cursor as text (on disk) for each chunk instead of walking the key.
+            " ORDER BY e.id LIMIT $4 FOR UPDATE",
             start,
             end,
             after or _LOWEST_UUID,
