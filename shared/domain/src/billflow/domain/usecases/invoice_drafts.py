@@ -161,7 +161,8 @@ class EmployeeInvoicing:
         """Invoice each of ``employees`` (locked by the caller, none with an overlapping invoice)
         for their workdays in the period, numbered as one block in ``employees``' order, with the
         render command of each in the outbox. An employee with no workday in the period gets no
-        invoice (the caller picked employees with some)."""
+        invoice (the caller picked employees with some). The invoices returned carry no lines:
+        those are in the store only."""
         if not employees:
             return []
         projects = {p.id: p for p in await uow.projects.list(include_archived=True)}
