@@ -11,10 +11,11 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from billflow.domain.billing import LineSums, WorkdayPricing
 from billflow.domain.client_billing import BillableHours
 from billflow.domain.contracts import Message
 from billflow.domain.errors import NotFound
@@ -39,6 +40,7 @@ from billflow.domain.model import (
     Identity,
     Invoice,
     InvoiceKind,
+    InvoiceLine,
     InvoiceStatus,
     Payment,
     PaymentStatus,
@@ -301,10 +303,20 @@ class FakeWorkdays(_Repo):
         entries = self.s.entries(employee_id)
         return [entries[k] for k in sorted(entries) if start <= k[0] <= end]
 
-    async def between_for(
-        self, employee_ids: Sequence[str], start: date, end: date
-    ) -> dict[str, list[Workday]]:
-        return {e: await self.between(e, start, end) for e in employee_ids}
+    async def priced_between(
+        self, pricing: Sequence[WorkdayPricing], start: date, end: date
+    ) -> dict[str, LineSums]:
+        """Like the adapter: each employee's entries in the period, priced (nothing locked)."""
+        found: dict[str, LineSums] = {}
+        for p in pricing:
+            days = await self.between(p.employee_id, start, end)
+            if days:
+                found[p.employee_id] = LineSums(len(days), sum((_priced(w, p) for w in days), Decimal(0)))
+        return found
+
+
+def _priced(w: Workday, p: WorkdayPricing) -> Decimal:
+    return (w.hours * p.rate).quantize(Decimal(1).scaleb(-p.digits), rounding=ROUND_HALF_UP)
 
 
 class FakeInvoices(_Repo):
@@ -328,6 +340,37 @@ class FakeInvoices(_Repo):
     async def add_many(self, invoices: Sequence[Invoice]) -> None:
         for invoice in invoices:
             await self.add(invoice)
+
+    async def add_with_workday_lines(
+        self, invoices: Sequence[Invoice], pricing: Sequence[WorkdayPricing], start: date, end: date
+    ) -> dict[str, LineSums]:
+        """Like the adapter: each invoice gets the lines of its employee's unbilled entries in the
+        period, in (date, project) order, and bills them."""
+        by_invoice = {p.invoice_id: p for p in pricing}
+        written: dict[str, LineSums] = {}
+        for invoice in invoices:
+            p = by_invoice[invoice.id]
+            entries = self.s.entries(p.employee_id)
+            keys = [
+                k
+                for k in sorted(entries)
+                if start <= k[0] <= end and (p.employee_id, *k) not in self.s.billed
+            ]
+            lines = tuple(
+                InvoiceLine(
+                    date=entries[k].date,
+                    hours=entries[k].hours,
+                    rate=p.rate,
+                    amount=_priced(entries[k], p),
+                    description=entries[k].description,
+                    project_id=entries[k].project_id or p.project_id,
+                )
+                for k in keys
+            )
+            await self.add(replace(invoice, lines=lines))
+            if lines:
+                written[invoice.id] = LineSums(len(lines), sum((line.amount for line in lines), Decimal(0)))
+        return written
 
     async def claim_client_hours(
         self, invoice_for_client: Mapping[str, str], start: date, end: date

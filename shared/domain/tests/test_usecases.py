@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from billflow.domain.billing import LineSums, WorkdayPricing
 from billflow.domain.contracts import DeliverInvoice, PlanBillingRun, RenderInvoice
-from billflow.domain.errors import InvalidInput, InvoiceOverlap, NotFound, NotReady, Unauthenticated
+from billflow.domain.errors import Conflict, InvalidInput, InvoiceOverlap, NotFound, NotReady, Unauthenticated
 from billflow.domain.model import (
     BillingRun,
     BillingRunStatus,
@@ -34,7 +36,9 @@ from billflow.domain.usecases.quotas import InvoiceCreationQuota
 from billflow.domain.usecases.render_invoice import Outcome, RenderInvoiceCommand, RenderInvoicePdf
 from billflow.domain.usecases.start_billing_run import StartBillingRun, StartBillingRunCommand
 from domain_fakes import (
+    FakeUnitOfWork,
     FakeUnitOfWorkFactory,
+    FakeWorkdays,
     FixedClock,
     MemoryDocuments,
     MemoryRateLimiter,
@@ -97,7 +101,7 @@ def planner(
         uow,
         ids,
         clock,
-        EmployeeInvoicing(InvoiceDrafts(ids, ACME, 30), clock),
+        EmployeeInvoicing(InvoiceDrafts(ids, ACME, 30), ids, clock),
         ClientInvoicing(ids, clock, ACME),
         chunk_size=chunk_size,
         budget_seconds=budget_seconds,
@@ -173,6 +177,35 @@ async def test_planning_invoices_each_employee_once_in_chunks_and_skips_those_al
     again = await planner(uow, chunk_size=1).execute(PlanBillingRunCommand(run.id, "run"))
     assert again is Outcome.ALREADY_DONE
     assert len(uow.store.invoices) == 2
+
+
+class EntryWrittenMidChunk(FakeWorkdays):
+    """A time entry of e2's written while a chunk bills e2: after its workdays were priced, before
+    they are claimed (workday entries do not lock their employee)."""
+
+    async def priced_between(
+        self, pricing: Sequence[WorkdayPricing], start: date, end: date
+    ) -> dict[str, LineSums]:
+        found = await super().priced_between(pricing, start, end)
+        await self.upsert("e2", [Workday(date(2026, 10, 2), Decimal("3"), project_id="p1")])
+        return found
+
+
+class WithAnEntryMidChunk(FakeUnitOfWorkFactory):
+    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        unit = super().__call__(read_only=read_only)
+        unit.workdays = EntryWrittenMidChunk(self.store)
+        return unit
+
+
+async def test_a_chunk_whose_workdays_change_while_it_bills_them_is_refused_whole(
+    uow: FakeUnitOfWorkFactory, billing_run: StartBillingRun
+) -> None:
+    run = await billing_run.execute(StartBillingRunCommand(*OCT, correlation_id="run", actor=ADMIN))
+    with pytest.raises(Conflict):  # the unit of work rolls the chunk back; the message is retried
+        await planner(WithAnEntryMidChunk(uow.store), chunk_size=2).execute(
+            PlanBillingRunCommand(run.id, "run")
+        )
 
 
 async def test_a_planner_out_of_time_records_its_continuation_with_its_last_chunk(

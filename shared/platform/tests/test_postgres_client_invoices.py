@@ -112,7 +112,7 @@ def planner(pool: asyncpg.Pool, chunk_size: int) -> PlanBillingRunInChunks:
         AsyncpgUnitOfWorkFactory(pool),
         ids,
         clock,
-        EmployeeInvoicing(InvoiceDrafts(ids, issuer, 30), clock),
+        EmployeeInvoicing(InvoiceDrafts(ids, issuer, 30), ids, clock),
         ClientInvoicing(ids, clock, issuer),
         chunk_size=chunk_size,
     )

@@ -11,6 +11,8 @@ import asyncpg
 import msgspec
 import pytest
 
+from billflow.domain import billing
+from billflow.domain.billing import LineSums
 from billflow.domain.contracts import RenderInvoice
 from billflow.domain.errors import Conflict
 from billflow.domain.model import (
@@ -26,6 +28,7 @@ from billflow.domain.model import (
     User,
     Workday,
 )
+from billflow.domain.money import round_money
 from billflow.platform.postgres.outbox import OUTBOX_CHANNEL
 from billflow.platform.postgres.uow import AsyncpgUnitOfWorkFactory
 from billflow.platform.settings import PostgresSettings
@@ -111,9 +114,10 @@ async def test_a_billing_runs_reads_and_writes_in_bulk_round_trip(pool: asyncpg.
         assert not {first.id, second.id} & await u.invoices.employees_with_overlapping(
             date(2026, 11, 1), date(2026, 11, 5)
         )
-        assert await u.workdays.between_for([first.id, second.id], *oct_) == {
-            first.id: [Workday(date(2026, 10, 2), Decimal("8.00"), project_id=first.project_id)],
-            second.id: [],
+        priced = [billing.pricing(str(uuid.uuid4()), e) for e in (first, second)]
+        # Only the period's workday, priced at the employee's rate; nobody without one.
+        assert await u.workdays.priced_between(priced, *oct_) == {
+            first.id: LineSums(1, round_money(Decimal("8") * first.hourly_rate, first.currency))
         }
 
 

@@ -2,6 +2,8 @@
 
 - A line is one workday in the period: hours x the employee's hourly rate, rounded half-up to the
   currency's minor unit.
+- A store may write the lines itself from the workdays (a billing run's chunk, ``WorkdayPricing``):
+  the same lines, by the same rule, and the subtotal it reports is totalled here like any other.
 - Subtotal is the sum of the lines. Tax is subtotal x the project's tax rate (percent), rounded
   half-up. Total is subtotal + tax. The currency is the employee's.
 - Invoice numbers are ``INV-<year>-<6 digits>``, sequential per year of issue.
@@ -16,7 +18,7 @@ from decimal import Decimal
 
 from billflow.domain.errors import InvalidInput
 from billflow.domain.model import Employee, InvoiceLine, Project, Workday
-from billflow.domain.money import ZERO, percent_of, round_money
+from billflow.domain.money import ZERO, minor_unit, percent_of, round_money, validate_currency
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PAYMENT_TERMS_DAYS = 30
@@ -28,6 +30,40 @@ class Totals:
     subtotal: Decimal
     tax: Decimal
     total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdayPricing:
+    """The billing rule above, as data for a store that writes an employee's lines itself: each
+    of the employee's workdays in the period is a line of ``invoice_id`` (its ``position`` from 0
+    in (date, project id) order, the order of ``compute_totals``), at ``rate``, its amount
+    hours x rate rounded half-up to ``digits`` decimals (the currency's minor unit), on the
+    workday's project (``project_id`` when it names none)."""
+
+    invoice_id: str
+    employee_id: str
+    project_id: str
+    rate: Decimal
+    digits: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineSums:
+    """What a store reports of the lines it priced: how many, and the sum of their amounts."""
+
+    lines: int
+    subtotal: Decimal
+
+
+def pricing(invoice_id: str, employee: Employee) -> WorkdayPricing:
+    """How ``employee``'s workdays are priced on their invoice ``invoice_id``."""
+    return WorkdayPricing(
+        invoice_id,
+        employee.id,
+        employee.project_id,
+        employee.hourly_rate,
+        minor_unit(validate_currency(employee.currency)),
+    )
 
 
 def validate_period(period_start: date, period_end: date) -> None:
@@ -62,8 +98,13 @@ def compute_totals(
         )
         for w in in_period
     )
-    subtotal = sum((line.amount for line in lines), ZERO)
-    tax = percent_of(subtotal, project.tax_rate, employee.currency)
+    return totals_of(lines, sum((line.amount for line in lines), ZERO), project, employee.currency)
+
+
+def totals_of(lines: tuple[InvoiceLine, ...], subtotal: Decimal, project: Project, currency: str) -> Totals:
+    """The totals of lines whose amounts sum to ``subtotal`` (``lines`` may be empty when a store
+    wrote them, ``WorkdayPricing``): the tax is the project's rate of the subtotal, rounded once."""
+    tax = percent_of(subtotal, project.tax_rate, currency)
     return Totals(lines=lines, subtotal=subtotal, tax=tax, total=subtotal + tax)
 
 

@@ -146,6 +146,9 @@ class PlanningSettings(msgspec.Struct, frozen=True):
 
     chunk_size: int = msgspec.field(default=500, name="BILLFLOW_PLANNING_CHUNK_SIZE")
     """Subjects (employees or clients) per transaction."""
+    first_chunk_size: int = msgspec.field(default=50, name="BILLFLOW_PLANNING_FIRST_CHUNK_SIZE")
+    """Subjects in a run's first transaction (at most the chunk size): small, so the first
+    invoices go to rendering at once."""
     budget_seconds: float = msgspec.field(default=30.0, name="BILLFLOW_PLANNING_BUDGET_SECONDS")
     """Planning time per message before the planner hands the rest to a new message (well under
     the Lambda timeout)."""
@@ -153,6 +156,8 @@ class PlanningSettings(msgspec.Struct, frozen=True):
     def __post_init__(self) -> None:
         if not 1 <= self.chunk_size <= 10_000:
             raise ValueError("BILLFLOW_PLANNING_CHUNK_SIZE must be between 1 and 10000")
+        if not 1 <= self.first_chunk_size <= 10_000:
+            raise ValueError("BILLFLOW_PLANNING_FIRST_CHUNK_SIZE must be between 1 and 10000")
         if self.budget_seconds < 0:
             raise ValueError("BILLFLOW_PLANNING_BUDGET_SECONDS must not be negative")
 

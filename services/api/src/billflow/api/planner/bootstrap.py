@@ -32,10 +32,13 @@ async def wire(platform: Platform, settings: Settings) -> Wiring[UseCases]:
                 platform.uow,
                 ids,
                 clock,
-                EmployeeInvoicing(InvoiceDrafts(ids, issuer, company.payment_terms_days, numbers), clock),
+                EmployeeInvoicing(
+                    InvoiceDrafts(ids, issuer, company.payment_terms_days, numbers), ids, clock
+                ),
                 ClientInvoicing(ids, clock, issuer, numbers),
                 chunk_size=settings.planning.chunk_size,
                 budget_seconds=settings.planning.budget_seconds,
+                first_chunk_size=settings.planning.first_chunk_size,
             )
         )
     )
@@ -54,5 +57,8 @@ WORKER = WorkerSpec(
         PlanBillingRun,
         DispatchWebhookEvent,
     ],  # the database records "issued" events in the planner's transactions
-    details=lambda s: {"chunk_size": str(s.planning.chunk_size)},
+    details=lambda s: {
+        "chunk_size": str(s.planning.chunk_size),
+        "first_chunk_size": str(s.planning.first_chunk_size),
+    },
 )

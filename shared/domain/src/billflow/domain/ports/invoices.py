@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from billflow.domain.billing import LineSums, WorkdayPricing
 from billflow.domain.client_billing import BillableHours
 from billflow.domain.model import BillingRun, EInvoiceKeys, Invoice, InvoiceKind, InvoiceStatus, PaymentStatus
 from billflow.domain.ports.pagination import Page
@@ -26,6 +27,16 @@ class InvoiceRepository(Protocol):
         """Insert the invoices with their lines and taxes (a billing run's, in a few statements),
         and lock the time they bill: an employee invoice's workdays in its period, a client
         invoice's entries claimed by ``claim_client_hours`` (copied as its timesheet)."""
+        ...
+
+    async def add_with_workday_lines(
+        self, invoices: Sequence[Invoice], pricing: Sequence[WorkdayPricing], start: date, end: date
+    ) -> dict[str, LineSums]:
+        """Insert employee invoices given without lines (with their taxes), then write each one's
+        lines from its employee's workdays in ``start``..``end`` that no employee invoice bills
+        yet, priced as ``pricing`` (one per invoice) says, marking those workdays billed by it: a
+        billing run's chunk in a fixed number of statements, the lines never leaving the store.
+        Returns what it wrote, by invoice id (the caller checks it against what it totalled)."""
         ...
 
     async def claim_client_hours(

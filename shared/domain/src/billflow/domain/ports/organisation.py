@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from billflow.domain.billing import LineSums, WorkdayPricing
 from billflow.domain.model import Department, Employee, Project, ProjectMember, Workday
 from billflow.domain.ports.pagination import Page, PageRequest
 
@@ -136,8 +137,10 @@ class WorkdayRepository(Protocol):
         """The employee's entries in the period, by date then project (``project_id`` set)."""
         ...
 
-    async def between_for(
-        self, employee_ids: Sequence[str], start: date, end: date
-    ) -> dict[str, list[Workday]]:
-        """Each employee's entries in the period, by date (one read for a billing run)."""
+    async def priced_between(
+        self, pricing: Sequence[WorkdayPricing], start: date, end: date
+    ) -> dict[str, LineSums]:
+        """For each priced employee with entries in the period, by employee id: the number of
+        lines their entries make and the sum of the lines' amounts, priced as ``pricing`` says
+        (one read for a billing run's chunk; nothing is written or locked)."""
         ...

@@ -16,6 +16,8 @@ Business rules:
 - A planner works within a time budget per message (Lambda-safe): when it runs out with work
   left, the chunk that used it up also records a ``PlanBillingRun`` to go on, in its transaction.
 - The chunk that finds nothing more marks the run ``issued``.
+- A run's first chunk is small (``first_chunk_size``, at most ``chunk_size``): its render
+  commands reach the pdf-worker, and the first emails leave, while the rest is planned.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from billflow.domain.usecases.render_invoice import Outcome
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 500
+DEFAULT_FIRST_CHUNK_SIZE = 50
 DEFAULT_BUDGET_SECONDS = 60.0
 
 
@@ -65,6 +68,7 @@ class PlanBillingRunInChunks:
         clients: ClientInvoicing,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+        first_chunk_size: int = DEFAULT_FIRST_CHUNK_SIZE,
     ) -> None:
         self._uow = uow
         self._ids = ids
@@ -72,6 +76,7 @@ class PlanBillingRunInChunks:
         self._employees = employees
         self._clients = clients
         self._chunk = chunk_size
+        self._first = min(first_chunk_size, chunk_size)
         self._budget = timedelta(seconds=budget_seconds)
 
     async def execute(self, cmd: PlanBillingRunCommand) -> Outcome:
@@ -86,7 +91,8 @@ class PlanBillingRunInChunks:
                 planned = run.planned
                 if planned is None:
                     planned = await uow.billing_runs.count_candidates(run)
-                chunk = await self._plan_chunk(uow, run, planning.cursor, cmd.correlation_id)
+                size = self._first if planning.cursor is None else self._chunk
+                chunk = await self._plan_chunk(uow, run, planning.cursor, size, cmd.correlation_id)
                 out_of_time = not chunk.last and self._clock.now() >= deadline
                 if out_of_time:
                     await uow.outbox.add(
@@ -114,11 +120,11 @@ class PlanBillingRunInChunks:
                 return Outcome.DONE
 
     async def _plan_chunk(
-        self, uow: UnitOfWork, run: BillingRun, cursor: PlanningCursor | None, correlation_id: str
+        self, uow: UnitOfWork, run: BillingRun, cursor: PlanningCursor | None, size: int, correlation_id: str
     ) -> _Chunk:
         start, end = run.period_start, run.period_end
         if run.kind is BillingRunKind.CLIENTS:
-            clients = await uow.clients.lock_page((cursor.name, cursor.id) if cursor else None, self._chunk)
+            clients = await uow.clients.lock_page((cursor.name, cursor.id) if cursor else None, size)
             active = [c for c in clients if not c.archived]
             invoices = await self._clients.issue_for(uow, active, start, end, run.id, correlation_id)
             await _audit_issued(uow, invoices)
@@ -127,10 +133,10 @@ class PlanBillingRunInChunks:
                 issued=len(invoices),
                 skipped=[c.id for c in clients if c.id not in billed],
                 cursor=PlanningCursor(clients[-1].name, clients[-1].id) if clients else cursor,
-                last=len(clients) < self._chunk,
+                last=len(clients) < size,
             )
         employees = await uow.employees.with_workdays_between(
-            start, end, after=cursor.id if cursor else None, limit=self._chunk
+            start, end, after=cursor.id if cursor else None, limit=size
         )
         overlapping = await uow.invoices.employees_with_overlapping(
             start, end, among=[e.id for e in employees]
@@ -142,7 +148,7 @@ class PlanBillingRunInChunks:
             issued=len(invoices),
             skipped=[e.id for e in employees if e.id in overlapping],
             cursor=PlanningCursor("", employees[-1].id) if employees else cursor,
-            last=len(employees) < self._chunk,
+            last=len(employees) < size,
         )
 
 

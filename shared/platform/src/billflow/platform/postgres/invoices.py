@@ -12,6 +12,7 @@ from typing import Literal
 
 import asyncpg
 
+from billflow.domain.billing import LineSums, WorkdayPricing
 from billflow.domain.client_billing import BillableHours
 from billflow.domain.model import (
     Address,
@@ -301,29 +302,7 @@ class AsyncpgInvoiceRepository:
         await self.add_many([invoice])
 
     async def add_many(self, invoices: Sequence[Invoice]) -> None:
-        # One statement for the chunk's invoices (a planner's 500): executemany would bind and
-        # execute an INSERT per row. unnest keeps the order given; the row triggers fire as before.
-        rows = [_invoice_row(i) for i in invoices]
-        await self._conn.execute(
-            "INSERT INTO invoices (id, number, status, kind, employee_id, employee_name, employee_email,"
-            " client_id, billed_name, billed_email, billed_street, billed_city, billed_postal_code,"
-            " billed_country, billed_vat_id, billed_language, billed_buyer_reference,"
-            " billed_endpoint_scheme, billed_endpoint_id, issuer_snapshot,"
-            " billing_run_id, period_start, period_end, issue_date, due_date, currency, subtotal,"
-            " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id)"
-            " SELECT r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, r.c7, r.c8, r.c9, r.c10, r.c11, r.c12, r.c13,"
-            " r.c14, r.c15, r.c16, r.c17, r.c18, r.c19, r.c20::jsonb, r.c21, r.c22, r.c23, r.c24,"
-            " r.c25, r.c26, r.c27, r.c28, r.c29, r.c30, r.c31, r.c32, r.c33"
-            " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],"
-            " $7::text[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],"
-            " $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],"
-            " $21::uuid[], $22::date[], $23::date[], $24::date[], $25::date[], $26::text[],"
-            " $27::numeric[], $28::numeric[], $29::numeric[], $30::numeric[], $31::text[], $32::text[],"
-            " $33::text[]) WITH ORDINALITY AS r (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12,"
-            " c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24, c25, c26, c27, c28, c29, c30,"
-            " c31, c32, c33, n) ORDER BY r.n",
-            *[[row[c] for row in rows] for c in range(33)],
-        )
+        await self._insert(invoices)
         await self._conn.copy_records_to_table(
             "invoice_lines",
             columns=[
@@ -365,6 +344,76 @@ class AsyncpgInvoiceRepository:
                 for n, line in enumerate(i.lines)
             ],
         )
+        employee_ids = [i.id for i in invoices if i.kind is InvoiceKind.EMPLOYEE]
+        if employee_ids:
+            await self._conn.execute(
+                "UPDATE workdays w SET employee_invoice_id = i.id FROM invoices i"
+                " WHERE i.id = ANY($1::uuid[]) AND w.employee_id = i.employee_id"
+                " AND w.day BETWEEN i.period_start AND i.period_end AND w.employee_invoice_id IS NULL",
+                employee_ids,
+            )
+
+    async def add_with_workday_lines(
+        self, invoices: Sequence[Invoice], pricing: Sequence[WorkdayPricing], start: date, end: date
+    ) -> dict[str, LineSums]:
+        await self._insert(invoices)
+        # One statement: claim the workdays (a HOT update, as in add_many), and write a line of
+        # each from what the claim returns, positions numbered in compute_totals' (date, project)
+        # order: a uuid's order is its text's (lower-case hex at fixed places), so no COLLATE.
+        # round(numeric, digits) goes half away from zero: round_money's ROUND_HALF_UP here.
+        # The "= ANY" repeats the join as an index condition: without it a month of 100,000
+        # employees' workdays would be hashed whole for each chunk.
+        rows = await self._conn.fetch(
+            "WITH p AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::numeric[], $5::int[])"
+            " AS p (invoice_id, employee_id, project_id, rate, digits)),"
+            " claimed AS (UPDATE workdays w SET employee_invoice_id = p.invoice_id FROM p"
+            " WHERE w.employee_id = p.employee_id AND w.employee_id = ANY($2::uuid[])"
+            " AND w.day BETWEEN $6 AND $7 AND w.employee_invoice_id IS NULL"
+            " RETURNING p.invoice_id, w.day, w.hours, p.rate, round(w.hours * p.rate, p.digits) AS amount,"
+            " w.description, coalesce(w.project_id, p.project_id) AS project_id),"
+            " written AS (INSERT INTO invoice_lines"
+            " (invoice_id, position, day, hours, rate, amount, description, project_id, tax_category)"
+            " SELECT invoice_id, row_number() OVER (PARTITION BY invoice_id ORDER BY day, project_id) - 1,"
+            " day, hours, rate, amount, description, project_id, $8 FROM claimed"
+            " RETURNING invoice_id, amount)"
+            " SELECT invoice_id::text, count(*) AS lines, sum(amount) AS subtotal FROM written"
+            " GROUP BY invoice_id",
+            [p.invoice_id for p in pricing],
+            [p.employee_id for p in pricing],
+            [p.project_id for p in pricing],
+            [p.rate for p in pricing],
+            [p.digits for p in pricing],
+            start,
+            end,
+            TaxCategory.STANDARD.value,  # an employee line's, as InvoiceLine's default
+        )
+        return {r["invoice_id"]: LineSums(r["lines"], r["subtotal"]) for r in rows}
+
+    async def _insert(self, invoices: Sequence[Invoice]) -> None:
+        """The invoices' rows and their taxes (the lines are the caller's)."""
+        # One statement for the chunk's invoices (a planner's 500): executemany would bind and
+        # execute an INSERT per row. unnest keeps the order given; the row triggers fire as before.
+        rows = [_invoice_row(i) for i in invoices]
+        await self._conn.execute(
+            "INSERT INTO invoices (id, number, status, kind, employee_id, employee_name, employee_email,"
+            " client_id, billed_name, billed_email, billed_street, billed_city, billed_postal_code,"
+            " billed_country, billed_vat_id, billed_language, billed_buyer_reference,"
+            " billed_endpoint_scheme, billed_endpoint_id, issuer_snapshot,"
+            " billing_run_id, period_start, period_end, issue_date, due_date, currency, subtotal,"
+            " tax_rate, tax, total, issuer_name, issuer_address, issuer_tax_id)"
+            " SELECT r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, r.c7, r.c8, r.c9, r.c10, r.c11, r.c12, r.c13,"
+            " r.c14, r.c15, r.c16, r.c17, r.c18, r.c19, r.c20::jsonb, r.c21, r.c22, r.c23, r.c24,"
+            " r.c25, r.c26, r.c27, r.c28, r.c29, r.c30, r.c31, r.c32, r.c33"
+            " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],"
+            " $7::text[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],"
+            " $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],"
+            " $21::uuid[], $22::date[], $23::date[], $24::date[], $25::date[], $26::text[],"
+            " $27::numeric[], $28::numeric[], $29::numeric[], $30::numeric[], $31::text[], $32::text[],"
+            " $33::text[]) WITH ORDINALITY AS r (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12,"
+            " c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24, c25, c26, c27, c28, c29, c30,"
+            " c31, c32, c33, n) ORDER BY r.n",
+            *[[row[c] for row in rows] for c in range(33)],
+        )
         await self._conn.copy_records_to_table(
             "invoice_taxes",
             columns=[
@@ -390,14 +439,6 @@ class AsyncpgInvoiceRepository:
                 for t in i.taxes
             ],
         )
-        employee_ids = [i.id for i in invoices if i.kind is InvoiceKind.EMPLOYEE]
-        if employee_ids:
-            await self._conn.execute(
-                "UPDATE workdays w SET employee_invoice_id = i.id FROM invoices i"
-                " WHERE i.id = ANY($1::uuid[]) AND w.employee_id = i.employee_id"
-                " AND w.day BETWEEN i.period_start AND i.period_end AND w.employee_invoice_id IS NULL",
-                employee_ids,
-            )
 
     async def claim_client_hours(
         self, invoice_for_client: Mapping[str, str], start: date, end: date

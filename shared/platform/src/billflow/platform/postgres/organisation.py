@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import asyncpg
 
+from billflow.domain.billing import LineSums, WorkdayPricing
 from billflow.domain.model import Department, Employee, Project, ProjectMember, TaxCategory, Workday
 from billflow.domain.ports.organisation import RecordedEntry
 from billflow.domain.ports.pagination import Page, PageRequest
@@ -241,7 +242,9 @@ class AsyncpgEmployeeRepository:
         rows = await self._conn.fetch(
             f"SELECT {_EMPLOYEE_COLUMNS} FROM employees e WHERE e.id > $3::uuid AND EXISTS"
             " (SELECT 1 FROM workdays w WHERE w.employee_id = e.id AND w.day BETWEEN $1 AND $2)"
-            " ORDER BY id LIMIT $4 FOR UPDATE",
+            # e.id, the uuid: a bare "id" is the output column, id::text, and sorted every
+            # employee after the cursor as text (on disk) for each chunk instead of walking the key.
+            " ORDER BY e.id LIMIT $4 FOR UPDATE",
             start,
             end,
             after or _LOWEST_UUID,
@@ -389,22 +392,27 @@ class AsyncpgWorkdayRepository:
         )
         return [_workday(r) for r in rows]
 
-    async def between_for(
-        self, employee_ids: Sequence[str], start: date, end: date
-    ) -> dict[str, list[Workday]]:
+    async def priced_between(
+        self, pricing: Sequence[WorkdayPricing], start: date, end: date
+    ) -> dict[str, LineSums]:
         await _custom_plans(self._conn)  # as in with_workdays_between: the period decides the plan
+        # The amount of a line is round(hours * rate, digits): numeric's round() goes half away
+        # from zero, which for these positive amounts is round_money's ROUND_HALF_UP (a test
+        # compares the two, the half cases and 0- and 3-decimal currencies among them).
         rows = await self._conn.fetch(
-            "SELECT employee_id::text, day, hours, description, project_id::text FROM workdays"
-            " WHERE employee_id = ANY($1::uuid[]) AND day BETWEEN $2 AND $3"
-            " ORDER BY employee_id, day, project_id",
-            list(employee_ids),
+            "SELECT p.employee_id::text, count(*) AS lines,"
+            " sum(round(w.hours * p.rate, p.digits)) AS subtotal"
+            " FROM unnest($1::uuid[], $2::numeric[], $3::int[]) AS p (employee_id, rate, digits)"
+            " JOIN workdays w ON w.employee_id = p.employee_id AND w.day BETWEEN $4 AND $5"
+            " WHERE w.employee_id = ANY($1::uuid[])"  # the index condition, as in the claim
+            " GROUP BY p.employee_id",
+            [p.employee_id for p in pricing],
+            [p.rate for p in pricing],
+            [p.digits for p in pricing],
             start,
             end,
         )
-        found: dict[str, list[Workday]] = {e: [] for e in employee_ids}
-        for r in rows:
-            found[r["employee_id"]].append(_workday(r))
-        return found
+        return {r["employee_id"]: LineSums(r["lines"], r["subtotal"]) for r in rows}
 
 
 def _by_name(row: asyncpg.Record) -> tuple[str, str]:
