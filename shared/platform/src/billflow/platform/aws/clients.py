@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from contextlib import AsyncExitStack
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import aioboto3
 from aiobotocore.config import AioConfig
@@ -28,17 +27,6 @@ def _config() -> AioConfig:
     )
 
 
-def body_as_bytes(request: Any, **_: Any) -> None:
-    """botocore hands an upload's bytes to the HTTP client as a ``BytesIO``, which aiohttp reads
-    in a thread pool (a thread hop and a wake-up of the loop for each read, and one more to close
-    it): the largest part of the pdf-worker's CPU around a PDF's upload (issue 17). The request
-    is signed by then; the same bytes, as ``bytes``, are written from the loop itself, and a
-    retry sends them again as they are."""
-    body = request.body
-    if type(body) is io.BytesIO and body.tell() == 0:
-        request.body = body.getvalue()
-
-
 async def s3_client(stack: AsyncExitStack, settings: AwsSettings) -> S3Client:
     session = aioboto3.Session()
     client: S3Client = await stack.enter_async_context(
@@ -46,7 +34,6 @@ async def s3_client(stack: AsyncExitStack, settings: AwsSettings) -> S3Client:
             "s3", region_name=settings.region, endpoint_url=settings.endpoint_url, config=_config()
         )
     )
-    client.meta.events.register("before-send.s3.PutObject", body_as_bytes)
     return client
 
 
