@@ -118,7 +118,7 @@ async def main(employees: int, concurrency: int, profile: int) -> None:
             if profile:
                 for name in ("pdf-worker", "emailer", "planner"):
                     pid = bench.system.processes[name].pid
-                    tops[name] = spies.enter_context(profiled(pid, profile))
+                    tops[name] = spies.enter_context(profiled(pid, profile, label=name))
             started = time.monotonic()
             response = await api.post(
                 "/v1/billing-runs", json={"period_start": "2031-03-01", "period_end": "2031-03-31"}

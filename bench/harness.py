@@ -159,10 +159,11 @@ Costs = Callable[[], list[tuple[float, str]]]
 
 
 @contextmanager
-def profiled(pid: int, seconds: int, top: int = 12) -> Iterator[Costs]:
+def profiled(pid: int, seconds: int, top: int = 12, label: str = "") -> Iterator[Costs]:
     """py-spy samples ``pid`` for ``seconds`` while the block runs; the function yielded then
     gives the shares of samples by where the time went: first by package (billflow's own code by
-    module), then the functions with the most time of their own."""
+    module), then the functions with the most time of their own. With ``BENCH_KEEP_PROFILES`` set
+    to a folder, the raw stacks are kept there as ``<label or pid>.txt`` (for py-spy's own views)."""
     spy = str(Path(sys.executable).parent / "py-spy")  # installed in the same virtual environment
     with tempfile.TemporaryDirectory() as work:
         raw = Path(work) / "profile.txt"
@@ -190,6 +191,9 @@ def profiled(pid: int, seconds: int, top: int = 12) -> Iterator[Costs]:
         yield lambda: shares
         process.wait(timeout=seconds + 30)
         shares.extend(_top_costs(raw.read_text(), top))
+        if keep := os.environ.get("BENCH_KEEP_PROFILES"):  # a folder for the raw stacks
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            (Path(keep) / f"{label or pid}.txt").write_text(raw.read_text())
 
 
 def _where(frame: str) -> tuple[str, str]:

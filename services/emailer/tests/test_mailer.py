@@ -7,6 +7,9 @@ import dataclasses
 import socket
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import SMTP, default
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -15,7 +18,7 @@ from billflow.domain.errors import PermanentFailure, TransientFailure
 from billflow.domain.model import BilledTo, Invoice, InvoiceLine, InvoiceStatus, Issuer
 from billflow.domain.ports.mail import Attachment, OutgoingEmail
 from billflow.emailer.invoice_email import TemplateInvoiceEmailWriter
-from billflow.emailer.mailer import SmtpMailer
+from billflow.emailer.mailer import SmtpMailer, Wire, build_message, wire_message
 from billflow.platform.settings import SmtpSettings
 from domain_fakes import FixedClock
 from tests.support.smtp import CapturingSmtpServer
@@ -153,3 +156,73 @@ def test_markup_in_a_name_is_escaped_in_the_html_body() -> None:
     email = TemplateInvoiceEmailWriter().write(invoice(name='<img src="http://evil.example/x">'), b"%PDF")
     assert "<img" not in email.html
     assert "&lt;img" in email.html
+
+
+def _parsed(email: OutgoingEmail) -> EmailMessage:
+    wire = wire_message(email, "Acme <billing@acme.example>", SENT_AT)
+    assert isinstance(wire, Wire)
+    assert wire.sender == "billing@acme.example"
+    assert wire.recipients == ["grace@example.com"]
+    assert all(len(line) <= 78 for line in wire.data.split(b"\r\n"))  # RFC 5322, 7-bit clean
+    assert wire.data.isascii()
+    message = BytesParser(policy=default).parsebytes(wire.data)
+    assert isinstance(message, EmailMessage)
+    assert not message.defects
+    return message
+
+
+def test_the_written_email_reads_back_as_the_stdlib_builds_it() -> None:
+    text = "Bonjour Grâce,\n\nvotre facture de 1 200,00 € = ci-jointe.\n" + "x" * 200 + "\n.\nFin"
+    email = OutgoingEmail(
+        to="Grâce Hopper <grace@example.com>",
+        subject="Facture n° INV-2026-000007 — Acme",
+        text=text,
+        html="<p>Bonjour Grâce, =3D</p>\n" * 50,
+        attachments=(
+            Attachment("INV-2026-000007.pdf", "application/pdf", bytes(range(256)) * 100),
+            Attachment("INV-2026-000007.xml", "application/xml", b"<Invoice/>"),
+        ),
+        message_id="<invoice-i1@acme.example>",
+    )
+    written = _parsed(email)
+    # What the stdlib's message put on the wire before, read back the same way.
+    built = BytesParser(policy=default).parsebytes(
+        build_message(email, "Acme <billing@acme.example>", SENT_AT).as_bytes(policy=SMTP)
+    )
+    assert isinstance(built, EmailMessage)
+    for name in ("From", "To", "Subject", "Date", "Auto-Submitted", "Message-ID"):
+        assert written[name] == built[name], name
+    assert written.get_content_type() == built.get_content_type() == "multipart/mixed"
+    for preference in ("plain", "html"):
+        mine, theirs = written.get_body((preference,)), built.get_body((preference,))
+        assert mine is not None
+        assert theirs is not None
+        assert mine.get_content() == theirs.get_content()
+
+    def files(message: EmailMessage) -> list[tuple[str | None, str, object]]:
+        return [(a.get_filename(), a.get_content_type(), a.get_content()) for a in message.iter_attachments()]
+
+    assert files(written) == files(built)
+
+
+def test_an_email_without_attachments_is_its_two_alternatives() -> None:
+    written = _parsed(OutgoingEmail(to="grace@example.com", subject="Statement", text="t", html="<b>h</b>"))
+    assert written.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in written.iter_parts()] == ["text/plain", "text/html"]
+
+
+def test_what_the_writer_does_not_know_for_sure_is_left_to_the_stdlib() -> None:
+    odd = OutgoingEmail(
+        to="grâce@exämple.com",
+        subject="s",
+        text="t",
+        html="h",
+        attachments=(Attachment('a "b".pdf', "application/pdf", b"%PDF"),),
+    )
+    assert isinstance(wire_message(odd, "Acme <billing@acme.example>", SENT_AT), EmailMessage)
+
+
+def test_a_line_break_in_a_written_header_is_refused() -> None:
+    email = OutgoingEmail(to="grace@example.com", subject="hi\nBcc: victim@example.com", text="t", html="h")
+    with pytest.raises(ValueError, match="linefeed"):
+        wire_message(email, "Acme <billing@acme.example>", SENT_AT)

@@ -238,7 +238,7 @@ async def test_a_busy_consumer_receives_several_per_call_and_deletes_in_batches(
 
     assert sorted(handled) == sorted(bodies)  # each once
     assert calls.count("DeleteMessage") == 0
-    assert calls.count("DeleteMessageBatch") <= 60 / 4  # one per message before
+    assert calls.count("DeleteMessageBatch") <= 60 / 5  # one per message at first, then per 4
     assert calls.count("ReceiveMessage") <= 60 / 2  # one per message before, while busy
     left = await sqs.get_queue_attributes(
         QueueUrl=queue_url,
@@ -248,6 +248,35 @@ async def test_a_busy_consumer_receives_several_per_call_and_deletes_in_batches(
         "ApproximateNumberOfMessages": "0",
         "ApproximateNumberOfMessagesNotVisible": "0",
     }
+
+
+async def test_an_idle_consumer_deletes_a_lone_message_without_lingering(
+    aws_env: dict[str, str], stack: AsyncExitStack
+) -> None:
+    sqs = await sqs_client(stack, load(AwsSettings, aws_env))
+    queue_url, _ = await new_queue(sqs)
+    await sqs.send_message(QueueUrl=queue_url, MessageBody="alone")
+    handled = asyncio.Event()
+
+    async def once(_: Received) -> Ack:
+        handled.set()
+        return Ack()
+
+    stop = asyncio.Event()
+    # A linger longer than the test: only "no other ack is coming" can have sent the delete.
+    consumer = SqsConsumer(sqs, queue_url, once, wait_seconds=1, visibility_seconds=120, ack_linger=600)
+    task = asyncio.create_task(consumer.run(stop))
+    await asyncio.wait_for(handled.wait(), timeout=60)
+    for _ in range(300):
+        left = await sqs.get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+        )
+        if left["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "0":
+            break
+        await asyncio.sleep(0.1)
+    assert left["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "0"
+    stop.set()
+    await asyncio.wait_for(task, timeout=30)
 
 
 async def test_stopping_the_consumer_releases_what_it_holds(

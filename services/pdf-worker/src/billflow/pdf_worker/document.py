@@ -13,17 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from babel import Locale
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
-from billflow.domain.formatting import Formats
+from billflow.domain.formatting import Formats, babel_locale
 from billflow.domain.i18n import document_language, legal_mentions, locale_of, no_plurals, translator
 from billflow.domain.model import CreditNote, Invoice, Language, TaxRow
 
 
 def country_name(code: str, locale: str) -> str:
     """``BE`` -> ``Belgium`` in ``locale`` (the code itself when Babel does not know it)."""
-    return str(Locale.parse(locale).territories.get(code, code))
+    return str(babel_locale(locale).territories.get(code, code))
 
 
 @lru_cache(maxsize=8)

@@ -20,7 +20,7 @@ from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import NumberPattern, format_decimal, get_currency_symbol
+from babel.numbers import NumberPattern, format_decimal, get_currency_symbol, parse_pattern
 
 from billflow.domain.currencies import MINOR_UNITS
 from billflow.domain.money import ROUNDING, minor_unit
@@ -29,7 +29,16 @@ CurrencyDisplay = Literal["symbol", "code", "none"]
 """How the currency stands beside an amount: ``€1,234.50``, ``EUR 1,234.50`` or ``1,234.50``
 (for a table that names the currency in a column of its own)."""
 
-_HOURS = "#,##0.##"
+_HOURS: NumberPattern = parse_pattern("#,##0.##")
+"""Parsed once: Babel parses a pattern given as text on every call."""
+
+
+@lru_cache(maxsize=64)
+def babel_locale(locale: str) -> Locale:
+    """The Babel locale of an identifier, parsed once per process. Babel's functions parse an
+    identifier given as text on every call (a new ``Locale``, its data looked up again); handed
+    this object they use it as it is, with the same result."""
+    return Locale.parse(locale)
 
 
 def format_money(
@@ -42,41 +51,42 @@ def format_money(
     shown = amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUNDING)
     if currency not in MINOR_UNITS:
         currency, display = None, "none"
-    text: str = _pattern(locale, digits, currency, display).apply(shown, locale, currency_digits=False)
+    pattern = _pattern(locale, digits, currency, display)
+    text: str = pattern.apply(shown, babel_locale(locale), currency_digits=False)
     return text
 
 
 def format_hours(value: Decimal, locale: str) -> str:
     """``7.5``: hours without trailing zeros, thousands separators for long totals."""
-    return format_decimal(value, format=_HOURS, locale=locale)
+    return format_decimal(value, format=_HOURS, locale=babel_locale(locale))
 
 
 def format_percent(value: Decimal, locale: str) -> str:
     """``21 %`` for a rate given in percent (``Decimal("21.00")``)."""
-    return format_decimal(value, format=_HOURS, locale=locale) + " %"
+    return format_decimal(value, format=_HOURS, locale=babel_locale(locale)) + " %"
 
 
 def format_day(value: date, locale: str) -> str:
     """``Oct 5, 2026`` in ``en``: the locale's medium date, for tables and lists."""
-    return format_date(value, format="medium", locale=locale)
+    return format_date(value, format="medium", locale=babel_locale(locale))
 
 
 def format_long_day(value: date, locale: str) -> str:
     """``22 December 2026`` in ``en_GB``, ``22. Dezember 2026`` in ``de``: the locale's long date,
     month written out, as a document states its dates."""
-    return format_date(value, format="long", locale=locale)
+    return format_date(value, format="long", locale=babel_locale(locale))
 
 
 @lru_cache(maxsize=512)
 def _pattern(locale: str, digits: int, currency: str | None, display: CurrencyDisplay) -> NumberPattern:
     """The locale's standard currency pattern with the currency's decimals and its chosen display."""
-    standard: NumberPattern = Locale.parse(locale).currency_formats["standard"]
+    standard: NumberPattern = babel_locale(locale).currency_formats["standard"]
     pattern = copy.copy(standard)
     pattern.frac_prec = (digits, digits)
     if currency is None or display == "none":
         shown = ""
     else:
-        shown = currency if display == "code" else get_currency_symbol(currency, locale)
+        shown = currency if display == "code" else get_currency_symbol(currency, babel_locale(locale))
     positive, negative = pattern.prefix
     pattern.prefix = (_affix(positive, shown, before=True), _affix(negative, shown, before=True))
     positive, negative = pattern.suffix

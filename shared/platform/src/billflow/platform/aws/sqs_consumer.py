@@ -9,7 +9,10 @@ bug, but never stops the consumer: the message is retried and the error logged.
 Fewer calls under load: while every slot is busy the consumer already receives the next messages
 (up to ``concurrency`` more, held for a moment until a slot frees), so a busy worker receives
 several messages per call instead of one; and acknowledged messages are deleted in batches of up
-to ten (``DeleteMessageBatch``), sent at the latest ``ack_linger`` seconds after the first ack.
+to ten (``DeleteMessageBatch``): sent once ten are waiting, once no handler is running or held
+(no other ack is coming soon: an idle worker deletes at once), and at the latest ``ack_linger``
+seconds after the first ack. A delete costs the worker as much CPU as a small message's
+handling, so a busy worker sends one per several messages instead of one each (issue 17).
 An ack not yet sent when the process dies only means the message is handled once more, which
 every handler makes harmless. A held message waits at most one handler's run, so the visibility
 timeout must exceed the handlers' own time limits (the defaults do: 60 s against 30 s).
@@ -97,7 +100,7 @@ class SqsConsumer:
         wait_seconds: int = 20,
         visibility_seconds: int = 60,
         grace_seconds: float = 20.0,
-        ack_linger: float = 0.05,
+        ack_linger: float = 1.0,
     ) -> None:
         self._sqs = sqs
         self._queue_url = queue_url
@@ -143,7 +146,11 @@ class SqsConsumer:
     def _start(self, message: Any) -> None:
         task = asyncio.create_task(self._process(message))
         self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._acked.set()  # the ack flusher looks again: maybe no other ack is coming
 
     async def _until_a_slot_frees(self, stop: asyncio.Event) -> None:
         stopped = asyncio.ensure_future(stop.wait())
@@ -219,11 +226,20 @@ class SqsConsumer:
     async def _flush_acks(self, stop: asyncio.Event) -> None:
         """Deletes acknowledged messages, ten per call, ``ack_linger`` after the first is waiting;
         returns once ``run`` has stopped and every ack is sent."""
+        loop = asyncio.get_running_loop()
         while True:
             await self._acked.wait()
             self._acked.clear()
-            if len(self._acks) < 10 and not stop.is_set():
-                await asyncio.sleep(self._linger)  # a few more acks may come
+            deadline = loop.time() + self._linger
+            while (
+                0 < len(self._acks) < 10
+                and not stop.is_set()
+                and (self._in_flight or self._held)  # more acks may come
+                and (left := deadline - loop.time()) > 0
+            ):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._acked.wait(), timeout=left)
+                self._acked.clear()
             while self._acks:
                 batch, self._acks = self._acks[:10], self._acks[10:]
                 await self._delete(batch)
