@@ -160,7 +160,11 @@ def print_suite(result: SuiteResult, out: Callable[[str], object] = print) -> No
         )
         passes = [reading.passes for _, _, reading in result.pages]
         osd = sum("osd" in reading.seconds for _, _, reading in result.pages)
-        out(f"OCR passes: {passes.count(1)} pages one, {passes.count(2)} two; orientation detection on {osd}")
+        over = sum("over budget" in reading.seconds for _, _, reading in result.pages)
+        out(
+            f"OCR passes: {passes.count(1)} pages one, {passes.count(2)} two; orientation detection on {osd};"
+            f" second pass skipped or cut over the page's budget on {over}"
+        )
 
 
 def print_breakdown(result: SuiteResult, out: Callable[[str], object] = print) -> None:

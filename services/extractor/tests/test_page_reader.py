@@ -109,3 +109,11 @@ async def test_a_clear_page_costs_one_ocr_pass_and_no_orientation_detection() ->
     assert reading.passes == 1
     assert "osd" not in reading.seconds
     assert {"first.grayscale", "first.straighten", "ocr.first"} <= set(reading.seconds)
+
+
+@pytest.mark.unit
+async def test_the_second_preparation_starts_from_the_first_ones_cleaned_page() -> None:
+    ocr = CountingOcr(confidence=60.0)
+    reading = await PageReader(ocr, max_pixels=40_000_000).read(_page())
+    assert "second.binarise" in reading.seconds
+    assert "second.flatten" not in reading.seconds  # flattening and denoising were not paid twice

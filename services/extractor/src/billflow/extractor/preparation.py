@@ -49,6 +49,14 @@ def prepare(
 
     ``seconds``, when given, receives the wall time of each step (for the benchmark's breakdown).
     """
+    return finish(clean(image, recipe, seconds), max_pixels=max_pixels, recipe=recipe, seconds=seconds)
+
+
+def clean(image: Image.Image, recipe: Recipe = FIRST, seconds: dict[str, float] | None = None) -> Gray:
+    """The first half of :func:`prepare`: grayscale, flattened, denoised, at the size it came.
+
+    Two recipes that flatten and denoise alike can share it (the page reader's second pass does).
+    """
     lap = _Lap(seconds, recipe.name)
     gray: Gray = np.asarray(image.convert("L"), dtype=np.uint8)
     lap("grayscale")
@@ -60,6 +68,14 @@ def prepare(
         gray = denoise(gray)
         lap("denoise")
     lap("noisy")
+    return gray
+
+
+def finish(
+    gray: Gray, *, max_pixels: int, recipe: Recipe = FIRST, seconds: dict[str, float] | None = None
+) -> Image.Image:
+    """The second half of :func:`prepare`: upscaled, lighting evened, binarised, straightened."""
+    lap = _Lap(seconds, recipe.name)
     gray = upscale(gray, width=recipe.width, max_pixels=max_pixels)
     lap("upscale")
     if recipe.even_light and unevenly_lit(gray):
