@@ -87,8 +87,9 @@ def judge(ocr: OcrPage) -> Judgement:
 class PageReader:
     """One page image in, its words out; see the module docstring for when it reads twice.
 
-    ``budget_s`` bounds a page's wall time: the second OCR pass starts only with at least
-    ``MIN_SECOND_PASS_S`` of it left and is stopped when it runs out (the first reading is kept).
+    ``budget_s`` bounds a page's wall time: the second preparation and OCR pass start only with
+    at least ``MIN_SECOND_PASS_S`` of it left, and the pass is stopped when the budget runs out
+    (given ``MIN_SECOND_PASS_S`` at least); the first reading is kept.
     """
 
     def __init__(
@@ -128,6 +129,9 @@ class PageReader:
         turn = 0
         if not asked_orientation and first.confidence < UPSIDE_DOWN_CONFIDENCE:
             turn = await _timed(seconds, "osd", self._ocr.orientation(prepared))
+        if self._budget_s - (time.perf_counter() - started) < MIN_SECOND_PASS_S:
+            seconds["over budget"] = time.perf_counter() - started
+            return PageReading(first.words, a.score, 1, name, seconds)
         if turn:
             turned = await asyncio.to_thread(clean, _turned(image, turn), FIRST, seconds)
             again = await self._finish(turned, FIRST, seconds)
@@ -138,10 +142,7 @@ class PageReader:
             base = cleaned if same else await asyncio.to_thread(clean, image, SECOND, seconds)
             again = await self._finish(base, SECOND, seconds)
             recipe = f"{name}+{SECOND.name}" if name != FIRST.name else SECOND.name
-        left = self._budget_s - (time.perf_counter() - started)
-        if left < MIN_SECOND_PASS_S:
-            seconds["over budget"] = self._budget_s - left
-            return PageReading(first.words, a.score, 1, name, seconds)
+        left = max(self._budget_s - (time.perf_counter() - started), MIN_SECOND_PASS_S)
         try:
             second = await _timed(seconds, "ocr.second", self._ocr.page(again, page=page, timeout_s=left))
         except TransientFailure:
