@@ -241,18 +241,21 @@ def main() -> int:
     parser.add_argument("--kinds", default=None, help="suite: damage kinds, comma-separated (default all)")
     parser.add_argument("--seeds", type=int, default=1, help="suite: seeds per document and kind")
     parser.add_argument("--docs", type=int, default=None, help="suite: only the first N documents")
+    parser.add_argument("--parallel", type=int, default=2, help="suite: pages read at once")
     args = parser.parse_args()
     folder = corpus_dir()
     if folder is None:
         print("no corpus: set BILLFLOW_CORPUS_DIR or put it at ../shared/corpus", file=sys.stderr)
         return 2
     if args.suite:
-        from bench.degradation_suite import KINDS, print_suite, run_suite, selected
+        from bench.degradation_suite import KINDS, print_breakdown, print_suite, run_suite, selected
 
         kinds = args.kinds.split(",") if args.kinds else list(KINDS)
-        result = asyncio.run(run_suite(selected(samples(folder), args.docs), kinds, args.seeds))
+        chosen = selected(samples(folder), args.docs)
+        result = asyncio.run(run_suite(chosen, kinds, args.seeds, parallel=args.parallel))
         print_suite(result)
         if args.verbose:
+            print_breakdown(result)
             for (kind, share), tally in result.tallies.items():
                 print(f"{kind}/{share} misses: " + ("; ".join(tally.misses) or "none"))
         return 0

@@ -35,9 +35,13 @@ class TesseractOcr:
     async def words(self, image: Image.Image, *, page: int = 0) -> list[Word]:
         return (await self.page(image, page=page)).words
 
-    async def page(self, image: Image.Image, *, page: int = 0) -> OcrPage:
-        """The words of one page and Tesseract's mean confidence in them (0-100)."""
-        out = await self._run(image, "-l", self._languages, "--psm", str(self._psm), "tsv")
+    async def page(self, image: Image.Image, *, page: int = 0, timeout_s: float | None = None) -> OcrPage:
+        """The words of one page and Tesseract's mean confidence in them (0-100).
+
+        ``timeout_s`` (never beyond the engine's own) bounds this call: the page reader's budget.
+        """
+        args = ("-l", self._languages, "--psm", str(self._psm), "tsv")
+        out = await self._run(image, *args, timeout_s=timeout_s)
         return parse_page(out.decode("utf-8", errors="replace"), page=page)
 
     async def orientation(self, image: Image.Image) -> int:
@@ -52,7 +56,8 @@ class TesseractOcr:
             return 0
         return parse_osd(out.decode("utf-8", errors="replace"))
 
-    async def _run(self, image: Image.Image, *args: str) -> bytes:
+    async def _run(self, image: Image.Image, *args: str, timeout_s: float | None = None) -> bytes:
+        timeout = self._timeout_s if timeout_s is None else min(timeout_s, self._timeout_s)
         png = await asyncio.to_thread(_png, image)
         try:
             process = await asyncio.create_subprocess_exec(
@@ -63,11 +68,11 @@ class TesseractOcr:
         except FileNotFoundError as e:
             raise TransientFailure(f"the OCR engine {self._binary!r} is not installed") from e
         try:
-            out, err = await asyncio.wait_for(process.communicate(png), self._timeout_s)
+            out, err = await asyncio.wait_for(process.communicate(png), timeout)
         except TimeoutError as e:
             process.kill()
             await process.wait()
-            raise TransientFailure(f"OCR took longer than {self._timeout_s:.0f} s") from e
+            raise TransientFailure(f"OCR took longer than {timeout:.0f} s") from e
         if process.returncode != 0:
             raise UnreadableDocument(f"OCR failed: {err.decode(errors='replace').strip()[:200]}")
         return out
