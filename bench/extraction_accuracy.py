@@ -241,6 +241,9 @@ def main() -> int:
     parser.add_argument("--kinds", default=None, help="suite: damage kinds, comma-separated (default all)")
     parser.add_argument("--seeds", type=int, default=1, help="suite: seeds per document and kind")
     parser.add_argument("--docs", type=int, default=None, help="suite: only the first N documents")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="suite: keep and reuse readings in this folder"
+    )
     args = parser.parse_args()
     folder = corpus_dir()
     if folder is None:
@@ -250,7 +253,9 @@ def main() -> int:
         from bench.degradation_suite import KINDS, print_suite, run_suite, selected
 
         kinds = args.kinds.split(",") if args.kinds else list(KINDS)
-        result = asyncio.run(run_suite(selected(samples(folder), args.docs), kinds, args.seeds))
+        result = asyncio.run(
+            run_suite(selected(samples(folder), args.docs), kinds, args.seeds, cache=args.cache)
+        )
         print_suite(result)
         if args.verbose:
             for (kind, share), tally in result.tallies.items():

@@ -72,7 +72,7 @@ def read_vendor(doc: Document) -> Field[str]:
             add(text[m.end("name") - len(name) : m.end()], 0.5 + early, index, True)
         if index < 6 and _looks_like_name(text):
             add(text, 0.35, index)
-    brands = {d.lower() for text in texts for d in _DOMAIN.findall(text)} - _GENERIC
+    brands = set(web_names("\n".join(texts)))
     for index, text in enumerate(texts):
         if normalise(text) in {normalise(b) for b in brands}:
             add(text, 0.7, index)
@@ -88,6 +88,12 @@ def read_vendor(doc: Document) -> Field[str]:
     }
     best = max(scored, key=lambda k: scored[k])
     return Field(shown[best], round(max(0.1, min(0.95, 0.6 * scored[best])), 2))
+
+
+def web_names(text: str) -> tuple[str, ...]:
+    """The names of the web and e-mail domains in ``text`` (``coolblue`` for ``www.coolblue.nl``),
+    lower case, without the public mail providers'."""
+    return tuple(sorted({d.lower() for d in _DOMAIN.findall(text)} - _GENERIC))
 
 
 def normalise(name: str) -> str:
