@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from difflib import SequenceMatcher
 
 from billflow.domain.expenses.context import Document
 from billflow.domain.expenses.labels import Kind, find_labels
@@ -45,6 +46,7 @@ def read_vendor(doc: Document) -> Field[str]:
     shown: dict[str, str] = {}
     buyer_until = -1
     texts = [line.text for line in doc.lines]
+    brands = set(web_names("\n".join(texts)))
 
     def add(name: str, weight: float, index: int, preferred: bool = False) -> None:
         name = name.strip(" ,:;-\u2013|").lstrip(".")
@@ -60,11 +62,14 @@ def read_vendor(doc: Document) -> Field[str]:
             buyer_until = index + 4
         for label in find_labels(text, Kind.SELLER):
             rest = text[label.end :].lstrip(" :-")
-            if not rest and index + 1 < len(texts):
-                rest = texts[index + 1]
+            weight = label.weight
+            if _smudge(rest.split("  ")[0]) and index + 1 < len(texts):
+                rest = texts[index + 1]  # nothing after the label, or a smudge: the name is below
+                weight *= 1 if _looks_like_name(_STOP.sub("", rest.split("  ")[0])) else 0.6
             value = _STOP.sub("", rest.split("  ")[0])
             domain = _DOMAIN.fullmatch(value.split(" ")[0].lower()) if value else None
-            add(domain.group(1).capitalize() if domain else value, label.weight, index)
+            near = _near_brand(value, brands)
+            add(domain.group(1).capitalize() if domain else near or value, weight, index)
         for m in _COMPANY.finditer(text):
             name = re.sub(r"^.*\b(?:by|of|from|von|de|par)\s+", "", m.group("name"), flags=re.I)
             name = re.sub(r"^(?:[a-z]\w*\s+)+", "", name)
@@ -72,7 +77,6 @@ def read_vendor(doc: Document) -> Field[str]:
             add(text[m.end("name") - len(name) : m.end()], 0.5 + early, index, True)
         if index < 6 and _looks_like_name(text):
             add(text, 0.35, index)
-    brands = set(web_names("\n".join(texts)))
     for index, text in enumerate(texts):
         if normalise(text) in {normalise(b) for b in brands}:
             add(text, 0.7, index)
@@ -88,6 +92,24 @@ def read_vendor(doc: Document) -> Field[str]:
     }
     best = max(scored, key=lambda k: scored[k])
     return Field(shown[best], round(max(0.1, min(0.95, 0.6 * scored[best])), 2))
+
+
+def _smudge(value: str) -> bool:
+    """Nothing, or too little to be a name: under four letters, unless an acronym (``OYO``)."""
+    letters = [c for c in value if c.isalpha()]
+    return len(letters) < 2 or (len(letters) < 4 and not all(c.isupper() for c in letters))
+
+
+def _near_brand(value: str, brands: set[str]) -> str | None:
+    """The web name a garbled name stands for (``Sflip kart...`` for ``flipkart``), if any."""
+    squeezed = normalise(value).replace(" ", "")
+    if len(squeezed) < 5:
+        return None
+    for brand in sorted(brands):
+        plain = brand.replace("-", "")
+        if len(plain) >= 5 and SequenceMatcher(None, squeezed, plain).ratio() >= 0.8:
+            return brand.capitalize()
+    return None
 
 
 def web_names(text: str) -> tuple[str, ...]:

@@ -12,12 +12,15 @@ Rules:
   identifier in common, the name read being a known variant or close to one, or, when the name
   could not be read with confidence (below ``SURE_NAME``), most of the header words shared *and* a
   word of the vendor's name among them (two vendors at one address share a letterhead's words, not
-  a name). A match is trusted with ``REMEMBERED_CONFIDENCE``; the best match wins, an identifier
-  over a name over a header.
+  a name), or the unsure name read being a line of that letterhead (three words or more, all
+  among its distinctive words: a slogan read where the logo is) with four header words shared. A
+  match is trusted with ``REMEMBERED_CONFIDENCE``; the best match wins, an identifier over a name
+  over a header.
 - OCR garbles what it reads, so ids are compared with the letters it confuses with digits folded
   (``O``/``0``, ``I``/``l``/``1``, ``S``/``5``, ``B``/``8``, ``Z``/``2``), long ids may differ in
-  one character, and names and header words match when they are nearly the same (a similarity
-  of ``CLOSE`` or more, on words of five letters or more).
+  one character (two from twelve characters on: one lost, one misread), and names and header
+  words match when they are nearly the same (a similarity of ``CLOSE`` or more, on words of five
+  letters or more).
 - Only what tells vendors apart counts: the buyer's block (``Bill to``...) is left out, as it is the
   same on every vendor's invoice to the company, and an identifier or header word that two known
   vendors share (the company's own VAT id, address or phone printed on both) is no evidence.
@@ -42,7 +45,7 @@ HEADER_LINES = 10
 MAX_HEADER_WORDS = 40
 MAX_VARIANTS = 20
 MAX_IDENTIFIERS = 20
-CLOSE = 0.8
+CLOSE = 0.75
 """How similar (difflib's ratio) a garbled word or name must be to a known one to count as it."""
 _VAT = re.compile(
     r"(?i:VAT|V\.A\.T\.|TVA|BTW|USt|MwSt|NIP|GSTIN|IVA|UID|Tax[ ]?ID|TIN)[\w. /-]{0,14}?[:#]?[ \t]*"
@@ -237,6 +240,8 @@ def recognise(seen: VendorSignature, known: Sequence[KnownVendor]) -> Field[str]
                 and any(w in names or _close(w, n) for w in header for n in names)
             ):
                 strength = 1.0 + overlap / 2
+            elif shared >= 4 and _printed_in(read, words):
+                strength = 1.0
         if strength and (best is None or strength > best[0]):
             best = (strength, vendor.name)
     return Field(best[1], REMEMBERED_CONFIDENCE) if best else None
@@ -264,13 +269,37 @@ def _ids(vat: Iterable[str], others: Iterable[str]) -> set[str]:
 
 
 def _same_id(a: str, b: str) -> bool:
+    """The same id, or nearly: a web name ``CLOSE`` to it, a long id one or two characters off."""
     kind, _, x = a.partition(":")
     other, _, y = b.partition(":")
     if kind != other:
         return False
     if x == y or kind == "web":
         return x == y or _close(x, y)
-    return len(x) == len(y) >= 10 and sum(c != d for c, d in zip(x, y, strict=True)) <= 1
+    shortest = min(len(x), len(y))
+    return shortest >= 10 and _edits(x, y, 1 if shortest < 12 else 2) is not None
+
+
+def _edits(a: str, b: str, most: int) -> int | None:
+    """Levenshtein distance of ``a`` and ``b`` when it is ``most`` or less, else None."""
+    if abs(len(a) - len(b)) > most:
+        return None
+    previous = list(range(len(b) + 1))
+    for i, c in enumerate(a, 1):
+        current = [i]
+        for j, d in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (c != d)))
+        if min(current) > most:
+            return None
+        previous = current
+    return previous[-1] if previous[-1] <= most else None
+
+
+def _printed_in(read: str, words: set[str]) -> bool:
+    """The name read is a line of the vendor's letterhead (a slogan, the line under a logo): three
+    words or more, all among the vendor's distinctive header words."""
+    mine = [w for w in read.split() if len(w) >= 3]
+    return len(mine) >= 3 and all(w in words or any(_close(w, v) for v in words) for w in mine)
 
 
 def _close(a: str, b: str) -> bool:
