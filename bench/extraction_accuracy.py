@@ -244,6 +244,7 @@ def main() -> int:
     parser.add_argument(
         "--cache", type=Path, default=None, help="suite: keep and reuse readings in this folder"
     )
+    parser.add_argument("--cached-only", action="store_true", help="suite: only the readings in --cache")
     args = parser.parse_args()
     folder = corpus_dir()
     if folder is None:
@@ -254,7 +255,13 @@ def main() -> int:
 
         kinds = args.kinds.split(",") if args.kinds else list(KINDS)
         result = asyncio.run(
-            run_suite(selected(samples(folder), args.docs), kinds, args.seeds, cache=args.cache)
+            run_suite(
+                selected(samples(folder), args.docs),
+                kinds,
+                args.seeds,
+                cache=args.cache,
+                cached_only=args.cached_only,
+            )
         )
         print_suite(result)
         if args.verbose:
