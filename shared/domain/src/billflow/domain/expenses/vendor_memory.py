@@ -17,10 +17,10 @@ Rules:
   match is trusted with ``REMEMBERED_CONFIDENCE``; the best match wins, an identifier over a name
   over a header.
 - OCR garbles what it reads, so ids are compared with the letters it confuses with digits folded
-  (``O``/``0``, ``I``/``l``/``1``, ``S``/``5``, ``B``/``8``, ``Z``/``2``), long ids may differ in
-  one character (two from twelve characters on: one lost, one misread), and names and header
-  words match when they are nearly the same (a similarity of ``CLOSE`` or more, on words of five
-  letters or more).
+  (``O``/``Q``/``D`` as ``0``, ``I``/``L`` as ``1``, ``S``/``5``, ``B``/``8``, ``Z``/``2``,
+  ``G``/``6``), long ids may differ in one character (two from twelve characters on: one lost, one
+  misread), and names and header words match when they are nearly the same (a similarity of
+  ``CLOSE`` or more, on words of five letters or more).
 - Only what tells vendors apart counts: the buyer's block (``Bill to``...) is left out, as it is the
   same on every vendor's invoice to the company, and an identifier or header word that two known
   vendors share (the company's own VAT id, address or phone printed on both) is no evidence.
