@@ -51,8 +51,8 @@ def read_vendor(doc: Document) -> Field[str]:
     def add(name: str, weight: float, index: int, preferred: bool = False) -> None:
         name = name.strip(" ,:;-\u2013|").lstrip(".")
         key = normalise(name)
-        if len(key) < 2 or not any(c.isalpha() for c in key):
-            return
+        if len(key) < 2 or not any(c.isalpha() for c in key) or (len(key) < 3 and not name.isupper()):
+            return  # nothing, or a smudge (``er``); two-letter names are acronyms (``HP``)
         evidence[key].append(weight - (0.6 if index <= buyer_until else 0))
         if preferred or key not in shown:
             shown[key] = name
@@ -71,10 +71,15 @@ def read_vendor(doc: Document) -> Field[str]:
             near = _near_brand(value, brands)
             add(domain.group(1).capitalize() if domain else near or value, weight, index)
         for m in _COMPANY.finditer(text):
-            name = re.sub(r"^.*\b(?:by|of|from|von|de|par)\s+", "", m.group("name"), flags=re.I)
+            name = re.sub(
+                r"^.*\b(?:by|of|from|von|de|der|des|du|van|par)\s+", "", m.group("name"), flags=re.I
+            )
             name = re.sub(r"^(?:[a-z]\w*\s+)+", "", name)
+            if sum(c.isalpha() for c in name) < 3:
+                continue  # ``er AG``: a smudge before a legal form
             early = 0.15 if index < len(texts) / 4 else 0
-            add(text[m.end("name") - len(name) : m.end()], 0.5 + early, index, True)
+            near = _near_brand(name, brands)
+            add(near or text[m.end("name") - len(name) : m.end()], 0.5 + early, index, not near)
         if index < 6 and _looks_like_name(text):
             add(text, 0.35, index)
     for index, text in enumerate(texts):
