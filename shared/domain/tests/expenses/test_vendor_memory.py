@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from billflow.domain.expenses import DocumentText, Field
+from billflow.domain.expenses import DocumentText, Field, extract_fields
 from billflow.domain.expenses.vendor_memory import (
     KnownVendor,
     VendorSignature,
@@ -171,3 +171,16 @@ def test_the_identifiers_are_kept_with_the_header_words_and_bounded() -> None:
     assert len(known.identifiers) == 20
     assert "tel:079460029" in known.identifiers
     assert "kestrel" in known.words
+
+
+def test_the_rules_read_past_a_smudge_after_a_seller_label_and_know_a_garbled_brand() -> None:
+    below = (
+        "Retail Invoice\nOrdered Through :      eon      on\nShopkart.com Customer Care : 1800\nTotal 10.00\n"
+    )
+    assert extract_fields(below).vendor.value == "Shopkart"
+    garbled = "Retail Invoice\nOrdered Through : Sshop kart...\nwww.shopkart.com/support\nTotal 10.00\n"
+    assert extract_fields(garbled).vendor.value == "Shopkart"
+    acronym = "PAYMENT RECEIPT\nPayment received by OYQ  Paid through Cash\nBalance ( if any )  Rs 0\n"
+    assert extract_fields(acronym).vendor.value == "OYQ"
+    smudge = "Rechnung\ner\nQuellwerk AG\nGesamtbetrag 10,00 EUR\n"
+    assert extract_fields(smudge).vendor.value == "Quellwerk AG"
