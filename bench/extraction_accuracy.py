@@ -242,6 +242,10 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=1, help="suite: seeds per document and kind")
     parser.add_argument("--docs", type=int, default=None, help="suite: only the first N documents")
     parser.add_argument("--parallel", type=int, default=2, help="suite: pages read at once")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="suite: keep and reuse readings in this folder"
+    )
+    parser.add_argument("--cached-only", action="store_true", help="suite: only the readings in --cache")
     args = parser.parse_args()
     folder = corpus_dir()
     if folder is None:
@@ -251,8 +255,16 @@ def main() -> int:
         from bench.degradation_suite import KINDS, print_breakdown, print_suite, run_suite, selected
 
         kinds = args.kinds.split(",") if args.kinds else list(KINDS)
-        chosen = selected(samples(folder), args.docs)
-        result = asyncio.run(run_suite(chosen, kinds, args.seeds, parallel=args.parallel))
+        result = asyncio.run(
+            run_suite(
+                selected(samples(folder), args.docs),
+                kinds,
+                args.seeds,
+                parallel=args.parallel,
+                cache=args.cache,
+                cached_only=args.cached_only,
+            )
+        )
         print_suite(result)
         if args.verbose:
             print_breakdown(result)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from difflib import SequenceMatcher
 
 from billflow.domain.expenses.context import Document
 from billflow.domain.expenses.labels import Kind, find_labels
@@ -45,12 +46,13 @@ def read_vendor(doc: Document) -> Field[str]:
     shown: dict[str, str] = {}
     buyer_until = -1
     texts = [line.text for line in doc.lines]
+    brands = set(web_names("\n".join(texts)))
 
     def add(name: str, weight: float, index: int, preferred: bool = False) -> None:
         name = name.strip(" ,:;-\u2013|").lstrip(".")
         key = normalise(name)
-        if len(key) < 2 or not any(c.isalpha() for c in key):
-            return
+        if len(key) < 2 or not any(c.isalpha() for c in key) or (len(key) < 3 and not name.isupper()):
+            return  # nothing, or a smudge (``er``); two-letter names are acronyms (``HP``)
         evidence[key].append(weight - (0.6 if index <= buyer_until else 0))
         if preferred or key not in shown:
             shown[key] = name
@@ -60,19 +62,26 @@ def read_vendor(doc: Document) -> Field[str]:
             buyer_until = index + 4
         for label in find_labels(text, Kind.SELLER):
             rest = text[label.end :].lstrip(" :-")
-            if not rest and index + 1 < len(texts):
-                rest = texts[index + 1]
+            weight = label.weight
+            if _smudge(rest.split("  ")[0]) and index + 1 < len(texts):
+                rest = texts[index + 1]  # nothing after the label, or a smudge: the name is below
+                weight *= 1 if _looks_like_name(_STOP.sub("", rest.split("  ")[0])) else 0.6
             value = _STOP.sub("", rest.split("  ")[0])
             domain = _DOMAIN.fullmatch(value.split(" ")[0].lower()) if value else None
-            add(domain.group(1).capitalize() if domain else value, label.weight, index)
+            near = _near_brand(value, brands)
+            add(domain.group(1).capitalize() if domain else near or value, weight, index)
         for m in _COMPANY.finditer(text):
-            name = re.sub(r"^.*\b(?:by|of|from|von|de|par)\s+", "", m.group("name"), flags=re.I)
+            name = re.sub(
+                r"^.*\b(?:by|of|from|von|de|der|des|du|van|par)\s+", "", m.group("name"), flags=re.I
+            )
             name = re.sub(r"^(?:[a-z]\w*\s+)+", "", name)
+            if sum(c.isalpha() for c in name) < 3:
+                continue  # ``er AG``: a smudge before a legal form
             early = 0.15 if index < len(texts) / 4 else 0
-            add(text[m.end("name") - len(name) : m.end()], 0.5 + early, index, True)
+            near = _near_brand(name, brands)
+            add(near or text[m.end("name") - len(name) : m.end()], 0.5 + early, index, not near)
         if index < 6 and _looks_like_name(text):
             add(text, 0.35, index)
-    brands = {d.lower() for text in texts for d in _DOMAIN.findall(text)} - _GENERIC
     for index, text in enumerate(texts):
         if normalise(text) in {normalise(b) for b in brands}:
             add(text, 0.7, index)
@@ -88,6 +97,30 @@ def read_vendor(doc: Document) -> Field[str]:
     }
     best = max(scored, key=lambda k: scored[k])
     return Field(shown[best], round(max(0.1, min(0.95, 0.6 * scored[best])), 2))
+
+
+def _smudge(value: str) -> bool:
+    """Nothing, or too little to be a name: under four letters, unless an acronym (``OYO``)."""
+    letters = [c for c in value if c.isalpha()]
+    return len(letters) < 2 or (len(letters) < 4 and not all(c.isupper() for c in letters))
+
+
+def _near_brand(value: str, brands: set[str]) -> str | None:
+    """The web name a garbled name stands for (``Sflip kart...`` for ``flipkart``), if any."""
+    squeezed = normalise(value).replace(" ", "")
+    if len(squeezed) < 5:
+        return None
+    for brand in sorted(brands):
+        plain = brand.replace("-", "")
+        if len(plain) >= 5 and SequenceMatcher(None, squeezed, plain).ratio() >= 0.8:
+            return brand.capitalize()
+    return None
+
+
+def web_names(text: str) -> tuple[str, ...]:
+    """The names of the web and e-mail domains in ``text`` (``coolblue`` for ``www.coolblue.nl``),
+    lower case, without the public mail providers'."""
+    return tuple(sorted({d.lower() for d in _DOMAIN.findall(text)} - _GENERIC))
 
 
 def normalise(name: str) -> str:
