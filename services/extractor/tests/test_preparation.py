@@ -74,6 +74,21 @@ def test_a_shadow_is_divided_out_so_the_paper_is_white_everywhere() -> None:
 
 
 @pytest.mark.unit
+def test_what_denoising_leaves_of_grain_is_whitened_away_while_the_ink_stays_dark() -> None:
+    clean = _gray(_page())
+    grainy = _gray(degradations.grain(_page(), random.Random(5)))
+    assert prep.noisy(grainy)
+    denoised = prep.denoise(grainy)
+    whitened = prep.whiten_paper(denoised)
+    paper, ink = clean > 250, clean < 100
+    assert float(np.mean(denoised[paper] == 255)) < 0.5  # a grey mottle before
+    assert float(np.mean(whitened[paper] == 255)) > 0.95  # white paper after
+    assert float(np.mean(whitened[ink] < 128)) > 0.9  # and the strokes kept
+    blank = np.full((200, 200), 240, dtype=np.uint8)
+    assert np.array_equal(prep.whiten_paper(blank), blank)  # no ink: left alone
+
+
+@pytest.mark.unit
 def test_adaptive_binarisation_leaves_only_black_ink_on_white_paper_even_in_a_shadow() -> None:
     shadowed = _gray(degradations.lighting(_page(), random.Random(3)))
     binary = prep.binarise(shadowed)
