@@ -12,6 +12,7 @@ import random
 import shutil
 from decimal import Decimal
 
+import cv2
 import numpy as np
 import pillow_heif
 import pytest
@@ -78,6 +79,9 @@ def test_what_denoising_leaves_of_grain_is_whitened_away_while_the_ink_stays_dar
     clean = _gray(_page())
     grainy = _gray(degradations.grain(_page(), random.Random(5)))
     assert prep.noisy(grainy)
+    assert prep.grainy(cv2.medianBlur(grainy, 3))
+    speckled = _gray(degradations.speckle(_page(), random.Random(1)))
+    assert not prep.grainy(cv2.medianBlur(speckled, 3))  # the median leaves its paper clean: not whitened
     denoised = prep.denoise(grainy)
     whitened = prep.whiten_paper(denoised)
     paper, ink = clean > 250, clean < 100

@@ -46,13 +46,14 @@ def prepare(image: Image.Image, *, max_pixels: int, recipe: Recipe = FIRST) -> I
     gray: Gray = np.asarray(image.convert("L"), dtype=np.uint8)
     if recipe.flatten:
         gray = flatten_perspective(gray)
-    was_noisy = recipe.denoise and noisy(gray)
-    if was_noisy:
+    mottled = False
+    if recipe.denoise and noisy(gray):
+        mottled = grainy(cv2.medianBlur(gray, 3))
         gray = denoise(gray)
     gray = upscale(gray, width=recipe.width, max_pixels=max_pixels)
     if recipe.even_light and unevenly_lit(gray):
         gray = even_lighting(gray)
-    if was_noisy:
+    if mottled:
         gray = whiten_paper(gray)
     if recipe.binarise:
         gray = binarise(gray)
@@ -93,10 +94,14 @@ def denoise(gray: Gray) -> Gray:
     non-local-means pass, which costs about a tenth of a second per megapixel.
     """
     cleaned: Gray = cv2.medianBlur(gray, 3)
-    residue = float(np.mean(cv2.absdiff(cleaned, cv2.GaussianBlur(cleaned, (3, 3), 0))))
-    if residue > 2.5:
+    if grainy(cleaned):
         cleaned = cv2.fastNlMeansDenoising(cleaned, None, h=12, templateWindowSize=3, searchWindowSize=9)
     return cleaned
+
+
+def grainy(despeckled: Gray) -> bool:
+    """Grain left after the median: a high-frequency residue above a few grey levels."""
+    return float(np.mean(cv2.absdiff(despeckled, cv2.GaussianBlur(despeckled, (3, 3), 0)))) > 2.5
 
 
 def upscale(gray: Gray, *, width: int = MIN_OCR_WIDTH, max_pixels: int) -> Gray:
@@ -135,7 +140,8 @@ def whiten_paper(gray: Gray) -> Gray:
     lost among them). The paper is the median pixel (most of a page is paper), the ink the
     darkest half percent; everything paler than 30 % of the way from the paper to the ink
     becomes white, the ink is stretched to black. Grey levels in between keep their order, so
-    Tesseract still binarises the strokes itself.
+    Tesseract still binarises the strokes itself. ``prepare`` runs it on grainy pages only: a
+    speckled page's median leaves clean paper, and whitening it cost dates on the speckle suite.
     """
     paper = float(np.median(gray))
     ink = float(np.percentile(gray, 0.5))
