@@ -50,7 +50,7 @@ def test_a_currency_symbol_that_disagrees_with_the_printed_code_fails_the_curren
 def test_a_currency_written_in_letters_outweighs_a_misread_symbol_and_an_article_number() -> None:
     # OCR on a damaged page: an article number's E read as £, the euro sign read as £ once.
     misread = (
-        "Artikel  Omschrijving  Prijs\n£103560  Flyer  0.00\nOnderhoudsset  £ 49,99\n"
+        "Artikel  Omschrijving  Prijs\n£103184  Onderhoudsset  49,99\n£103560  Flyer  0,00\n"
         "Factuur totaal EUR  49,99\n"
     )
     assert extract_fields(misread).currency.value == "EUR"

@@ -29,7 +29,7 @@ _WORDS = {
     "euro": "EUR", "euros": "EUR", "dollars": "USD", "us dollars": "USD", "rupees": "INR",
     "pounds sterling": "GBP", "złotych": "PLN", "zlotych": "PLN",
 }  # fmt: skip
-_ITEM_CODE = re.compile(r"[$€£¥₹]\d{5,}")
+_ITEM_CODE = re.compile(r"[$€£¥₹]\d{5,}(?![\d.,])")
 LETTERED = 2
 """How much more a currency written in letters counts than one shown by a symbol alone."""
 _WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
@@ -52,6 +52,8 @@ def detect_currency(
                 lettered = LETTERED if any(c.isalpha() for c in text[amount.start : amount.end]) else 1
                 weight[amount.currency] += (6 if index == total_line else 2) * lettered
         for m in _LOOSE_SYMBOLS.finditer(text):
+            if _ITEM_CODE.match(text, m.start()):
+                continue
             lettered = LETTERED if m.group()[0].isalpha() else 1
             weight[SYMBOLS.get(m.group().strip(), SYMBOLS.get(m.group().rstrip(".")) or "")] += lettered
         for m in _CODE.finditer(text):
