@@ -12,6 +12,7 @@ import random
 import shutil
 from decimal import Decimal
 
+import cv2
 import numpy as np
 import pillow_heif
 import pytest
@@ -71,6 +72,24 @@ def test_a_shadow_is_divided_out_so_the_paper_is_white_everywhere() -> None:
     evened = prep.even_lighting(shadowed)
     assert not prep.unevenly_lit(evened)
     assert not prep.unevenly_lit(_gray(_page()))
+
+
+@pytest.mark.unit
+def test_what_denoising_leaves_of_grain_is_whitened_away_while_the_ink_stays_dark() -> None:
+    clean = _gray(_page())
+    grainy = _gray(degradations.grain(_page(), random.Random(5)))
+    assert prep.noisy(grainy)
+    assert prep.grainy(cv2.medianBlur(grainy, 3))
+    speckled = _gray(degradations.speckle(_page(), random.Random(1)))
+    assert not prep.grainy(cv2.medianBlur(speckled, 3))  # the median leaves its paper clean: not whitened
+    denoised = prep.denoise(grainy)
+    whitened = prep.whiten_paper(denoised)
+    paper, ink = clean > 250, clean < 100
+    assert float(np.mean(denoised[paper] == 255)) < 0.5  # a grey mottle before
+    assert float(np.mean(whitened[paper] == 255)) > 0.95  # white paper after
+    assert float(np.mean(whitened[ink] < 128)) > 0.9  # and the strokes kept
+    blank = np.full((200, 200), 240, dtype=np.uint8)
+    assert np.array_equal(prep.whiten_paper(blank), blank)  # no ink: left alone
 
 
 @pytest.mark.unit

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.unit
         ("Date : 28/11/2022", date(2022, 11, 28)),
         ("03/20/2023", date(2023, 3, 20)),
         ("Invoice Date: August 3 , 2014", date(2014, 8, 3)),
+        ("Invoice Date  August 3. 2014", date(2014, 8, 3)),  # the comma read as a full stop
         ("Jan 1, 2022", date(2022, 1, 1)),
         ("7. Mai 2014", date(2014, 5, 7)),
         ("Factuurdatum: 29 maart 2014", date(2014, 3, 29)),

@@ -47,6 +47,16 @@ def test_a_currency_symbol_that_disagrees_with_the_printed_code_fails_the_curren
     assert "currency" not in extract_fields(ADDS_UP).failed_checks
 
 
+def test_a_currency_written_in_letters_outweighs_a_misread_symbol_and_an_article_number() -> None:
+    # OCR on a damaged page: an article number's E read as £, the euro sign read as £ once.
+    misread = (
+        "Artikel  Omschrijving  Prijs\n£103184  Onderhoudsset  49,99\n£103560  Flyer  0,00\n"
+        "Factuur totaal EUR  49,99\n"
+    )
+    assert extract_fields(misread).currency.value == "EUR"
+    assert extract_fields("Item £ 12.00\nTotal £ 24.00").currency.value == "GBP"  # symbols alone still count
+
+
 def test_an_invoice_dated_after_its_upload_or_years_before_it_is_implausible() -> None:
     today = date(2026, 11, 15)
     assert date_plausible(date(2026, 11, 3), today)

@@ -28,7 +28,7 @@ from billflow.domain.expenses import DocumentText, Word, read_fields
 from billflow.domain.expenses.expense import REVIEW_FIELDS, REVIEW_THRESHOLD
 from billflow.domain.expenses.lines import lines_from_words
 from billflow.extractor.orientation import looks_sideways
-from billflow.extractor.preparation import FIRST, SECOND, Gray, Recipe, clean, finish
+from billflow.extractor.preparation import FIRST, SECOND, Cleaned, Recipe, clean, finish
 from billflow.extractor.tesseract import OcrPage, TesseractOcr
 
 T = TypeVar("T")
@@ -153,9 +153,9 @@ class PageReader:
             return PageReading(second.words, b.score, 2, recipe, seconds)
         return PageReading(first.words, a.score, 2, name, seconds)
 
-    async def _finish(self, gray: Gray, recipe: Recipe, seconds: dict[str, float]) -> Image.Image:
+    async def _finish(self, cleaned: Cleaned, recipe: Recipe, seconds: dict[str, float]) -> Image.Image:
         return await asyncio.to_thread(
-            finish, gray, max_pixels=self._max_pixels, recipe=recipe, seconds=seconds
+            finish, cleaned, max_pixels=self._max_pixels, recipe=recipe, seconds=seconds
         )
 
 

@@ -4,7 +4,8 @@ Written months are known in English, French, German, Dutch and Polish (with the 
 Polish dates use), and may run into the digits (``19april2014``, as some OCR engines read it).
 Whether ``03/04/2023`` is the 3rd of April or the 4th of March is decided for the whole document:
 a day above 12 in any numeric date settles it; failing that, the caller's hint (US dollars
-suggest month first), and such dates are reported as not certain.
+suggest month first), and such dates are reported as not certain. A month-first date's comma
+may be read as a full stop (``August 3. 2014``: OCR on a blurred page).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ _DAY_MONTH = re.compile(
     re.IGNORECASE,
 )
 _MONTH_DAY = re.compile(
-    rf"{_MONTH}\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d\d)(?!\d)", re.IGNORECASE
+    rf"{_MONTH}\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*[,.]?\s*(?P<y>(?:19|20)\d\d)(?!\d)", re.IGNORECASE
 )
 
 
