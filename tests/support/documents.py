@@ -52,6 +52,21 @@ def invoice_png(
     return out.getvalue()
 
 
+def invoice_page() -> Image.Image:
+    """One clean invoice as a grey page image: what the extractor's preparation and page-reader
+    tests damage, turn and read."""
+    content = invoice_png(
+        vendor="Harbour Consulting Ltd",
+        number="HC-2026-0042",
+        issued="14/03/2026",
+        currency="EUR",
+        subtotal="1,000.00",
+        tax="230.00",
+        total="1,230.00",
+    )
+    return Image.open(io.BytesIO(content)).convert("L")
+
+
 def truncated_png() -> bytes:
     whole = invoice_png(
         vendor="Cut Off Ltd",

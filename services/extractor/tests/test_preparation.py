@@ -1,6 +1,6 @@
 """Each step of page preparation on a generated page, and the reader on HEIC, WebP and turned pages.
 
-The page is drawn here (tests.support.documents.invoice_png); the damage is made with the
+The page is drawn by tests.support.documents.invoice_page; the damage is made with the
 benchmark's own functions, so the tests and the figures in docs/extraction.md agree on what a
 speckled or shadowed page is. Real Tesseract and real OpenCV throughout.
 """
@@ -24,22 +24,9 @@ from billflow.domain.expenses import read_fields
 from billflow.extractor import ReadingLimits, TesseractDocumentReader, TesseractOcr
 from billflow.extractor import preparation as prep
 from billflow.extractor.tesseract import parse_osd
-from tests.support.documents import invoice_png
+from tests.support.documents import invoice_page
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
-
-
-def _page() -> Image.Image:
-    content = invoice_png(
-        vendor="Harbour Consulting Ltd",
-        number="HC-2026-0042",
-        issued="14/03/2026",
-        currency="EUR",
-        subtotal="1,000.00",
-        tax="230.00",
-        total="1,230.00",
-    )
-    return Image.open(io.BytesIO(content)).convert("L")
 
 
 def _gray(image: Image.Image) -> prep.Gray:
@@ -48,8 +35,8 @@ def _gray(image: Image.Image) -> prep.Gray:
 
 @pytest.mark.unit
 def test_speckles_are_seen_and_removed_before_anything_else_while_a_clean_page_is_left_alone() -> None:
-    clean = _gray(_page())
-    speckled = _gray(degradations.speckle(_page(), random.Random(1)))
+    clean = _gray(invoice_page())
+    speckled = _gray(degradations.speckle(invoice_page(), random.Random(1)))
     assert not prep.noisy(clean)
     assert prep.noisy(speckled)
     cleaned = prep.denoise(speckled)
@@ -58,7 +45,7 @@ def test_speckles_are_seen_and_removed_before_anything_else_while_a_clean_page_i
 
 @pytest.mark.unit
 def test_a_small_page_is_upscaled_but_never_beyond_the_pixel_limit() -> None:
-    small = _gray(degradations.resolution(_page(), 100))
+    small = _gray(degradations.resolution(invoice_page(), 100))
     assert prep.upscale(small, max_pixels=40_000_000).shape[1] == prep.MIN_OCR_WIDTH
     capped = prep.upscale(small, max_pixels=small.size * 2)
     assert capped.size <= small.size * 2
@@ -67,20 +54,20 @@ def test_a_small_page_is_upscaled_but_never_beyond_the_pixel_limit() -> None:
 
 @pytest.mark.unit
 def test_a_shadow_is_divided_out_so_the_paper_is_white_everywhere() -> None:
-    shadowed = _gray(degradations.lighting(_page(), random.Random(3)))
+    shadowed = _gray(degradations.lighting(invoice_page(), random.Random(3)))
     assert prep.unevenly_lit(shadowed)
     evened = prep.even_lighting(shadowed)
     assert not prep.unevenly_lit(evened)
-    assert not prep.unevenly_lit(_gray(_page()))
+    assert not prep.unevenly_lit(_gray(invoice_page()))
 
 
 @pytest.mark.unit
 def test_what_denoising_leaves_of_grain_is_whitened_away_while_the_ink_stays_dark() -> None:
-    clean = _gray(_page())
-    grainy = _gray(degradations.grain(_page(), random.Random(5)))
+    clean = _gray(invoice_page())
+    grainy = _gray(degradations.grain(invoice_page(), random.Random(5)))
     assert prep.noisy(grainy)
     assert prep.grainy(cv2.medianBlur(grainy, 3))
-    speckled = _gray(degradations.speckle(_page(), random.Random(1)))
+    speckled = _gray(degradations.speckle(invoice_page(), random.Random(1)))
     assert not prep.grainy(cv2.medianBlur(speckled, 3))  # the median leaves its paper clean: not whitened
     denoised = prep.denoise(grainy)
     whitened = prep.whiten_paper(denoised)
@@ -94,7 +81,7 @@ def test_what_denoising_leaves_of_grain_is_whitened_away_while_the_ink_stays_dar
 
 @pytest.mark.unit
 def test_adaptive_binarisation_leaves_only_black_ink_on_white_paper_even_in_a_shadow() -> None:
-    shadowed = _gray(degradations.lighting(_page(), random.Random(3)))
+    shadowed = _gray(degradations.lighting(invoice_page(), random.Random(3)))
     binary = prep.binarise(shadowed)
     assert set(np.unique(binary)) <= {0, 255}
     assert 0.9 < float(np.mean(binary == 255)) < 0.995  # mostly paper, some ink, no black slab
@@ -102,7 +89,7 @@ def test_adaptive_binarisation_leaves_only_black_ink_on_white_paper_even_in_a_sh
 
 @pytest.mark.unit
 def test_a_tilted_page_is_straightened_to_within_half_a_degree() -> None:
-    page = _page()
+    page = invoice_page()
     for angle in (-4.0, 2.5):
         tilted = _gray(page.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255))
         assert prep.skew_angle(tilted) == pytest.approx(-angle, abs=0.5)
@@ -111,7 +98,7 @@ def test_a_tilted_page_is_straightened_to_within_half_a_degree() -> None:
 
 @pytest.mark.unit
 def test_a_page_photographed_at_an_angle_is_cut_from_the_table_and_squared() -> None:
-    page = _page()
+    page = invoice_page()
     photo = _gray(degradations.perspective(page, random.Random(5)))
     corners = prep.page_corners(photo)
     assert corners is not None
@@ -134,7 +121,7 @@ def test_tesseract_orientation_reports_are_read_only_when_confident() -> None:
 @needs_tesseract
 @pytest.mark.parametrize("turn", [90, 180])
 async def test_a_page_turned_sideways_or_upside_down_is_read_upright(turn: int) -> None:
-    turned = _page().rotate(turn, expand=True)
+    turned = invoice_page().rotate(turn, expand=True)
     out = io.BytesIO()
     turned.save(out, format="PNG")
     fields = read_fields(await TesseractDocumentReader(TesseractOcr()).read(out.getvalue(), "image/png"))
@@ -145,7 +132,7 @@ async def test_a_page_turned_sideways_or_upside_down_is_read_upright(turn: int) 
 @needs_tesseract
 @pytest.mark.parametrize("kind", ["speckle", "lighting", "perspective", "combined"])
 async def test_a_damaged_page_is_read_as_well_as_a_clean_one(kind: str) -> None:
-    upload = degradations.damage(_page().resize((1653, 1333)), kind, seed=11)
+    upload = degradations.damage(invoice_page().resize((1653, 1333)), kind, seed=11)
     fields = read_fields(await TesseractDocumentReader(TesseractOcr()).read(upload, "image/png"))
     assert (fields.total.value, fields.currency.value) == (Decimal("1230.00"), "EUR")
 
@@ -156,7 +143,7 @@ async def test_a_damaged_page_is_read_as_well_as_a_clean_one(kind: str) -> None:
 async def test_heic_and_webp_photos_are_read_like_the_others(kind: str) -> None:
     pillow_heif.register_heif_opener()
     out = io.BytesIO()
-    _page().convert("RGB").save(out, format=kind, quality=90)
+    invoice_page().convert("RGB").save(out, format=kind, quality=90)
     media_type = "image/heic" if kind == "HEIF" else "image/webp"
     fields = read_fields(await TesseractDocumentReader(TesseractOcr()).read(out.getvalue(), media_type))
     assert (fields.total.value, fields.tax.value, fields.currency.value) == (
