@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -43,8 +44,12 @@ def free_port() -> int:
 
 def _pg_bin(name: str) -> str:
     # pgserver ships PostgreSQL 16 binaries inside its wheel; we run them in the foreground
-    # ourselves (pgserver's own API daemonises and listens on a Unix socket only).
-    from pgserver._commands import POSTGRES_BIN_PATH
+    # ourselves (pgserver's own API daemonises and listens on a Unix socket only). Importing it
+    # asks platformdirs for a runtime folder it never uses here, which warns when the machine has
+    # no XDG_RUNTIME_DIR (a root shell, CI): that one warning is not the user's concern.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        from pgserver._commands import POSTGRES_BIN_PATH
 
     return str(POSTGRES_BIN_PATH / name)
 
